@@ -1,0 +1,46 @@
+# The front door. `make bench` and `make test` are all a fresh Debian machine needs.
+JOBS   ?= $(shell nproc)
+CMAKE  ?= cmake
+QUICK  ?=
+SUITE  ?=
+
+.PHONY: all deps build test test-asan test-tsan bench fuzz format clean
+
+all: build
+
+# Installs missing Debian packages (apt-get; sudo when not root). A no-op when all are present.
+deps:
+	@scripts/install-deps.sh --check >/dev/null || scripts/install-deps.sh
+
+build: deps
+	@$(CMAKE) -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
+	@$(CMAKE) --build build -j $(JOBS)
+
+test: build
+	ctest --test-dir build --output-on-failure -j $(JOBS)
+
+# ASan+UBSan: the same tests, built with the sanitizers and -O1.
+test-asan: deps
+	@$(CMAKE) -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSANITIZE=address,undefined >/dev/null
+	@$(CMAKE) --build build-asan -j $(JOBS)
+	ctest --test-dir build-asan --output-on-failure -j $(JOBS)
+
+# TSan needs clang and LLVM's libomp (with the Archer tool) so OpenMP is instrumented too.
+test-tsan: deps
+	@CC=clang $(CMAKE) -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSANITIZE=thread >/dev/null
+	@$(CMAKE) --build build-tsan -j $(JOBS)
+	CVP_SANITIZE=thread ctest --test-dir build-tsan --output-on-failure -j $(JOBS)
+
+bench: build
+	scripts/bench.sh $(if $(QUICK),--quick) $(if $(SUITE),--suite $(SUITE))
+
+fuzz: deps
+	@CC=clang $(CMAKE) -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFUZZ=ON >/dev/null
+	@$(CMAKE) --build build-fuzz -j $(JOBS) --target fuzz_request_parser
+	scripts/fuzz.sh build-fuzz
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf build build-asan build-tsan build-fuzz

@@ -1,0 +1,35 @@
+/* NAME    context.h
+ * PURPOSE What a result needs to be understood later: the machine, the build and the libraries. */
+#ifndef CVP_CONTEXT_H
+#define CVP_CONTEXT_H
+
+#include <stdint.h>
+
+struct context {
+    char cpu_model[128];
+    int cores;                 /* cores this process may run on (its affinity set) */
+    int cores_online;          /* cores the kernel reports online */
+    double cpu_mhz_reported;   /* /proc/cpuinfo's figure, 0 if absent */
+    double clock_ghz_measured; /* from a chain of dependent adds, 0 where not measured */
+    long mem_total_kib;
+    char kernel[200];
+    char hostname[72];
+    char compiler[64];
+    char cflags[512];
+    char build_type[24];
+    char sanitize[32];
+    char libcurl[32];
+    char libuv[32];
+    int openmp; /* the _OPENMP date macro, e.g. 201511 */
+    char libc[32];
+    char git_rev[48];
+};
+
+/* Fills c; measures the clock (about 20 ms) when measure_clock is set. */
+void context_collect(struct context *c, int measure_clock);
+/* Cores this process may run on. */
+int context_cores(void);
+/* Hypervisor steal time summed over all CPUs so far, in seconds (0 when unknown). */
+double context_steal_s(void);
+
+#endif

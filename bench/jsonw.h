@@ -1,0 +1,31 @@
+/* NAME    jsonw.h
+ * PURPOSE A minimal JSON writer into a growing buffer: objects, strings, numbers, booleans. */
+#ifndef CVP_JSONW_H
+#define CVP_JSONW_H
+
+#include <stddef.h>
+
+#define JW_MAX_DEPTH 16
+
+struct jw {
+    char *buf;
+    size_t len, cap;
+    int depth;
+    int first[JW_MAX_DEPTH]; /* 1 while the object at that depth has no member yet */
+    int oom;                 /* an allocation failed; the text is incomplete */
+};
+
+void jw_init(struct jw *j);
+void jw_free(struct jw *j);
+/* key is NULL for the top-level object. */
+void jw_obj_begin(struct jw *j, const char *key);
+void jw_obj_end(struct jw *j);
+void jw_str(struct jw *j, const char *key, const char *v); /* NULL writes null */
+void jw_int(struct jw *j, const char *key, long long v);
+void jw_num(struct jw *j, const char *key, double v); /* NaN and inf write null */
+void jw_bool(struct jw *j, const char *key, int v);
+void jw_null(struct jw *j, const char *key);
+/* Appends text as it is (for the text and CSV formats, which share the buffer). */
+void jw_raw(struct jw *j, const char *text);
+
+#endif

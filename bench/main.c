@@ -1,0 +1,45 @@
+/* NAME    main.c
+ * PURPOSE cvpbench: one run of workload x executor, reported per repetition.
+ * USAGE   cvpbench -w WORKLOAD -e EXECUTOR [options]; see --help. */
+#include <curl/curl.h>
+#include <signal.h>
+#include <stdio.h>
+
+#include "cli.h"
+#include "context.h"
+#include "gitrev.h"
+#include "runner.h"
+
+int main(int argc, char **argv)
+{
+    struct run_opts o;
+    char err[256] = "";
+    switch (cli_parse(argc, argv, &o, err, sizeof err)) {
+    case CLI_ERROR:
+        fprintf(stderr, "cvpbench: %s\n", err);
+        return 2;
+    case CLI_HELP:
+        cli_usage(stdout);
+        return 0;
+    case CLI_VERSION:
+        printf("cvpbench %s (%s)\n", CVP_VERSION, CVP_GIT_REV);
+        return 0;
+    case CLI_LIST:
+        cli_list(stdout);
+        return 0;
+    case CLI_RUN:
+        break;
+    }
+    /* Once, before any thread exists; libcurl's handles then never raise SIGPIPE themselves
+     * (CURLOPT_NOSIGNAL), so a write to a closed socket must not kill the run either. */
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+        fprintf(stderr, "cvpbench: curl_global_init failed\n");
+        return 1;
+    }
+    signal(SIGPIPE, SIG_IGN);
+    struct context ctx;
+    context_collect(&ctx, 1);
+    int status = runner_run(&o, &ctx);
+    curl_global_cleanup();
+    return status;
+}

@@ -1,0 +1,239 @@
+/* NAME    report.c
+ * PURPOSE Formats repetitions (text table, JSON lines, CSV) and writes them without losing any:
+ *         stdout is flushed per line; a file is replaced atomically after every repetition. */
+#include "report.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+struct report {
+    const struct run_opts *o;
+    const struct context *ctx;
+    struct jw all; /* every line so far, when writing to a file */
+    int lines;
+};
+
+static const char *const kind_names[] = {"io", "cpu", "mixed"};
+
+static void json_context(struct jw *j, const struct context *c)
+{
+    jw_obj_begin(j, "context");
+    jw_str(j, "cpu_model", c->cpu_model);
+    jw_int(j, "cores", c->cores);
+    jw_int(j, "cores_online", c->cores_online);
+    jw_num(j, "cpu_mhz_reported", c->cpu_mhz_reported);
+    jw_num(j, "clock_ghz_measured", c->clock_ghz_measured);
+    jw_int(j, "mem_total_kib", c->mem_total_kib);
+    jw_str(j, "kernel", c->kernel);
+    jw_str(j, "hostname", c->hostname);
+    jw_str(j, "compiler", c->compiler);
+    jw_str(j, "cflags", c->cflags);
+    jw_str(j, "build_type", c->build_type);
+    jw_str(j, "sanitize", c->sanitize);
+    jw_str(j, "libcurl", c->libcurl);
+    jw_str(j, "libuv", c->libuv);
+    jw_int(j, "openmp", c->openmp);
+    jw_str(j, "libc", c->libc);
+    jw_str(j, "git_rev", c->git_rev);
+    jw_obj_end(j);
+}
+
+/* The parameters that apply to this workload and executor, with the values in force. */
+static void json_params(struct jw *j, const struct run_opts *o, const struct rep_result *r)
+{
+    const struct params *p = &o->p;
+    unsigned m = o->w->params | o->e->params;
+    jw_obj_begin(j, "params");
+    jw_int(j, "tasks", r->tasks);
+    jw_int(j, "threads", r->info.threads);
+    jw_int(j, "concurrency", r->info.concurrency);
+    if (m & PM(P_LATENCY_MS)) jw_int(j, "latency_ms", p->latency_ms);
+    if (m & PM(P_SIZE)) jw_int(j, "size", p->size);
+    if (m & PM(P_KERNEL)) jw_str(j, "kernel", p->kernel);
+    if (m & PM(P_PIN)) jw_bool(j, "pin", p->pin);
+    if (m & PM(P_BLOCKING)) jw_bool(j, "blocking", p->blocking);
+    if (m & PM(P_TIMEOUT_MS)) jw_int(j, "timeout_ms", p->timeout_ms);
+    if (m & PM(P_URL)) jw_str(j, "url", p->url);
+    if (m & PM(P_URL_BASE)) jw_str(j, "url_base", p->url_base);
+    if (m & PM(P_REUSE)) jw_bool(j, "reuse", p->reuse);
+    if (m & PM(P_WORK_US)) jw_int(j, "work_us", p->work_us);
+    jw_int(j, "reps", o->reps);
+    jw_int(j, "warmup", o->warmup);
+    jw_obj_end(j);
+}
+
+void report_json(struct jw *j, const struct run_opts *o, const struct context *ctx,
+                 const struct rep_result *r)
+{
+    char ts[32];
+    time_t now = time(NULL);
+    strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+    jw_obj_begin(j, NULL);
+    jw_int(j, "schema", 1);
+    jw_str(j, "workload", o->w->name);
+    jw_str(j, "executor", o->e->name);
+    jw_str(j, "kind", kind_names[o->w->kind]);
+    json_params(j, o, r);
+    jw_int(j, "rep", r->rep);
+    jw_str(j, "time_utc", ts);
+    jw_int(j, "threads", r->info.threads);
+    jw_int(j, "concurrency", r->info.concurrency);
+    jw_bool(j, "pinned", r->info.pinned);
+    jw_num(j, "wall_s", r->u.wall_s);
+    jw_num(j, "user_s", r->u.user_s);
+    jw_num(j, "sys_s", r->u.sys_s);
+    jw_int(j, "vcsw", r->u.vcsw);
+    jw_int(j, "ivcsw", r->u.ivcsw);
+    jw_int(j, "max_rss_kib", r->u.max_rss_kib);
+    jw_str(j, "rss_scope", r->u.rss_scope);
+    jw_num(j, "steal_s", r->u.steal_s);
+    jw_int(j, "tasks", r->tasks);
+    jw_int(j, "ok", r->count[OUT_OK]);
+    jw_obj_begin(j, "errors");
+    for (unsigned c = 1; c < OUT_NCLASSES; c++)
+        jw_int(j, outcome_class_name(c), r->count[c]);
+    jw_obj_end(j);
+    jw_obj_begin(j, "error_samples");
+    for (unsigned c = 1; c < OUT_NCLASSES; c++)
+        if (r->first_msg[c]) jw_str(j, outcome_class_name(c), r->first_msg[c]);
+    jw_obj_end(j);
+    jw_num(j, "tasks_per_s", r->u.wall_s > 0 ? (double)r->tasks / r->u.wall_s : 0);
+    jw_obj_begin(j, "latency_us");
+    jw_num(j, "mean", hist_mean(&r->lat));
+    jw_int(j, "min", r->lat.n ? (long long)r->lat.min : 0);
+    jw_int(j, "p50", (long long)hist_quantile(&r->lat, 0.50));
+    jw_int(j, "p90", (long long)hist_quantile(&r->lat, 0.90));
+    jw_int(j, "p99", (long long)hist_quantile(&r->lat, 0.99));
+    jw_int(j, "max", (long long)r->lat.max);
+    jw_obj_end(j);
+    if (o->w->flops)
+        jw_num(j, "gflops", r->gflops);
+    else
+        jw_null(j, "gflops");
+    jw_bool(j, "valid", r->valid);
+    jw_str(j, "invalid_reason", r->valid ? NULL : r->why);
+    json_context(j, ctx);
+    jw_obj_end(j);
+}
+
+static const char csv_header[] =
+    "workload,executor,rep,threads,concurrency,pinned,tasks,wall_s,user_s,sys_s,vcsw,ivcsw,"
+    "max_rss_kib,ok,err_connect,err_timeout,err_http_status,err_reset,err_other,err_not_run,"
+    "lat_mean_us,lat_p50_us,lat_p90_us,lat_p99_us,lat_max_us,gflops,valid,invalid_reason\n";
+
+static void csv_row(struct jw *j, const struct run_opts *o, const struct rep_result *r)
+{
+    char line[1024];
+    int n = snprintf(line, sizeof line,
+                     "%s,%s,%ld,%ld,%ld,%d,%ld,%.6f,%.6f,%.6f,%ld,%ld,%ld,%ld,%ld,%ld,%ld,%ld,%ld,"
+                     "%ld,%.1f,%llu,%llu,%llu,%llu,%.3f,%s,\"",
+                     o->w->name, o->e->name, r->rep, r->info.threads, r->info.concurrency,
+                     r->info.pinned, r->tasks, r->u.wall_s, r->u.user_s, r->u.sys_s, r->u.vcsw,
+                     r->u.ivcsw, r->u.max_rss_kib, r->count[OUT_OK], r->count[OUT_CONNECT],
+                     r->count[OUT_TIMEOUT], r->count[OUT_HTTP_STATUS], r->count[OUT_RESET],
+                     r->count[OUT_OTHER], r->count[OUT_NOT_RUN], hist_mean(&r->lat),
+                     (unsigned long long)hist_quantile(&r->lat, 0.5),
+                     (unsigned long long)hist_quantile(&r->lat, 0.9),
+                     (unsigned long long)hist_quantile(&r->lat, 0.99),
+                     (unsigned long long)r->lat.max, r->gflops, r->valid ? "true" : "false");
+    /* The reason is quoted; a double quote inside it is doubled, as CSV wants. */
+    for (const char *c = r->valid ? "" : r->why; *c && n < (int)sizeof line - 4; c++) {
+        if (*c == '"') line[n++] = '"';
+        line[n++] = *c;
+    }
+    line[n++] = '"';
+    line[n++] = '\n';
+    line[n] = '\0';
+    jw_raw(j, line);
+}
+
+static void text_header(struct jw *j)
+{
+    jw_raw(j, "workload   executor     rep thr  wall_s    tasks/s     ok/tasks     p50_ms    "
+              "p99_ms    max_ms  user_s  sys_s  rss_MiB  GFLOP/s valid\n");
+}
+
+static void text_row(struct jw *j, const struct run_opts *o, const struct rep_result *r)
+{
+    char line[512], gf[16] = "-";
+    if (o->w->flops) snprintf(gf, sizeof gf, "%.1f", r->gflops);
+    snprintf(line, sizeof line,
+             "%-10s %-12s %3ld %3ld %8.4f %10.1f %7ld/%-7ld %9.3f %9.3f %9.3f %7.3f %6.3f %8.1f "
+             "%8s %s\n",
+             o->w->name, o->e->name, r->rep, r->info.threads, r->u.wall_s,
+             r->u.wall_s > 0 ? (double)r->tasks / r->u.wall_s : 0, r->count[OUT_OK], r->tasks,
+             (double)hist_quantile(&r->lat, 0.5) / 1e3, (double)hist_quantile(&r->lat, 0.99) / 1e3,
+             (double)r->lat.max / 1e3, r->u.user_s, r->u.sys_s, (double)r->u.max_rss_kib / 1024.0,
+             gf, r->valid ? "yes" : "NO");
+    jw_raw(j, line);
+}
+
+struct report *report_open(const struct run_opts *o, const struct context *ctx)
+{
+    struct report *rp = calloc(1, sizeof *rp);
+    if (!rp) return NULL;
+    rp->o = o;
+    rp->ctx = ctx;
+    jw_init(&rp->all);
+    return rp;
+}
+
+/* Replaces path with the lines so far: write a temporary file beside it, then rename. */
+static int write_atomically(const char *path, const struct jw *all)
+{
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    FILE *f = fopen(tmp, "w");
+    if (!f) {
+        fprintf(stderr, "cvpbench: cannot write %s: %m\n", tmp);
+        return -1;
+    }
+    int ok = fwrite(all->buf, 1, all->len, f) == all->len;
+    ok = (fflush(f) == 0) && ok;
+    ok = (fclose(f) == 0) && ok;
+    if (!ok || rename(tmp, path) != 0) {
+        fprintf(stderr, "cvpbench: cannot write %s: %m\n", path);
+        remove(tmp);
+        return -1;
+    }
+    return 0;
+}
+
+int report_rep(struct report *rp, const struct rep_result *r)
+{
+    struct jw line;
+    jw_init(&line);
+    if (rp->lines == 0 && rp->o->format == FMT_CSV) jw_raw(&line, csv_header);
+    if (rp->lines == 0 && rp->o->format == FMT_TEXT) text_header(&line);
+    switch (rp->o->format) {
+    case FMT_JSON:
+        report_json(&line, rp->o, rp->ctx, r);
+        jw_raw(&line, "\n");
+        break;
+    case FMT_CSV:
+        csv_row(&line, rp->o, r);
+        break;
+    case FMT_TEXT:
+        text_row(&line, rp->o, r);
+        break;
+    }
+    rp->lines++;
+    int rc = line.oom ? -1 : 0;
+    if (rc == 0 && rp->o->output) {
+        jw_raw(&rp->all, line.buf);
+        rc = rp->all.oom ? -1 : write_atomically(rp->o->output, &rp->all);
+    } else if (rc == 0) {
+        rc = fputs(line.buf, stdout) < 0 || fflush(stdout) != 0 ? -1 : 0;
+    }
+    jw_free(&line);
+    return rc;
+}
+
+int report_close(struct report *rp)
+{
+    jw_free(&rp->all);
+    free(rp);
+    return 0;
+}

@@ -1,0 +1,32 @@
+/* NAME    resources.h
+ * PURPOSE What one timed region cost the process: wall, CPU, context switches, peak RSS, steal. */
+#ifndef CVP_RESOURCES_H
+#define CVP_RESOURCES_H
+
+#include <stdint.h>
+#include <sys/resource.h>
+
+struct usage_mark {
+    int64_t t_ns;
+    struct rusage ru;
+    double steal_s;
+    int rss_reset; /* 1 when the kernel's peak-RSS counter was reset at the mark */
+};
+
+struct usage {
+    double wall_s;
+    double user_s;
+    double sys_s;
+    long vcsw;        /* voluntary context switches (the thread waited) */
+    long ivcsw;       /* involuntary context switches (the thread was preempted) */
+    long max_rss_kib; /* peak resident set, in KiB: of this region when rss_scope is "region" */
+    const char *rss_scope; /* "region" or "process" (the kernel could not reset the peak) */
+    double steal_s;        /* hypervisor steal during the region, summed over CPUs, in seconds */
+};
+
+/* Marks the start of a region; resets the kernel's peak-RSS counter where it can. */
+void usage_begin(struct usage_mark *m);
+/* Measures the region since m. */
+void usage_end(const struct usage_mark *m, struct usage *u);
+
+#endif

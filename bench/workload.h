@@ -1,0 +1,61 @@
+/* NAME    workload.h
+ * PURPOSE What a workload is: it does work and knows nothing of scheduling. Executors call it in
+ *         its blocking form (run_task) or, on an event loop, in its non-blocking form (start_task).
+ */
+#ifndef CVP_WORKLOAD_H
+#define CVP_WORKLOAD_H
+
+#include <stddef.h>
+
+#include "clock.h"
+#include "outcome.h"
+#include "params.h"
+
+enum workload_kind { WK_IO, WK_CPU, WK_MIXED };
+
+struct evloop; /* the event-loop executor's context (executors/evloop.h) */
+
+/* Called by a non-blocking task exactly once, when it has finished (successfully or not). */
+typedef void (*task_done_fn)(struct evloop *ev, long i);
+
+struct workload {
+    const char *name;
+    enum workload_kind kind;
+    const char *summary; /* one line for --list */
+    unsigned params;     /* PM() bits of the parameters it reads */
+    /* Validates parameters and allocates inputs. Returns 0, -EINVAL for bad parameters (the run
+     * exits 2) or another negative errno; err receives one line either way. */
+    int (*setup)(const struct params *p, void **state, char *err, size_t errlen);
+    void (*teardown)(void *state);
+    long (*ntasks)(const void *state);
+    /* Called before every batch, outside the timed region (optional): clears last batch's output
+     * so that verify cannot pass on a previous batch's results. */
+    void (*reset)(void *state);
+    /* Per-worker resources (optional): called once on each worker thread before any task. */
+    int (*worker_init)(void *state, void **tls);
+    void (*worker_fini)(void *state, void *tls);
+    /* Blocking form: does task i and fills o (class, status, bytes, msg); never fails silently. */
+    void (*run_task)(void *state, void *tls, long i, struct outcome *o);
+    /* Non-blocking form (optional): starts task i on the loop and calls done(ev, i) once when it
+     * ends, having filled o. NULL means the event loop runs run_task inline on its thread. */
+    void (*start_task)(void *state, void *tls, struct evloop *ev, long i, struct outcome *o,
+                       task_done_fn done);
+    /* Checks the batch's results. Returns 0 when valid, else writes a one-line reason. */
+    int (*verify)(void *state, const struct outcome *o, long n, char *why, size_t len);
+    /* Floating-point operations per batch (optional), for GFLOP/s. */
+    double (*flops)(const void *state);
+};
+
+/* The one way every blocking executor runs a task: timestamps around the workload's run_task. */
+static inline void task_run(const struct workload *w, void *state, void *tls, long i,
+                            struct outcome *o)
+{
+    o->start_ns = now_ns();
+    w->run_task(state, tls, i, o);
+    o->end_ns = now_ns();
+}
+
+extern const struct workload *const workloads[]; /* NULL-terminated registry */
+const struct workload *workload_find(const char *name);
+
+#endif

@@ -1,0 +1,99 @@
+/* NAME    openmp.c
+ * PURPOSE Parallelism the OpenMP way: `omp parallel` + `omp for schedule(dynamic)` over the
+ *         workload's blocking run_task, one workload state per OpenMP thread. */
+#include <errno.h>
+#include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "affinity.h"
+#include "executor.h"
+
+struct omp_exec {
+    const struct workload *w;
+    void *wstate;
+    int nthreads;
+    void **tls; /* per-thread workload state, index = omp_get_thread_num() */
+};
+
+static void omp_destroy(void *ex);
+
+static int omp_create(const struct workload *w, void *wstate, const struct params *p, void **ex,
+                      struct exec_info *info, char *err, size_t errlen)
+{
+    long want = affinity_default_threads(p, "openmp", err, errlen);
+    if (want < 0) return -EINVAL;
+    struct omp_exec *o = calloc(1, sizeof *o);
+    if (!o) return -ENOMEM;
+    o->w = w;
+    o->wstate = wstate;
+    o->nthreads = (int)want;
+    o->tls = calloc((size_t)want, sizeof *o->tls);
+    if (!o->tls) {
+        free(o);
+        return -ENOMEM;
+    }
+
+    /* The team is made once here; the runtime keeps its threads for the timed regions. */
+    omp_set_dynamic(0);
+    int got = 0, failed = 0, pinned = 0;
+#pragma omp parallel num_threads(o->nthreads) reduction(+ : failed, pinned)
+    {
+        int t = omp_get_thread_num();
+#pragma omp single
+        got = omp_get_num_threads();
+        if (p->pin && affinity_pin_self(t) == 0) pinned++;
+        if (w->worker_init && w->worker_init(wstate, &o->tls[t]) != 0) failed++;
+    }
+    if (got != o->nthreads || failed) {
+        snprintf(err, errlen, "openmp: %s (asked for %d threads, got %d)",
+                 failed ? "a thread could not set up its workload state" : "too few threads",
+                 o->nthreads, got);
+        o->nthreads = got; /* worker_fini only for the threads that ran worker_init */
+        omp_destroy(o);
+        return -EAGAIN;
+    }
+    info->threads = o->nthreads;
+    info->concurrency = o->nthreads;
+    info->pinned = p->pin && pinned == o->nthreads;
+    *ex = o;
+    return 0;
+}
+
+static void omp_run(void *ex, struct outcome *out, long n)
+{
+    struct omp_exec *o = ex;
+#pragma omp parallel num_threads(o->nthreads)
+    {
+        int t = omp_get_thread_num();
+        void *tls = o->tls[t];
+#pragma omp for schedule(dynamic)
+        for (long i = 0; i < n; i++) {
+            task_run(o->w, o->wstate, tls, i, &out[i]);
+            out[i].worker = (uint8_t)t;
+        }
+    }
+}
+
+static void omp_destroy(void *ex)
+{
+    struct omp_exec *o = ex;
+    if (o->w->worker_fini) {
+#pragma omp parallel num_threads(o->nthreads)
+        {
+            void *tls = o->tls[omp_get_thread_num()];
+            if (tls) o->w->worker_fini(o->wstate, tls);
+        }
+    }
+    free(o->tls);
+    free(o);
+}
+
+const struct executor executor_openmp = {
+    .name = "openmp",
+    .summary = "OpenMP parallel for, dynamic schedule (--threads, --pin)",
+    .params = PM(P_THREADS) | PM(P_CONCURRENCY) | PM(P_PIN),
+    .create = omp_create,
+    .run = omp_run,
+    .destroy = omp_destroy,
+};

@@ -1,0 +1,53 @@
+/* NAME    sequential.c
+ * PURPOSE The baseline: one thread, one task after another. Nothing overlaps. */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "executor.h"
+
+struct seq {
+    const struct workload *w;
+    void *wstate;
+    void *tls;
+};
+
+static int seq_create(const struct workload *w, void *wstate, const struct params *p, void **ex,
+                      struct exec_info *info, char *err, size_t errlen)
+{
+    struct seq *s = calloc(1, sizeof *s);
+    if (!s) return -ENOMEM;
+    s->w = w;
+    s->wstate = wstate;
+    if (w->worker_init && w->worker_init(wstate, &s->tls) != 0) {
+        free(s);
+        return -ENOMEM;
+    }
+    info->threads = 1;
+    info->concurrency = 1;
+    info->pinned = 0;
+    *ex = s;
+    return 0;
+}
+
+static void seq_run(void *ex, struct outcome *out, long n)
+{
+    struct seq *s = ex;
+    for (long i = 0; i < n; i++)
+        task_run(s->w, s->wstate, s->tls, i, &out[i]);
+}
+
+static void seq_destroy(void *ex)
+{
+    struct seq *s = ex;
+    if (s->w->worker_fini) s->w->worker_fini(s->wstate, s->tls);
+    free(s);
+}
+
+const struct executor executor_sequential = {
+    .name = "sequential",
+    .summary = "one thread, one task after another (the baseline)",
+    .params = 0,
+    .create = seq_create,
+    .run = seq_run,
+    .destroy = seq_destroy,
+};

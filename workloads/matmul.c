@@ -1,0 +1,183 @@
+/* NAME    matmul.c
+ * PURPOSE CPU-bound work: C = A x B in double precision, one task = one block of rows, so every
+ *         executor runs the same kernel. Self-validating against a closed form: with
+ *         A(i,k) = i + 2k and B(k,j) = k + j, C(i,j) = i*S1 + n*i*j + 2*S2 + 2*j*S1, where
+ *         S1 = n(n-1)/2 and S2 = (n-1)n(2n-1)/6. Every value is an integer below 2^53, so the
+ *         product is exact in any summation order and every element is checked for equality. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "matmul.h"
+#include "workload.h"
+
+#define GUARD 64 /* canary doubles on each side of C: a kernel must never write outside it */
+static const double canary = -12345.678;
+
+typedef void (*mm_kernel_fn)(const struct mm *, long, long, double *);
+
+static const struct {
+    const char *name;
+    mm_kernel_fn fn;
+} kernels[] = {
+    {"blocked", mm_rows_blocked}, /* default: packed, register-blocked, vectorised */
+    {"ikj", mm_rows_ikj},         /* the plain cache-friendly loop */
+    {"naive", mm_rows_naive},     /* the textbook i-j-k loop, for teaching */
+};
+
+struct matmul_state {
+    struct mm m;
+    double *cbuf; /* C with GUARD canaries before and after */
+    long tasks;
+    mm_kernel_fn kernel;
+};
+
+static double *alloc_doubles(size_t count)
+{
+    size_t bytes = (count * sizeof(double) + 63) / 64 * 64;
+    return aligned_alloc(64, bytes ? bytes : 64);
+}
+
+static void matmul_teardown(void *state)
+{
+    struct matmul_state *s = state;
+    if (!s) return;
+    free((void *)s->m.a);
+    free((void *)s->m.b);
+    free(s->m.bp);
+    free(s->cbuf);
+    free(s);
+}
+
+static int matmul_setup(const struct params *p, void **state, char *err, size_t errlen)
+{
+    long n = (p->set & PM(P_SIZE)) ? p->size : 1024;
+    if (n < 1 || n > 16384) {
+        snprintf(err, errlen, "--size %ld is out of range (1..16384)", n);
+        return -EINVAL;
+    }
+    long tasks = (p->set & PM(P_TASKS)) ? p->tasks : (n + 63) / 64;
+    if (tasks < 1 || tasks > n) {
+        snprintf(
+            err, errlen,
+            "--tasks %ld is out of range for --size %ld (one task is at least one row: 1..%ld)",
+            tasks, n, n);
+        return -EINVAL;
+    }
+    mm_kernel_fn kernel = NULL;
+    const char *kname = p->kernel ? p->kernel : "blocked";
+    for (size_t k = 0; k < sizeof kernels / sizeof kernels[0]; k++)
+        if (strcmp(kname, kernels[k].name) == 0) kernel = kernels[k].fn;
+    if (!kernel) {
+        snprintf(err, errlen, "unknown --kernel '%s' (blocked, ikj or naive)", kname);
+        return -EINVAL;
+    }
+
+    struct matmul_state *s = calloc(1, sizeof *s);
+    if (!s) return -ENOMEM;
+    size_t nn = (size_t)n * (size_t)n;
+    double *a = alloc_doubles(nn), *b = alloc_doubles(nn);
+    s->m.a = a;
+    s->m.b = b;
+    s->m.n = n;
+    s->m.npad = (n + MM_NR - 1) / MM_NR * MM_NR;
+    s->m.bp = alloc_doubles((size_t)s->m.npad * (size_t)n);
+    s->cbuf = alloc_doubles(nn + 2 * GUARD);
+    if (!a || !b || !s->m.bp || !s->cbuf) {
+        matmul_teardown(s);
+        snprintf(err, errlen, "matmul: out of memory for --size %ld", n);
+        return -ENOMEM;
+    }
+    s->m.c = s->cbuf + GUARD;
+    for (long i = 0; i < n; i++)
+        for (long j = 0; j < n; j++) {
+            a[i * n + j] = (double)(i + 2 * j);
+            b[i * n + j] = (double)(i + j);
+        }
+    mm_pack_b(&s->m);
+    s->tasks = tasks;
+    s->kernel = kernel;
+    *state = s;
+    return 0;
+}
+
+static void matmul_reset(void *state)
+{
+    struct matmul_state *s = state;
+    size_t total = (size_t)s->m.n * (size_t)s->m.n + 2 * GUARD;
+    for (size_t g = 0; g < total; g++)
+        s->cbuf[g] = canary;
+}
+
+static long matmul_ntasks(const void *state)
+{
+    return ((const struct matmul_state *)state)->tasks;
+}
+
+static int matmul_worker_init(void *state, void **tls)
+{
+    *tls = alloc_doubles(mm_scratch_doubles());
+    return *tls ? 0 : -ENOMEM;
+}
+
+static void matmul_worker_fini(void *state, void *tls)
+{
+    free(tls);
+}
+
+static void matmul_run_task(void *state, void *tls, long i, struct outcome *o)
+{
+    struct matmul_state *s = state;
+    long n = s->m.n;
+    long r0 = i * n / s->tasks, r1 = (i + 1) * n / s->tasks;
+    s->kernel(&s->m, r0, r1, tls);
+    o->bytes = (r1 - r0) * n * (int64_t)sizeof(double);
+    o->cls = OUT_OK;
+}
+
+static int matmul_verify(void *state, const struct outcome *o, long ntasks, char *why, size_t len)
+{
+    struct matmul_state *s = state;
+    long n = s->m.n;
+    double s1 = (double)n * (double)(n - 1) / 2;
+    double s2 = (double)(n - 1) * (double)n * (double)(2 * n - 1) / 6;
+    for (long i = 0; i < n; i++)
+        for (long j = 0; j < n; j++) {
+            double want =
+                (double)i * s1 + (double)n * (double)i * (double)j + 2 * s2 + 2 * (double)j * s1;
+            double got = s->m.c[i * n + j];
+            if (got != want) {
+                snprintf(why, len, "C(%ld,%ld) = %.17g, expected %.17g", i, j, got, want);
+                return -1;
+            }
+        }
+    for (long g = 0; g < GUARD; g++)
+        if (s->cbuf[g] != canary || s->cbuf[GUARD + n * n + g] != canary) {
+            snprintf(why, len, "the kernel wrote outside C");
+            return -1;
+        }
+    return 0;
+}
+
+static double matmul_flops(const void *state)
+{
+    double n = (double)((const struct matmul_state *)state)->m.n;
+    return 2.0 * n * n * n;
+}
+
+const struct workload workload_matmul = {
+    .name = "matmul",
+    .kind = WK_CPU,
+    .summary = "C = A x B, double precision, --size n; one task = a block of rows (--kernel)",
+    .params = PM(P_TASKS) | PM(P_SIZE) | PM(P_KERNEL),
+    .setup = matmul_setup,
+    .teardown = matmul_teardown,
+    .ntasks = matmul_ntasks,
+    .reset = matmul_reset,
+    .worker_init = matmul_worker_init,
+    .worker_fini = matmul_worker_fini,
+    .run_task = matmul_run_task,
+    .verify = matmul_verify,
+    .flops = matmul_flops,
+};

@@ -1,0 +1,61 @@
+/* NAME    sleep.c
+ * PURPOSE Pure waiting with no I/O: each task waits --latency-ms. Blocking executors sleep the
+ *         thread; the event loop arms a timer (workloads/sleep_loop.c), so waits overlap. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "sleep.h"
+
+static int sleep_setup(const struct params *p, void **state, char *err, size_t errlen)
+{
+    struct sleep_state *s = calloc(1, sizeof *s);
+    if (!s) return -ENOMEM;
+    s->tasks = (p->set & PM(P_TASKS)) ? p->tasks : 100;
+    s->latency_ns = ((p->set & PM(P_LATENCY_MS)) ? p->latency_ms : 100) * 1000000L;
+    *state = s;
+    return 0;
+}
+
+static void sleep_teardown(void *state)
+{
+    free(state);
+}
+
+static long sleep_ntasks(const void *state)
+{
+    return ((const struct sleep_state *)state)->tasks;
+}
+
+static void sleep_run_task(void *state, void *tls, long i, struct outcome *o)
+{
+    struct sleep_state *s = state;
+    sleep_ns(s->latency_ns);
+    o->cls = OUT_OK;
+}
+
+static int sleep_verify(void *state, const struct outcome *o, long n, char *why, size_t len)
+{
+    struct sleep_state *s = state;
+    for (long i = 0; i < n; i++) {
+        int64_t took = o[i].end_ns - o[i].start_ns;
+        if (o[i].cls == OUT_OK && took < s->latency_ns) {
+            snprintf(why, len, "task %ld took %lld ns, less than the %lld ns it should wait", i,
+                     (long long)took, (long long)s->latency_ns);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+const struct workload workload_sleep = {
+    .name = "sleep",
+    .kind = WK_IO,
+    .summary = "each task waits --latency-ms (thread sleep; a loop timer on the event loop)",
+    .params = PM(P_TASKS) | PM(P_LATENCY_MS),
+    .setup = sleep_setup,
+    .teardown = sleep_teardown,
+    .ntasks = sleep_ntasks,
+    .run_task = sleep_run_task,
+    .verify = sleep_verify,
+};
