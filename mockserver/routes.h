@@ -1,0 +1,31 @@
+/* NAME    routes.h
+ * PURPOSE Maps a parsed request to what the server must answer: a pure function, fuzzed with the
+ *         parser. */
+#ifndef MS_ROUTES_H
+#define MS_ROUTES_H
+
+#include "config.h"
+#include "parser.h"
+
+enum route_kind {
+    ROUTE_ROOT,        /* "/": tiny fixed body */
+    ROUTE_DELAY,       /* /delay/{ms} or /delay?ms=: JSON after arg milliseconds */
+    ROUTE_STATUS,      /* /status/{code} */
+    ROUTE_BYTES,       /* /bytes/{n}: arg seeded bytes */
+    ROUTE_STATS,       /* /stats: counters as JSON */
+    ROUTE_STATS_RESET, /* /stats/reset */
+    ROUTE_ERROR,       /* an error status from validation (400, 404, 405, 413) */
+};
+
+struct route {
+    enum route_kind kind;
+    int status;   /* the status line's code */
+    uint64_t arg; /* delay in ms or body length in bytes */
+    int close;    /* close the connection after this response */
+    int head;     /* HEAD: headers only */
+    int body;     /* the request carries a Content-Length body of this many bytes to discard */
+};
+
+void route_resolve(const struct http_request *req, const struct ms_config *cfg, struct route *out);
+
+#endif
