@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "context.h"
 #include "gitrev.h"
+#include "resources.h"
 #include "runner.h"
 
 int main(int argc, char **argv)
@@ -37,6 +38,7 @@ int main(int argc, char **argv)
         return 1;
     }
     signal(SIGPIPE, SIG_IGN);
+    fd_limit_raise(); /* before any thread: ten thousand connections need ten thousand fds */
     struct context ctx;
     context_collect(&ctx, 1);
     int status = runner_run(&o, &ctx);

@@ -3,6 +3,7 @@
 #ifndef CVP_OUTCOME_H
 #define CVP_OUTCOME_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* Why a task failed. OUT_OK counts successes; every other class is an error. */
@@ -29,6 +30,11 @@ struct outcome {
 };
 
 const char *outcome_class_name(enum outcome_class c);
+
+/* Validation shared by the waiting workloads: no successful task may have finished sooner than
+ * min_ns after it started. Returns 0, or -1 with a one-line reason. */
+int outcomes_check_min_duration(const struct outcome *o, long n, int64_t min_ns, char *why,
+                                size_t len);
 
 /* Marks a task failed with class c and a static message. */
 static inline void outcome_fail(struct outcome *o, enum outcome_class c, const char *msg)

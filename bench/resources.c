@@ -58,3 +58,15 @@ void usage_end(const struct usage_mark *m, struct usage *u)
     u->rss_scope = hwm >= 0 ? "region" : "process";
     u->steal_s = context_steal_s() - m->steal_s;
 }
+
+long fd_limit_raise(void)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0) return 1024;
+    if (rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl);
+        getrlimit(RLIMIT_NOFILE, &rl);
+    }
+    return rl.rlim_cur == RLIM_INFINITY ? 1L << 30 : (long)rl.rlim_cur;
+}

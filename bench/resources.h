@@ -29,4 +29,7 @@ void usage_begin(struct usage_mark *m);
 /* Measures the region since m. */
 void usage_end(const struct usage_mark *m, struct usage *u);
 
+/* Raises the soft descriptor limit to the hard one; returns the limit now in force. */
+long fd_limit_raise(void);
+
 #endif

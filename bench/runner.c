@@ -83,6 +83,20 @@ int runner_run(const struct run_opts *o, const struct context *ctx)
     }
 
     long n = o->w->ntasks(wstate);
+    /* Fail before the run, not half-way through it, when the connections cannot all be open. */
+    if (o->w->fds_per_task > 0) {
+        long inflight = info.concurrency > 0 && info.concurrency < n ? info.concurrency : n;
+        long need = inflight * o->w->fds_per_task + 64, have = fd_limit_raise();
+        if (need > have) {
+            fprintf(stderr,
+                    "cvpbench: %ld tasks in flight need about %ld descriptors, but the limit is "
+                    "%ld (ulimit -n); lower --concurrency or --threads\n",
+                    inflight, need, have);
+            o->e->destroy(ex);
+            o->w->teardown(wstate);
+            return 1;
+        }
+    }
     struct outcome *out = calloc((size_t)(n > 0 ? n : 1), sizeof *out);
     struct rep_result *r = calloc(1, sizeof *r);
     struct report *rep = report_open(o, ctx);

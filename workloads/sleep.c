@@ -37,15 +37,7 @@ static void sleep_run_task(void *state, void *tls, long i, struct outcome *o)
 static int sleep_verify(void *state, const struct outcome *o, long n, char *why, size_t len)
 {
     struct sleep_state *s = state;
-    for (long i = 0; i < n; i++) {
-        int64_t took = o[i].end_ns - o[i].start_ns;
-        if (o[i].cls == OUT_OK && took < s->latency_ns) {
-            snprintf(why, len, "task %ld took %lld ns, less than the %lld ns it should wait", i,
-                     (long long)took, (long long)s->latency_ns);
-            return -1;
-        }
-    }
-    return 0;
+    return outcomes_check_min_duration(o, n, s->latency_ns, why, len);
 }
 
 const struct workload workload_sleep = {
@@ -57,5 +49,6 @@ const struct workload workload_sleep = {
     .teardown = sleep_teardown,
     .ntasks = sleep_ntasks,
     .run_task = sleep_run_task,
+    .start_task = sleep_start_task,
     .verify = sleep_verify,
 };

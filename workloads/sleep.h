@@ -10,4 +10,8 @@ struct sleep_state {
     int64_t latency_ns; /* each task's wait, in nanoseconds */
 };
 
+/* The event-loop form (sleep_loop.c): a loop timer instead of a sleeping thread. */
+void sleep_start_task(void *state, void *tls, struct evloop *ev, long i, struct outcome *o,
+                      task_done_fn done);
+
 #endif

@@ -1,0 +1,126 @@
+#!/usr/bin/env python3
+"""NAME    test_cli.py
+PURPOSE The cvpbench command-line contract: bad input is one line and exit 2; a JSON line has
+        every promised field; --output is complete after the run; sleep never returns early.
+USAGE   test_cli.py PATH/TO/cvpbench"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+BIN = sys.argv[1]
+failures = []
+
+
+def run(*args, timeout=60):
+    return subprocess.run([BIN, *args], capture_output=True, text=True, timeout=timeout)
+
+
+def check(cond, what):
+    if not cond:
+        failures.append(what)
+        print("FAIL:", what, file=sys.stderr)
+
+
+# Each bad command line must exit 2 with one line on stderr that names the problem.
+BAD = [
+    ([], "--workload"),
+    (["-w", "matmul"], "--executor"),
+    (["-e", "sequential"], "--workload"),
+    (["-w", "nosuch", "-e", "sequential"], "nosuch"),
+    (["-w", "matmul", "-e", "nosuch"], "nosuch"),
+    (["-w", "matmul", "-e", "openmp", "--threads", "-2"], "--threads"),
+    (["-w", "matmul", "-e", "openmp", "--threads", "0"], "--threads"),
+    (["-w", "matmul", "-e", "openmp", "--threads", "two"], "--threads"),
+    (["-w", "matmul", "-e", "openmp", "--threads", "2x"], "--threads"),
+    (["-w", "matmul", "-e", "openmp", "--threads"], "--threads"),
+    (["-w", "matmul", "-e", "sequential", "--size", "99999999999999999999"], "--size"),
+    (["-w", "matmul", "-e", "sequential", "--size", ""], "--size"),
+    (["-w", "matmul", "-e", "sequential", "--size", "0"], "--size"),
+    (["-w", "matmul", "-e", "sequential", "--tasks", "5000", "--size", "64"], "--tasks"),
+    (["-w", "matmul", "-e", "sequential", "--kernel", "fast"], "--kernel"),
+    (["-w", "matmul", "-e", "sequential", "--latency-ms", "5"], "--latency-ms"),
+    (["-w", "sleep", "-e", "sequential", "--size", "5"], "--size"),
+    (["-w", "sleep", "-e", "sequential", "--threads", "4"], "--threads"),
+    (["-w", "sleep", "-e", "thread-pool", "--threads", "4", "--concurrency", "8"], "disagree"),
+    (["-w", "sleep", "-e", "sequential", "--reps", "0"], "--reps"),
+    (["-w", "sleep", "-e", "sequential", "--warmup", "-1"], "--warmup"),
+    (["-w", "sleep", "-e", "sequential", "--format", "xml"], "--format"),
+    (["-w", "sleep", "-e", "sequential", "--bogus"], "--bogus"),
+    (["-w", "sleep", "-e", "sequential", "extra"], "extra"),
+    (["-w", "sleep", "-e", "sequential", "--tasks", "1.5"], "--tasks"),
+    (["-w", "sleep", "-e", "sequential", "--latency-ms", " 5"], "--latency-ms"),
+]
+for args, needle in BAD:
+    r = run(*args)
+    lines = r.stderr.strip().splitlines()
+    label = " ".join(args) or "(no arguments)"
+    check(r.returncode == 2, f"{label}: exit {r.returncode}, expected 2")
+    check(len(lines) == 1, f"{label}: {len(lines)} stderr lines, expected 1: {r.stderr!r}")
+    check(needle in r.stderr, f"{label}: stderr does not name {needle!r}: {r.stderr!r}")
+    check(r.stdout == "", f"{label}: printed to stdout: {r.stdout!r}")
+
+# Help, version and list succeed and say something useful.
+r = run("--help")
+check(r.returncode == 0 and "--workload" in r.stdout and "Exit status" in r.stdout, "--help")
+r = run("--version")
+check(r.returncode == 0 and r.stdout.startswith("cvpbench "), "--version")
+r = run("--list")
+for name in ["sleep", "matmul", "sequential", "thread-pool", "openmp"]:
+    check(name in r.stdout, f"--list lacks {name}")
+
+# A JSON line per repetition, with every promised field.
+r = run("-w", "matmul", "-e", "openmp", "--size", "64", "--reps", "2", "--warmup", "1",
+        "--format", "json")
+check(r.returncode == 0, f"matmul json run exit {r.returncode}: {r.stderr}")
+lines = r.stdout.strip().splitlines()
+check(len(lines) == 2, f"expected 2 JSON lines, got {len(lines)}")
+for k, line in enumerate(lines):
+    rec = json.loads(line)
+    for key in ["workload", "executor", "params", "rep", "wall_s", "user_s", "sys_s",
+                "max_rss_kib", "tasks", "ok", "errors", "latency_us", "gflops", "valid",
+                "context", "vcsw", "ivcsw", "pinned", "steal_s"]:
+        check(key in rec, f"JSON lacks {key}")
+    for q in ["p50", "p90", "p99", "max"]:
+        check(q in rec["latency_us"], f"latency_us lacks {q}")
+    for c in ["connect", "timeout", "http_status", "reset", "other"]:
+        check(c in rec["errors"], f"errors lacks {c}")
+    for c in ["cpu_model", "cores", "clock_ghz_measured", "compiler", "cflags", "libcurl",
+              "libuv", "git_rev"]:
+        check(c in rec["context"], f"context lacks {c}")
+    check(rec["rep"] == k and rec["valid"] is True and rec["ok"] == rec["tasks"], "rep/valid")
+    check(rec["gflops"] > 0 and rec["params"]["size"] == 64, "gflops/params")
+    check(rec["context"]["cores"] == os.cpu_count() or rec["context"]["cores"] >= 1, "cores")
+
+# CSV has a header and one row per repetition.
+r = run("-w", "noop", "-e", "sequential", "--tasks", "10", "--reps", "3", "--format", "csv")
+rows = r.stdout.strip().splitlines()
+check(r.returncode == 0 and len(rows) == 4 and rows[0].startswith("workload,"), "csv")
+
+# --output: the file holds every repetition and no temporary file is left behind.
+with tempfile.TemporaryDirectory() as d:
+    out = os.path.join(d, "r.jsonl")
+    r = run("-w", "noop", "-e", "thread-pool", "--tasks", "100", "--reps", "3", "--format",
+            "json", "--output", out)
+    check(r.returncode == 0 and r.stdout == "", "--output run")
+    with open(out) as f:
+        check(len([json.loads(x) for x in f]) == 3, "--output holds 3 lines")
+    check(os.listdir(d) == ["r.jsonl"], f"leftover files: {os.listdir(d)}")
+
+# Sleep: no task returns before its latency, under every blocking executor.
+for ex, extra in [("sequential", []), ("thread-pool", ["--threads", "8"]),
+                  ("openmp", ["--threads", "8"])]:
+    r = run("-w", "sleep", "-e", ex, "--tasks", "16", "--latency-ms", "20", "--format", "json",
+            *extra)
+    rec = json.loads(r.stdout)
+    check(r.returncode == 0 and rec["valid"], f"sleep {ex} valid")
+    check(rec["latency_us"]["min"] >= 20000, f"sleep {ex} min latency {rec['latency_us']['min']}")
+    # 16 tasks of 20 ms over w workers: at least ceil(16/w) * 20 ms.
+    workers = 1 if ex == "sequential" else 8
+    check(rec["wall_s"] >= (16 + workers - 1) // workers * 0.020, f"sleep {ex} wall")
+
+if failures:
+    print(f"{len(failures)} failed", file=sys.stderr)
+    sys.exit(1)
+print(f"{len(BAD)} bad-input cases and the output contract: all passed")

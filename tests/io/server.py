@@ -1,0 +1,61 @@
+"""NAME    server.py
+PURPOSE Start and stop a mock server for a test: port 0, wait on its port file, kill only the
+        process we started (also when the test fails)."""
+import json
+import os
+import signal
+import subprocess
+import tempfile
+import time
+import urllib.request
+
+
+class MockServer:
+    def __init__(self, binary, *args):
+        self.dir = tempfile.TemporaryDirectory()
+        port_file = os.path.join(self.dir.name, "port")
+        self.proc = subprocess.Popen([binary, "--port", "0", "--port-file", port_file, *args],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 10
+        while not os.path.exists(port_file):
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError("mockserver did not start")
+            time.sleep(0.01)
+        with open(port_file) as f:
+            self.port = int(f.read().strip())
+        self.base = f"http://127.0.0.1:{self.port}"
+
+    def stats(self):
+        with urllib.request.urlopen(self.base + "/stats", timeout=5) as r:
+            return json.load(r)
+
+    def reset(self):
+        with urllib.request.urlopen(self.base + "/stats/reset", timeout=5) as r:
+            r.read()
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.dir.cleanup()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+def free_port():
+    """A loopback port with nothing listening on it (bound, then released)."""
+    import socket
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port

@@ -1,0 +1,119 @@
+/* NAME    test_executors.c
+ * PURPOSE Every blocking executor runs every task exactly once, for 1 to 100,000 tasks and 1 to
+ *         64 workers, across repeated batches on the same executor; per-worker state is set up
+ *         once per worker and torn down. */
+#include <stdatomic.h>
+#include <string.h>
+
+#include "check.h"
+#include "executor.h"
+
+static atomic_int *runs; /* times each task ran */
+static atomic_int inits; /* worker_init calls */
+static atomic_int finis; /* worker_fini calls */
+static long ntasks_now;
+
+static int count_setup(const struct params *p, void **state, char *err, size_t errlen)
+{
+    *state = &ntasks_now;
+    return 0;
+}
+static void count_teardown(void *state) {}
+static long count_ntasks(const void *state)
+{
+    return *(const long *)state;
+}
+static int count_worker_init(void *state, void **tls)
+{
+    atomic_fetch_add(&inits, 1);
+    *tls = (void *)&inits; /* any non-NULL marker */
+    return 0;
+}
+static void count_worker_fini(void *state, void *tls)
+{
+    atomic_fetch_add(&finis, 1);
+}
+static void count_run_task(void *state, void *tls, long i, struct outcome *o)
+{
+    atomic_fetch_add(&runs[i], 1);
+    o->cls = tls ? OUT_OK : OUT_OTHER; /* a task must see its worker's state */
+}
+static int count_verify(void *state, const struct outcome *o, long n, char *why, size_t len)
+{
+    return 0;
+}
+
+static const struct workload counting = {
+    .name = "count",
+    .kind = WK_CPU,
+    .setup = count_setup,
+    .teardown = count_teardown,
+    .ntasks = count_ntasks,
+    .worker_init = count_worker_init,
+    .worker_fini = count_worker_fini,
+    .run_task = count_run_task,
+    .verify = count_verify,
+};
+
+static void run_case(const struct executor *e, long n, long threads)
+{
+    struct params p = {.threads = threads, .set = PM(P_THREADS)};
+    void *ex = NULL;
+    struct exec_info info;
+    char err[256] = "";
+    ntasks_now = n;
+    atomic_store(&inits, 0);
+    atomic_store(&finis, 0);
+    int rc = e->create(&counting, &ntasks_now, &p, &ex, &info, err, sizeof err);
+    CHECK_EQ_LONG(rc, 0);
+    if (rc != 0) {
+        fprintf(stderr, "%s: %s\n", e->name, err);
+        return;
+    }
+    long expect_workers = strcmp(e->name, "sequential") == 0 ? 1 : threads;
+    CHECK_EQ_LONG(info.threads, expect_workers);
+    CHECK_EQ_LONG(atomic_load(&inits), expect_workers);
+    struct outcome *out = calloc((size_t)n, sizeof *out);
+    runs = calloc((size_t)n, sizeof *runs);
+    for (int batch = 0; batch < 3; batch++) {
+        for (long i = 0; i < n; i++) {
+            out[i] = (struct outcome){.cls = OUT_NOT_RUN};
+            atomic_store(&runs[i], 0);
+        }
+        e->run(ex, out, n);
+        long wrong = 0, not_ok = 0;
+        for (long i = 0; i < n; i++) {
+            wrong += atomic_load(&runs[i]) != 1;
+            not_ok += out[i].cls != OUT_OK || out[i].end_ns < out[i].start_ns;
+        }
+        if (wrong || not_ok)
+            fprintf(
+                stderr,
+                "%s n=%ld threads=%ld batch %d: %ld tasks not run exactly once, %ld bad outcomes\n",
+                e->name, n, threads, batch, wrong, not_ok);
+        CHECK_EQ_LONG(wrong, 0);
+        CHECK_EQ_LONG(not_ok, 0);
+    }
+    e->destroy(ex);
+    CHECK_EQ_LONG(atomic_load(&finis), expect_workers);
+    free(out);
+    free(runs);
+}
+
+int main(void)
+{
+    static const long sizes[] = {1, 2, 3, 7, 64, 1000, 100000};
+    static const long threads[] = {1, 2, 3, 8, 64};
+    const char *names[] = {"sequential", "thread-pool", "openmp"};
+    for (size_t e = 0; e < sizeof names / sizeof names[0]; e++) {
+        const struct executor *ex = executor_find(names[e]);
+        CHECK(ex != NULL);
+        if (!ex) continue;
+        for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++)
+            for (size_t t = 0; t < sizeof threads / sizeof threads[0]; t++) {
+                if (e == 0 && t > 0) break; /* sequential ignores --threads */
+                run_case(ex, sizes[s], threads[t]);
+            }
+    }
+    CHECK_DONE();
+}

@@ -1,0 +1,59 @@
+/* NAME    sleep_loop.c
+ * PURPOSE The sleep workload's non-blocking form: a libuv timer per task, so a million waits
+ *         overlap on one thread (asyncio.sleep's counterpart). */
+#include <stdlib.h>
+
+#include "evloop.h"
+#include "sleep.h"
+
+struct sleep_timer {
+    uv_timer_t timer;
+    struct sleep_state *s;
+    struct evloop *ev;
+    struct outcome *o;
+    task_done_fn done;
+    long i;
+};
+
+static void free_timer(uv_handle_t *h)
+{
+    free(h->data);
+}
+
+/* Whole milliseconds still to wait, rounded up so a timer never fires early. */
+static uint64_t remaining_ms(const struct sleep_timer *t)
+{
+    int64_t left = t->s->latency_ns - (now_ns() - t->o->start_ns);
+    return left > 0 ? (uint64_t)((left + 999999) / 1000000) : 0;
+}
+
+static void on_timer(uv_timer_t *h)
+{
+    struct sleep_timer *t = h->data;
+    /* libuv keeps time in whole (possibly coarse) milliseconds, so a timer can fire a fraction
+     * of a millisecond before the task's nanosecond deadline: wait out the rest. */
+    uint64_t ms = remaining_ms(t);
+    if (now_ns() - t->o->start_ns < t->s->latency_ns) {
+        uv_timer_start(h, on_timer, ms ? ms : 1, 0);
+        return;
+    }
+    t->o->cls = OUT_OK;
+    t->done(t->ev, t->i);
+    uv_close((uv_handle_t *)h, free_timer);
+}
+
+void sleep_start_task(void *state, void *tls, struct evloop *ev, long i, struct outcome *o,
+                      task_done_fn done)
+{
+    struct sleep_timer *t = malloc(sizeof *t);
+    if (!t) {
+        outcome_fail(o, OUT_OTHER, "out of memory for a timer");
+        done(ev, i);
+        return;
+    }
+    *t = (struct sleep_timer){.s = state, .ev = ev, .o = o, .done = done, .i = i};
+    uv_timer_init(ev->loop, &t->timer);
+    t->timer.data = t;
+    uv_update_time(ev->loop); /* the loop's cached time may be stale by now */
+    uv_timer_start(&t->timer, on_timer, remaining_ms(t), 0);
+}
