@@ -1,0 +1,252 @@
+"""NAME    driver.py
+PURPOSE `make bench`: check the suite, build, start the mock server if needed, time every case,
+        then tabulate, judge the claims and plot. USAGE: scripts/bench.sh --help
+
+Exit status: 0 done; 1 a step failed; 2 bad suite or arguments; 130 interrupted (SIGINT or
+SIGTERM: completed cases are kept, status.json says "incomplete", the server is stopped).
+"""
+import argparse
+import datetime
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+from . import estimate, fsutil, runcase, suite
+from .runcase import Interrupted
+from .server import MockServer
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def cores():
+    """Usable cores, as nproc counts them (affinity-aware); never hard-coded."""
+    return len(os.sched_getaffinity(0))
+
+
+def parse_args(argv):
+    ap = argparse.ArgumentParser(prog="scripts/bench.sh", description="Run the benchmark suite.")
+    ap.add_argument("--quick", action="store_true", help="the short suite (bench/suite-quick.txt)")
+    ap.add_argument("--suite", help="suite definition file (default bench/suite.txt)")
+    ap.add_argument("--sample", action="store_true",
+                    help="write into results/sample/ (the committed sample) instead of a new run")
+    ap.add_argument("--results-dir", default=os.path.join(ROOT, "results"))
+    ap.add_argument("--build-dir", default=os.path.join(ROOT, "build"))
+    ap.add_argument("--no-build", action="store_true", help="use the binaries already built")
+    ap.add_argument("--server", choices=("auto", "always", "never"), default="auto",
+                    help="start the mock server when a case needs it (auto), always, or never")
+    ap.add_argument("--check", action="store_true",
+                    help="only check the suite and list its commands with time estimates")
+    return ap.parse_args(argv)
+
+
+def available(binary):
+    """Workloads and executors this cvpbench offers (from --list); empty sets if none built."""
+    try:
+        out = subprocess.run([binary, "--list"], capture_output=True, text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return set(), set()
+    sets, cur = {"workloads:": set(), "executors:": set()}, None
+    for line in out.splitlines():
+        if line.strip() in sets:
+            cur = sets[line.strip()]
+        elif cur is not None and line.strip():
+            cur.add(line.split()[0])
+    return sets["workloads:"], sets["executors:"]
+
+
+def plan(cases, have_w, have_e, server_ok, n_cores):
+    """Splits each case's commands into those that can run and those "not measured" (why)."""
+    out = []
+    for c in cases:
+        run, skip = [], []
+        for cmd in suite.expand(c):
+            why = None
+            if cmd.workload not in have_w:
+                why = f"workload {cmd.workload} is not built yet"
+            elif cmd.executor not in have_e:
+                why = f"executor {cmd.executor} is not built yet"
+            elif cmd.workload in suite.SERVER_WORKLOADS and not server_ok:
+                why = "the mock server is not built"
+            if why:
+                skip.append(dict(cmd.to_json(), reason=why))
+            else:
+                run.append(cmd)
+        out.append((c, run, skip, estimate.case_seconds(c, run, n_cores)))
+    return out
+
+
+def shown(path):
+    """A path as the user would type it: relative to the repository when inside it."""
+    rel = os.path.relpath(path, ROOT)
+    return path if rel.startswith("..") else rel
+
+
+def fmt_s(s):
+    s = int(round(s))
+    return f"{s // 60}m{s % 60:02d}s" if s >= 60 else f"{s}s"
+
+
+def build(build_dir):
+    steps = [["cmake", "-S", ROOT, "-B", build_dir, "-DCMAKE_BUILD_TYPE=Release"],
+             ["cmake", "--build", build_dir, "-j", str(cores())]]
+    for step in steps:
+        r = subprocess.run(step, stdout=subprocess.DEVNULL)
+        if r.returncode != 0:
+            sys.exit(f"bench: build failed: {' '.join(step)}")
+
+
+def run_dir(args):
+    if args.sample:
+        return os.path.join(args.results_dir, "sample")
+    stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    return os.path.join(args.results_dir, f"{stamp}-{socket.gethostname()}")
+
+
+def point_latest(results_dir, target):
+    link = os.path.join(results_dir, "latest")
+    tmp = link + ".tmp"
+    if os.path.lexists(tmp):
+        os.remove(tmp)
+    os.symlink(os.path.basename(target), tmp)
+    os.replace(tmp, link)  # atomic: latest is never missing or half-made
+
+
+def _raise_interrupted(signum, _frame):
+    raise Interrupted(signal.Signals(signum).name)
+
+
+def main(argv):
+    args = parse_args(argv)
+    n_cores = cores()
+    suite_path = args.suite or os.path.join(ROOT, "bench", "suite-quick.txt" if args.quick
+                                            else "suite.txt")
+    try:
+        cases = suite.parse(suite_path, n_cores)
+    except (suite.SuiteError, OSError) as e:
+        print(f"bench: {e}", file=sys.stderr)
+        return 2
+    binary = os.path.join(args.build_dir, "bin", "cvpbench")
+    server_bin = os.path.join(args.build_dir, "bin", "mockserver")
+    if not args.no_build and not args.check:
+        build(args.build_dir)
+    have_w, have_e = available(binary)
+    server_ok = args.server != "never" and os.access(server_bin, os.X_OK)
+    planned = plan(cases, have_w, have_e, server_ok, n_cores)
+    total_est = sum(p[3] for p in planned)
+    if args.check:
+        for c, run, skip, est in planned:
+            print(f"{c.name}: ~{est:.1f} s, {len(run)} commands, {len(skip)} not measured")
+            for cmd in run:
+                print(f"    {cmd.label}")
+            for s in skip:
+                print(f"    {s['label']}  (not measured: {s['reason']})")
+        print(f"total ~{fmt_s(total_est)} on {n_cores} cores")
+        return 0
+    if not have_w:
+        print(f"bench: {binary} is missing or broken (build it, or drop --no-build)", file=sys.stderr)
+        return 1
+    return execute(args, suite_path, planned, total_est, binary, server_bin, n_cores)
+
+
+def execute(args, suite_path, planned, total_est, binary, server_bin, n_cores):
+    out = run_dir(args)
+    if args.sample and os.path.isdir(out):
+        import shutil
+        shutil.rmtree(out)
+    os.makedirs(os.path.join(out, "cases"), exist_ok=True)
+    point_latest(args.results_dir, out)
+    with open(suite_path) as f:
+        fsutil.write_atomic(os.path.join(out, "suite.txt"), f.read())
+    status = {"state": "running", "suite": os.path.relpath(suite_path, ROOT), "quick": args.quick,
+              "cores": n_cores, "started_utc": _utc(), "cases_total": len(planned),
+              "cases_done": 0, "estimate_s": round(total_est, 1), "server_pid": None}
+    status_path = os.path.join(out, "status.json")
+    fsutil.write_json(status_path, status)
+    _save_context(binary, out)
+    needs_server = args.server == "always" or any(
+        cmd.workload in suite.SERVER_WORKLOADS for _, run, _, _ in planned for cmd in run)
+    server = MockServer(server_bin, out) if needs_server and os.access(server_bin, os.X_OK) else None
+    old = {s: signal.signal(s, _raise_interrupted) for s in (signal.SIGINT, signal.SIGTERM)}
+    rc, t_start = 0, time.monotonic()
+    print(f"bench: {len(planned)} cases, estimated {fmt_s(total_est)} on {n_cores} cores -> "
+          f"{shown(out)}", flush=True)
+    try:
+        url_base = server.start() if server else None
+        if server:
+            status["server_pid"] = server.pid
+            fsutil.write_json(status_path, status)
+        done_est = done_real = 0.0
+        for k, (case, run, skip, est) in enumerate(planned, 1):
+            scale = done_real / done_est if done_est > 0 else 1.0
+            remaining = sum(p[3] for p in planned[k - 1:]) * scale
+            print(f"[{k}/{len(planned)}] {case.name} ({len(run)} commands"
+                  f"{f', {len(skip)} not measured' if skip else ''}) ... ETA {fmt_s(remaining)}",
+                  end="", flush=True)
+            rec = runcase.run(case, run, skip, binary, url_base,
+                              os.path.join(out, "cases", f"{k:02d}-{case.name}"))
+            print(f"  {rec['elapsed_s']:.1f} s" + (f"  ({rec['error']})" if "error" in rec else ""),
+                  flush=True)
+            done_est += est
+            done_real += rec["elapsed_s"]
+            status["cases_done"] = k
+            fsutil.write_json(status_path, status)
+        status["state"] = "complete"
+    except Interrupted as e:
+        print(f"\nbench: interrupted by {e}; completed cases kept in {out}", file=sys.stderr)
+        status["state"], rc = "incomplete", 130
+    except Exception as e:  # noqa: BLE001 - any failure must still stop the server
+        print(f"\nbench: {e}", file=sys.stderr)
+        status["state"], status["error"], rc = "incomplete", str(e), 1
+    finally:
+        # A second Ctrl-C must not cut the clean-up short.
+        for s in old:
+            signal.signal(s, signal.SIG_IGN)
+        if server:
+            server.stop()
+        status["finished_utc"] = _utc()
+        status["elapsed_s"] = round(time.monotonic() - t_start, 1)
+        fsutil.write_json(status_path, status)
+        for s, h in old.items():
+            signal.signal(s, h)
+    if rc == 0:
+        rc = report(out)
+    return rc
+
+
+def _save_context(binary, out):
+    """The machine context once per run, even if every case ends up "not measured"."""
+    r = subprocess.run([binary, "-w", "noop", "-e", "sequential", "--tasks", "1", "--format",
+                        "json", "--quiet"], capture_output=True, text=True)
+    lines = [l for l in r.stdout.splitlines() if l.startswith("{")]
+    if lines:
+        import json
+        ctx = json.loads(lines[0]).get("context", {})
+        ctx["nproc"] = cores()
+        ctx["hyperfine"] = subprocess.run(["hyperfine", "--version"], capture_output=True,
+                                          text=True).stdout.strip()
+        fsutil.write_json(os.path.join(out, "context.json"), ctx)
+
+
+def report(out):
+    """Tabulate, claims and plots, then print the summary."""
+    scripts = os.path.join(ROOT, "scripts")
+    for tool in ("tabulate", "plot"):
+        r = subprocess.run([sys.executable, os.path.join(scripts, tool), out])
+        if r.returncode != 0:
+            print(f"bench: scripts/{tool} failed", file=sys.stderr)
+            return 1
+    with open(os.path.join(out, "summary.md")) as f:
+        print("\n" + f.read())
+    print(f"bench: results in {shown(out)} (latest: {shown(os.path.join(os.path.dirname(out), 'latest'))})")
+    return 0
+
+
+def _utc():
+    return datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,257 @@
+"""NAME    suite.py
+PURPOSE Parse a suite definition (bench/suite.txt) and expand it into the commands to time.
+
+A case is workload x executors x parameter points. Every mistake in the file is reported as
+one line `FILE:LINE: message` (SuiteError) before anything runs, so a typo never costs a
+half-finished five-minute run. The format is described at the top of bench/suite.txt.
+"""
+import itertools
+import re
+
+# What cvpbench knows or is planned to know (issues 4 and 7). A name outside these lists is a
+# typo; a name inside them that `cvpbench --list` lacks is simply "not measured" at run time.
+WORKLOADS = {
+    "sleep": {"tasks", "latency-ms"},
+    "matmul": {"tasks", "size", "kernel"},
+    "noop": {"tasks"},
+    "http": {"tasks", "latency-ms", "timeout-ms", "reuse"},
+    "mixed": {"tasks", "latency-ms", "timeout-ms", "reuse", "work-us"},
+}
+EXECUTORS = {
+    "sequential": set(),
+    "event-loop": {"concurrency", "blocking"},
+    "thread-pool": {"threads", "concurrency", "pin"},
+    "openmp": {"threads", "concurrency", "pin"},
+    "hybrid": {"threads", "concurrency"},
+}
+EXECUTOR_PARAMS = {"threads", "concurrency", "pin", "blocking"}
+FLAGS = {"pin", "blocking", "reuse"}  # yes/no values, become --pin / --reuse / --no-reuse
+TEXT_PARAMS = {"kernel"}
+SERVER_WORKLOADS = {"http", "mixed"}  # these need the mock server's --url-base
+CLAIM_RE = re.compile(r"^C[1-9][0-9]?$")
+NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+
+
+class SuiteError(Exception):
+    """One line, `file:line: message`, for the user."""
+
+
+class Case:
+    def __init__(self, name, where):
+        self.name = name
+        self.where = where  # "file:line" of its `case` line, for later messages
+        self.workload = None
+        self.params = []  # [(name, [raw values])], the case-wide points
+        self.executors = []  # [(executor, [(name, [raw values])], where)]
+        self.claims = []
+        self.runs = 3
+        self.warmup = 1
+        self.note = ""
+
+
+def _values(text, name, where, cores):
+    """Expands `1,5,N`, `1..cores` and `yes|no` lists into a list of raw values."""
+    if text == "":
+        raise SuiteError(f"{where}: '{name}=' needs a value")
+    out = []
+    for part in text.split(","):
+        if part == "":
+            raise SuiteError(f"{where}: '{name}={text}' has an empty item")
+        m = re.fullmatch(r"(\w+)\.\.(\w+)", part)
+        if m:
+            lo, hi = (_number(x, name, where, cores) for x in m.groups())
+            if lo > hi:
+                raise SuiteError(f"{where}: '{name}={part}' is an empty range")
+            out.extend(_spread(lo, hi))
+        else:
+            out.append(str(cores) if part == "cores" else part)
+    for v in out:
+        _check_value(name, v, where, cores)
+    return out
+
+
+def _spread(lo, hi):
+    """lo..hi: every value up to 8 points, else powers of two plus both ends (64 cores stay cheap)."""
+    if hi - lo < 8:
+        return [str(v) for v in range(lo, hi + 1)]
+    vals = {lo, hi}
+    p = 1
+    while p < hi:
+        if p > lo:
+            vals.add(p)
+        p *= 2
+    return [str(v) for v in sorted(vals)]
+
+
+def _number(text, name, where, cores):
+    if text == "cores":
+        return cores
+    if re.fullmatch(r"-\d+", text):
+        raise SuiteError(f"{where}: '{name}' must not be negative (got {text})")
+    if not re.fullmatch(r"\d+", text):
+        raise SuiteError(f"{where}: '{name}' takes a whole number, 'cores' or 'N', not '{text}'")
+    return int(text)
+
+
+def _check_value(name, v, where, cores):
+    if name in FLAGS:
+        if v not in ("yes", "no"):
+            raise SuiteError(f"{where}: '{name}' takes yes or no, not '{v}'")
+    elif name in TEXT_PARAMS:
+        if not NAME_RE.match(v):
+            raise SuiteError(f"{where}: '{name}={v}' is not a plain word")
+    elif v == "N":
+        if name not in ("threads", "concurrency"):
+            raise SuiteError(f"{where}: 'N' (the task count) only makes sense for threads or concurrency")
+    else:
+        n = _number(v, name, where, cores)
+        if n == 0 and name in ("tasks", "threads", "size", "runs"):
+            raise SuiteError(f"{where}: '{name}' must be at least 1")
+
+
+def _pairs(tokens, where, cores, allowed, owner):
+    out = []
+    for tok in tokens:
+        if "=" not in tok:
+            raise SuiteError(f"{where}: expected name=value, got '{tok}'")
+        name, text = tok.split("=", 1)
+        if name == "url-base":
+            raise SuiteError(f"{where}: url-base is set by the driver (it starts the mock server)")
+        if allowed is not None and name not in allowed:
+            raise SuiteError(f"{where}: '{name}' does not apply to {owner} "
+                             f"(it takes: {', '.join(sorted(allowed)) or 'nothing'})")
+        if any(name == n for n, _ in out):
+            raise SuiteError(f"{where}: '{name}' given twice")
+        out.append((name, _values(text, name, where, cores)))
+    return out
+
+
+def parse(path, cores, text=None):
+    """Returns the list of Case. Raises SuiteError naming file:line on the first bad entry."""
+    if text is None:
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+    cases, case = [], None
+    for lineno, raw in enumerate(text.splitlines(), 1):
+        where = f"{path}:{lineno}"
+        words = raw.split("#", 1)[0].split()
+        if not words:
+            continue
+        key, rest = words[0], words[1:]
+        if key == "case":
+            if len(rest) != 1 or not NAME_RE.match(rest[0]):
+                raise SuiteError(f"{where}: 'case' takes one name (letters, digits, - and _)")
+            if any(c.name == rest[0] for c in cases):
+                raise SuiteError(f"{where}: case '{rest[0]}' is defined twice")
+            case = Case(rest[0], where)
+            cases.append(case)
+            continue
+        if case is None:
+            raise SuiteError(f"{where}: '{key}' before any 'case' line")
+        if key == "workload":
+            if len(rest) != 1:
+                raise SuiteError(f"{where}: 'workload' takes one name")
+            if rest[0] not in WORKLOADS:
+                raise SuiteError(f"{where}: unknown workload '{rest[0]}' "
+                                 f"(known: {', '.join(sorted(WORKLOADS))})")
+            case.workload = rest[0]
+        elif key == "params":
+            if case.workload is None:
+                raise SuiteError(f"{where}: 'params' before 'workload'")
+            case.params = _pairs(rest, where, cores, WORKLOADS[case.workload],
+                                 f"workload {case.workload}")
+        elif key == "executor":
+            if not rest:
+                raise SuiteError(f"{where}: 'executor' needs a name")
+            if rest[0] not in EXECUTORS:
+                raise SuiteError(f"{where}: unknown executor '{rest[0]}' "
+                                 f"(known: {', '.join(sorted(EXECUTORS))})")
+            if case.workload is None:
+                raise SuiteError(f"{where}: 'executor' before 'workload'")
+            allowed = EXECUTORS[rest[0]] | WORKLOADS[case.workload]
+            case.executors.append((rest[0], _pairs(rest[1:], where, cores, allowed,
+                                                   f"{rest[0]} running {case.workload}"), where))
+        elif key == "claims":
+            bad = [c for c in rest if not CLAIM_RE.match(c)]
+            if not rest or bad:
+                raise SuiteError(f"{where}: 'claims' takes tags like C1 C4, not '{' '.join(bad)}'")
+            case.claims = rest
+        elif key in ("runs", "warmup"):
+            if len(rest) != 1:
+                raise SuiteError(f"{where}: '{key}' needs one value")
+            n = _number(rest[0], key, where, cores)
+            if key == "runs" and n < 1:
+                raise SuiteError(f"{where}: 'runs' must be at least 1")
+            setattr(case, key, n)
+        elif key == "note":
+            case.note = " ".join(rest)
+        else:
+            raise SuiteError(f"{where}: unknown keyword '{key}' "
+                             "(case, workload, params, executor, claims, runs, warmup, note)")
+    for c in cases:
+        if c.workload is None:
+            raise SuiteError(f"{c.where}: case '{c.name}' has no 'workload' line")
+        if not c.executors:
+            raise SuiteError(f"{c.where}: case '{c.name}' has no 'executor' line")
+    if not cases:
+        raise SuiteError(f"{path}:1: no cases")
+    for c in cases:
+        expand(c)  # raises on what only shows once expanded (threads=N without tasks)
+    return cases
+
+
+class Command:
+    """One command of a case's hyperfine invocation: an executor at one parameter point."""
+
+    def __init__(self, case, executor, params, own, varied):
+        self.case = case.name
+        self.workload = case.workload
+        self.executor = executor
+        self.params = params  # {name: value}, values resolved ('N' -> tasks)
+        # The label shows what distinguishes this row: the executor line's own settings and
+        # the case's swept parameters.
+        shown = [k for k in params if k in own or k in varied]
+        self.label = " ".join([executor] + [f"{k}={params[k]}" for k in shown])
+
+    def point(self):
+        """The workload point: what must match for a speed-up over sequential to be fair."""
+        return tuple(sorted((k, v) for k, v in self.params.items() if k not in EXECUTOR_PARAMS))
+
+    def argv(self, binary, url_base=None):
+        a = [binary, "-w", self.workload, "-e", self.executor]
+        for k, v in self.params.items():
+            if k in FLAGS:
+                if k == "reuse":
+                    a.append("--reuse" if v == "yes" else "--no-reuse")
+                elif v == "yes":
+                    a.append(f"--{k}")
+            else:
+                a += [f"--{k}", str(v)]
+        if self.workload in SERVER_WORKLOADS and url_base:
+            a += ["--url-base", url_base]
+        return a
+
+    def to_json(self):
+        return {"case": self.case, "workload": self.workload, "executor": self.executor,
+                "label": self.label, "params": self.params}
+
+
+def expand(case):
+    """All commands of a case: for each executor line, the cartesian product of its points."""
+    varied = {n for n, vals in case.params if len(vals) > 1}
+    cmds = []
+    for executor, own, _where in case.executors:
+        merged = dict(case.params)
+        merged.update(dict(own))
+        names = list(merged)
+        for combo in itertools.product(*(merged[n] for n in names)):
+            p = dict(zip(names, combo))
+            for k in ("threads", "concurrency"):
+                if p.get(k) == "N":
+                    if "tasks" not in p:
+                        raise SuiteError(f"{_where}: '{k}=N' needs tasks= set on the case or here")
+                    p[k] = p["tasks"]
+            p = {k: (int(v) if re.fullmatch(r"\d+", str(v)) else v) for k, v in p.items()}
+            own_names = {n for n, _ in own}
+            cmds.append(Command(case, executor, p, own_names, varied))
+    return cmds
