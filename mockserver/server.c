@@ -56,6 +56,7 @@ struct server {
 struct conn {
     uv_tcp_t tcp;
     uv_timer_t timer; /* one deadline at a time, see the state table above */
+    uint64_t due_ns;  /* ST_DELAY: uv_hrtime() at which the answer may go out */
     uv_write_t wreq;
     uv_shutdown_t sreq;
     struct server *srv;
@@ -86,6 +87,7 @@ struct conn {
 
 static void conn_process_buffered(struct conn *c);
 static void on_read(uv_stream_t *st, ssize_t nread, const uv_buf_t *buf);
+static void arm(struct conn *c, uint64_t ms);
 static void conn_send(struct conn *c);
 
 /* splitmix64: seeds both the pattern and the fault generator from --seed. */
@@ -155,6 +157,12 @@ static void on_timer(uv_timer_t *t)
         conn_fail(c, ERR_HEADER_TIMEOUT);
         break;
     case ST_DELAY:
+        /* Loop time is whole (and possibly coarse) milliseconds, so a timer can fire up to a
+         * millisecond early: a /delay/{ms} answer must never come sooner than asked. */
+        if (uv_hrtime() < c->due_ns) {
+            uv_timer_start(&c->timer, on_timer, (c->due_ns - uv_hrtime() + 999999) / 1000000, 0);
+            break;
+        }
         conn_send(c);
         conn_process_buffered(c);
         break;
@@ -417,6 +425,7 @@ static void conn_respond(struct conn *c)
         /* The loop's clock was read before this batch of callbacks; refresh it so the delay
          * starts now and never fires early. */
         uv_update_time(c->srv->loop);
+        c->due_ns = uv_hrtime() + c->rt.arg * 1000000;
         arm(c, c->rt.arg);
         return;
     }
