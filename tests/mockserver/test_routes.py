@@ -19,7 +19,7 @@ class Routes(unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         code, out = cls.srv.stop()
-        assert code == 0, code
+        assert code == 0, (code, cls.srv.stderr)
 
     def test_root(self):
         status, h, body = self.srv.get("/")
