@@ -180,7 +180,9 @@ def execute(args, suite_path, planned, total_est, binary, server_bin, n_cores):
             fsutil.write_json(status_path, status)
         done_est = done_real = 0.0
         for k, (case, run, skip, est) in enumerate(planned, 1):
-            scale = done_real / done_est if done_est > 0 else 1.0
+            # Scale the model by how far off it has been, once there is enough to judge by,
+            # and within reason: one odd case must not swing the ETA tenfold.
+            scale = min(3.0, max(0.5, done_real / done_est)) if done_est >= 5 else 1.0
             remaining = sum(p[3] for p in planned[k - 1:]) * scale
             print(f"[{k}/{len(planned)}] {case.name} ({len(run)} commands"
                   f"{f', {len(skip)} not measured' if skip else ''}) ... ETA {fmt_s(remaining)}",

@@ -8,6 +8,7 @@ only need the right order of magnitude.
 import math
 
 PROCESS_S = 0.01  # process start, context probe, set-up
+CASE_S = 0.4  # hyperfine's own start and the case's bookkeeping, once per case
 HTTP_TASK_S = 30e-6  # client CPU per request on loopback (what one request costs besides waiting)
 GFLOPS_PER_CORE = 20.0  # a blocked kernel on one core; the machine's peak is higher
 NOOP_TASK_S = 0.1e-6
@@ -57,4 +58,6 @@ def seconds(cmd, cores):
 
 
 def case_seconds(case, cmds, cores):
-    return (case.warmup + case.runs) * sum(seconds(c, cores) for c in cmds)
+    if not cmds:
+        return 0.0
+    return CASE_S + (case.warmup + case.runs) * sum(seconds(c, cores) for c in cmds)

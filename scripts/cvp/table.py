@@ -11,9 +11,9 @@ from . import claims as claims_mod
 def _s(x):
     if x is None:
         return "-"
-    if x >= 1:
+    if x >= 0.9995:  # thresholds that survive rounding: never "1000 us" or "1000.0 ms"
         return f"{x:.3f} s"
-    if x >= 1e-3:
+    if x >= 0.9995e-3:
         return f"{x * 1e3:.1f} ms"
     return f"{x * 1e6:.0f} us"
 

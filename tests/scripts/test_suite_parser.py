@@ -1,0 +1,78 @@
+#!/usr/bin/env python3
+"""NAME    test_suite_parser.py
+PURPOSE The suite parser: each bad entry gives one line naming file:line and exit status 2 before
+        anything runs; the shipped suites parse, expand 1..cores from nproc, and fit their time
+        budgets by the driver's own estimate."""
+import os
+import re
+import subprocess
+import tempfile
+
+from fixture import ROOT, check
+
+BENCH = os.path.join(ROOT, "scripts", "bench.sh")
+HEAD = "case a\n  workload sleep\n"
+
+# (what is wrong, suite text, line the message must name, words it must contain)
+BAD = [
+    ("typo'd executor", HEAD + "  executor event-lop\n", 3, "unknown executor 'event-lop'"),
+    ("missing value", HEAD + "  params tasks= latency-ms=10\n", 3, "'tasks=' needs a value"),
+    ("negative count", HEAD + "  params tasks=-5\n", 3, "must not be negative"),
+    ("negative in a list", HEAD + "  params tasks=10,-1\n", 3, "must not be negative"),
+    ("unknown workload", "case a\n  workload slep\n", 2, "unknown workload 'slep'"),
+    ("param of another executor", HEAD + "  executor sequential threads=2\n", 3,
+     "'threads' does not apply to sequential"),
+    ("param of another workload", HEAD + "  params size=512\n", 3,
+     "'size' does not apply to workload sleep"),
+    ("unknown keyword", HEAD + "  exector sequential\n", 3, "unknown keyword 'exector'"),
+    ("zero runs", HEAD + "  executor sequential\n  runs 0\n", 4, "at least 1"),
+    ("runs without value", HEAD + "  executor sequential\n  runs\n", 4, "needs one value"),
+    ("line before any case", "workload sleep\n", 1, "before any 'case'"),
+    ("bad claim tag", HEAD + "  executor sequential\n  claims X1\n", 4, "claims"),
+    ("N without tasks", HEAD + "  executor thread-pool threads=N\n", 3, "needs tasks="),
+    ("flag not yes/no", "case a\n  workload http\n  executor event-loop reuse=maybe\n", 3,
+     "yes or no"),
+    ("empty range", HEAD + "  executor thread-pool threads=4..2\n", 3, "empty range"),
+    ("not a number", HEAD + "  params tasks=ten\n", 3, "whole number"),
+    ("case without executor", "\n" + HEAD, 2, "has no 'executor' line"),
+    ("case twice", HEAD + "  executor sequential\ncase a\n", 4, "defined twice"),
+    ("url-base by hand", "case a\n  workload http\n  params url-base=x\n", 3, "set by the driver"),
+]
+
+
+def run_check(path):
+    r = subprocess.run([BENCH, "--check", "--suite", path], capture_output=True, text=True,
+                       timeout=30)
+    return r.returncode, r.stdout, r.stderr
+
+
+def main():
+    tmp = tempfile.mkdtemp(prefix="suite-")
+    for what, text, line, words in BAD:
+        path = os.path.join(tmp, "bad.txt")
+        with open(path, "w") as f:
+            f.write(text)
+        rc, out, err = run_check(path)
+        lines = err.strip().splitlines()
+        check(rc == 2 and len(lines) == 1 and f"{path}:{line}:" in lines[0] and words in lines[0]
+              and out == "", f"{what}: exit 2, one line naming line {line} ({err.strip()})")
+
+    nproc = len(os.sched_getaffinity(0))
+    for name, budget in (("suite-quick.txt", 60), ("suite.txt", 300)):
+        rc, out, err = run_check(os.path.join(ROOT, "bench", name))
+        check(rc == 0, f"bench/{name} parses ({err.strip()})")
+        m = re.search(r"total ~(?:(\d+)m)?(\d+)s", out)
+        est = int(m.group(1) or 0) * 60 + int(m.group(2)) if m else 10**9
+        check(est <= budget, f"bench/{name} estimated {est} s <= {budget} s")
+        threads, case = set(), None
+        for line in out.splitlines():
+            if not line.startswith(" "):
+                case = line.split(":")[0]
+            elif case == "matmul-512" and line.strip().startswith("openmp threads="):
+                threads.add(int(line.split("=")[1].split()[0]))
+        threads = sorted(threads)
+        check(threads == list(range(1, nproc + 1)), f"{name}: 1..cores is 1..{nproc}: {threads}")
+
+
+if __name__ == "__main__":
+    main()
