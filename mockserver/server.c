@@ -17,12 +17,15 @@
 #include "response.h"
 #include "routes.h"
 #include "stats.h"
+#include "waker.h"
 
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 #include <uv.h>
 
@@ -43,6 +46,7 @@ struct server {
     uv_loop_t *loop;
     uv_tcp_t listener;
     uv_signal_t sigint, sigterm;
+    struct waker waker; /* precise /delay wake-ups */
     const struct ms_config *cfg;
     struct ms_stats stats;
     struct conn *conns; /* every connection not yet freed, for shutdown */
@@ -55,8 +59,8 @@ struct server {
 
 struct conn {
     uv_tcp_t tcp;
-    uv_timer_t timer; /* one deadline at a time, see the state table above */
-    uint64_t due_ns;  /* ST_DELAY: uv_hrtime() at which the answer may go out */
+    uv_timer_t timer;        /* one deadline at a time, see the state table above */
+    struct waker_entry wake; /* ST_DELAY: the answer goes out at wake.due_ns (uv_hrtime) */
     uv_write_t wreq;
     uv_shutdown_t sreq;
     struct server *srv;
@@ -157,10 +161,9 @@ static void on_timer(uv_timer_t *t)
         conn_fail(c, ERR_HEADER_TIMEOUT);
         break;
     case ST_DELAY:
-        /* Loop time is whole (and possibly coarse) milliseconds, so a timer can fire up to a
-         * millisecond early: a /delay/{ms} answer must never come sooner than asked. */
-        if (uv_hrtime() < c->due_ns) {
-            uv_timer_start(&c->timer, on_timer, (c->due_ns - uv_hrtime() + 999999) / 1000000, 0);
+        /* Millisecond timers only come near: the precise waker sends at the due time. */
+        if (uv_hrtime() < c->wake.due_ns) {
+            waker_add(&c->srv->waker, &c->wake);
             break;
         }
         conn_send(c);
@@ -411,6 +414,15 @@ static void conn_send(struct conn *c)
     conn_write(c);
 }
 
+/* The waker's callback: a delayed answer is due. */
+static void on_wake(struct waker_entry *e)
+{
+    struct conn *c = (struct conn *)((char *)e - offsetof(struct conn, wake));
+    if (c->state != ST_DELAY) return;
+    conn_send(c);
+    conn_process_buffered(c);
+}
+
 /* The head is in (and any body skipped): answer now, after a delay, or never. */
 static void conn_respond(struct conn *c)
 {
@@ -422,11 +434,16 @@ static void conn_respond(struct conn *c)
     }
     if (c->rt.kind == ROUTE_DELAY && c->rt.arg > 0 && c->fault != FAULT_RESET) {
         c->state = ST_DELAY;
-        /* The loop's clock was read before this batch of callbacks; refresh it so the delay
-         * starts now and never fires early. */
-        uv_update_time(c->srv->loop);
-        c->due_ns = uv_hrtime() + c->rt.arg * 1000000;
-        arm(c, c->rt.arg);
+        /* Due exactly rt.arg ms from now. A libuv timer (whole, possibly stale milliseconds,
+         * up to one early or late) brings us within reach; the waker's timerfd does the rest,
+         * so answers come neither early nor a millisecond late. */
+        c->wake.due_ns = uv_hrtime() + c->rt.arg * 1000000;
+        if (c->rt.arg > 2) {
+            uv_update_time(c->srv->loop);
+            arm(c, c->rt.arg - 2);
+        } else {
+            waker_add(&c->srv->waker, &c->wake);
+        }
         return;
     }
     conn_send(c);
@@ -656,7 +673,8 @@ static void server_stop(struct server *s)
     uv_close((uv_handle_t *)&s->sigint, NULL);
     uv_close((uv_handle_t *)&s->sigterm, NULL);
     for (struct conn *c = s->conns; c; c = c->next)
-        conn_close(c, 0);
+        conn_close(c, 0); /* before the waker closes: each leaves its list */
+    waker_close(&s->waker);
 }
 
 static void on_signal(uv_signal_t *h, int signum)
@@ -740,7 +758,15 @@ int server_run(const struct ms_config *cfg)
     }
     s->rng = splitmix64(&seed) | 1; /* xorshift state must be non-zero */
 
-    int r = server_listen(s);
+    /* The default 50 us slack of every sleep would blur the delays we promise. */
+    prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
+    int r = waker_init(s->loop, &s->waker, on_wake);
+    if (r != 0) {
+        fprintf(stderr, "mockserver: timerfd: %s\n", uv_strerror(r));
+        free(s);
+        return r;
+    }
+    r = server_listen(s);
     if (r == 0) {
         s->listener.data = s->sigint.data = s->sigterm.data = s;
         uv_signal_init(s->loop, &s->sigint);
@@ -755,8 +781,9 @@ int server_run(const struct ms_config *cfg)
             fflush(stdout);
             free(json);
         }
-    } else if (s->listener.loop) {
-        uv_close((uv_handle_t *)&s->listener, NULL);
+    } else {
+        if (s->listener.loop) uv_close((uv_handle_t *)&s->listener, NULL);
+        waker_close(&s->waker);
         uv_run(s->loop, UV_RUN_DEFAULT);
     }
     uv_loop_close(s->loop);
