@@ -93,11 +93,13 @@ class Routes(unittest.TestCase):
         self.assertEqual(st["status"], {"200": 50})
 
     def test_pipelining_in_order(self):
-        paths = ["/delay/200", "/status/201", "/delay/50", "/", "/bytes/70000", "/status/202"]
+        paths = ["/delay/200", "/status/201", "/delay/50", "/", "/bytes/70000", "/status/202",
+                 "/delay/1", "/delay/2", "/delay/3"]
         with self.srv.connect() as c:
             c.send(b"".join(request(p) for p in paths))
             got = [c.response() for _ in paths]
-        self.assertEqual([g[0] for g in got], [200, 201, 200, 200, 200, 202])
+        self.assertEqual([g[0] for g in got], [200, 201, 200, 200, 200, 202, 200, 200, 200])
+        self.assertEqual([json.loads(g[2])["delay_ms"] for g in got[6:]], [1, 2, 3])
         self.assertEqual(json.loads(got[0][2]), {"delay_ms": 200})
         self.assertEqual(json.loads(got[2][2]), {"delay_ms": 50})
         self.assertEqual(len(got[4][2]), 70000)
