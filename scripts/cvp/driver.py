@@ -188,7 +188,8 @@ def execute(args, suite_path, planned, total_est, binary, server_bin, n_cores):
                   f"{f', {len(skip)} not measured' if skip else ''}) ... ETA {fmt_s(remaining)}",
                   end="", flush=True)
             rec = runcase.run(case, run, skip, binary, url_base,
-                              os.path.join(out, "cases", f"{k:02d}-{case.name}"))
+                              os.path.join(out, "cases", f"{k:02d}-{case.name}"),
+                              helper_pid=server.pid if server else None)
             print(f"  {rec['elapsed_s']:.1f} s" + (f"  ({rec['error']})" if "error" in rec else ""),
                   flush=True)
             done_est += est

@@ -73,6 +73,7 @@ class Case:
         self.note = rec.get("note", "")
         self.runs = rec.get("runs")
         self.error = rec.get("error")
+        self.load = rec.get("load") or {}
         self.not_measured = rec.get("not_measured", [])
         hf = fsutil.read_json(os.path.join(path, "hyperfine.json"), {}).get("results", [])
         self.rows = []

@@ -11,6 +11,7 @@ The case is written into NAME.tmp/ and renamed to NAME/ only when complete, so a
 case never looks finished.
 """
 import os
+import resource
 import shlex
 import shutil
 import signal
@@ -25,6 +26,39 @@ KEEP_RUN = os.path.join(os.path.dirname(HERE), "lib", "keep-run")
 
 class Interrupted(Exception):
     """SIGINT or SIGTERM arrived; the driver cleans up and exits non-zero."""
+
+
+def _pid_cpu_s(pid):
+    """CPU seconds of a live process we started and have not reaped (the mock server)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+def _cpu_snapshot(helper_pid=None):
+    """(machine busy s, steal s, CPU s of us, our reaped children and the helper, monotonic s)."""
+    with open("/proc/stat") as f:
+        v = [int(x) for x in f.readline().split()[1:9]]
+    tick = os.sysconf("SC_CLK_TCK")
+    busy = (sum(v) - v[3] - v[4] - v[7]) / tick  # all but idle, iowait and steal
+    own = 0.0
+    for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN):
+        r = resource.getrusage(who)
+        own += r.ru_utime + r.ru_stime
+    if helper_pid:
+        own += _pid_cpu_s(helper_pid)
+    return busy, v[7] / tick, own, time.monotonic()
+
+
+def _other_load(before, after):
+    """Cores other processes kept busy meanwhile (and steal): a benchmark sharing its machine
+    cannot trust CPU-bound timings, so the summary flags such cases rather than hide it."""
+    busy, steal, own, wall = (a - b for a, b in zip(after, before))
+    return {"other_cores": round(max(0.0, busy - own) / wall, 2) if wall > 0 else 0.0,
+            "steal_s": round(steal, 3)}
 
 
 def _stop_group(proc, grace_s=3.0):
@@ -44,7 +78,7 @@ def _stop_group(proc, grace_s=3.0):
             continue
 
 
-def run(case, cmds, skipped, binary, url_base, case_dir, on_start=None):
+def run(case, cmds, skipped, binary, url_base, case_dir, helper_pid=None):
     """Runs the case; returns its record (also written as case.json). Raises Interrupted."""
     tmp = case_dir + ".tmp"
     shutil.rmtree(tmp, ignore_errors=True)
@@ -52,7 +86,7 @@ def run(case, cmds, skipped, binary, url_base, case_dir, on_start=None):
     record = {"name": case.name, "workload": case.workload, "claims": case.claims,
               "note": case.note, "runs": case.runs, "warmup": case.warmup,
               "commands": [], "not_measured": skipped}
-    t0 = time.monotonic()
+    t0, cpu0 = time.monotonic(), _cpu_snapshot(helper_pid)
     if cmds:
         hf = ["hyperfine", "-N", "--style", "none", "-i", "--warmup", str(case.warmup),
               "--runs", str(case.runs), "--export-json", os.path.join(tmp, "hyperfine.json")]
@@ -66,8 +100,6 @@ def run(case, cmds, skipped, binary, url_base, case_dir, on_start=None):
         with open(os.path.join(tmp, "hyperfine.log"), "w") as log:
             proc = subprocess.Popen(hf, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
                                     start_new_session=True)
-            if on_start:
-                on_start(proc.pid)
             try:
                 rc = proc.wait()
             except BaseException:
@@ -80,6 +112,7 @@ def run(case, cmds, skipped, binary, url_base, case_dir, on_start=None):
         for r in record["commands"]:
             _collect_detail(tmp, r["index"], case.warmup, case.runs, r)
     record["elapsed_s"] = round(time.monotonic() - t0, 3)
+    record["load"] = _other_load(cpu0, _cpu_snapshot(helper_pid))
     fsutil.write_json(os.path.join(tmp, "case.json"), record)
     shutil.rmtree(case_dir, ignore_errors=True)
     os.replace(tmp, case_dir)

@@ -7,6 +7,8 @@ import io
 
 from . import claims as claims_mod
 
+NOISY_CORES = 0.25  # other processes' average busy cores beyond which a case is flagged
+
 
 def _s(x):
     if x is None:
@@ -64,6 +66,11 @@ def case_table(case):
         lines += [case.note, ""]
     if case.error:
         lines += [f"*{case.error}*", ""]
+    other = case.load.get("other_cores", 0)
+    if other >= NOISY_CORES:
+        lines += [f"> ⚠ Other processes kept {other:.1f} cores busy on average during this case "
+                  f"(steal {case.load.get('steal_s', 0):.2f} s): its CPU-bound timings are "
+                  "disturbed; rerun on a quiet machine.", ""]
     gflops = any(r.gflops for r in case.rows)
     head = ["executor", "wall (median ± σ)", "in-process", "speed-up", "CPU", "peak RSS",
             "p99 task", "errors", "valid"] + (["GFLOP/s"] if gflops else [])
@@ -121,8 +128,13 @@ def wins(run):
 
 def summary(run):
     verdicts = claims_mod.judge(run)
+    noisy = [c.name for c in run.cases if c.load.get("other_cores", 0) >= NOISY_CORES]
+    warn = ([f"> ⚠ {len(noisy)} of {len(run.cases)} cases ran while other processes kept the "
+             f"machine busy ({', '.join(noisy)}): verdicts resting on CPU time or speed-up (C3, "
+             "C4) may reflect that rather than the model.", ""] if noisy else [])
     parts = ["# Benchmark summary: concurrency vs parallelism", "", machine(run), "",
-             "## Claims", "", claims_mod.markdown(verdicts), "", wins(run), "", "## Cases", ""]
+             "## Claims", "", *warn, claims_mod.markdown(verdicts), "", wins(run), "",
+             "## Cases", ""]
     if run.status.get("state") != "complete":
         parts.insert(2, "> **This run is incomplete**: only the cases that finished are shown.\n")
     for case in run.cases:

@@ -5,10 +5,13 @@ PURPOSE Turn a compact fixture spec (fixtures/*.json: cases, rows, numbers) into
 A row gives hyperfine's whole-process `times` and the in-process numbers cvpbench would report
 (`wall_in`, `cpu`, `rss_kib`, `p99_us`, `errors`, `valid`); each time becomes one JSON line.
 """
+import atexit
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -72,6 +75,13 @@ def script(name, *args):
     r = subprocess.run([sys.executable, os.path.join(SCRIPTS, name), *args],
                        capture_output=True, text=True, timeout=60)
     return r.returncode, r.stdout, r.stderr
+
+
+def tmpdir(prefix):
+    """A scratch folder removed when the test exits, pass or fail."""
+    d = tempfile.mkdtemp(prefix=prefix)
+    atexit.register(shutil.rmtree, d, True)
+    return d
 
 
 def fixture(name):

@@ -4,13 +4,12 @@ PURPOSE scripts/claims on fixture runs: every claim holds on good data; a claim 
         --check exit 1; missing data is "not measured" and never fails the check."""
 import json
 import os
-import tempfile
 
-from fixture import build, check, fixture, script
+from fixture import build, check, fixture, script, tmpdir
 
 
 def verdicts(spec, *extra):
-    d = build(fixture(spec), os.path.join(tempfile.mkdtemp(prefix="claims-"), "run"))
+    d = build(fixture(spec), os.path.join(tmpdir(prefix="claims-"), "run"))
     rc, out, err = script("claims", d, "--json", *extra)
     return rc, {v["id"]: v for v in json.loads(out)}, d
 

@@ -9,16 +9,22 @@ import os
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 
-from fixture import ROOT, check
+from fixture import ROOT, check, tmpdir
 
 SUITE = """
 case quick
   workload  sleep
   params    tasks=2 latency-ms=5
   executor  sequential
+  runs      1
+  warmup    0
+
+case io
+  workload  http
+  params    tasks=4 latency-ms=5
+  executor  event-loop
   runs      1
   warmup    0
 
@@ -77,7 +83,7 @@ def main():
     if not os.access(mockserver, os.X_OK):
         print(f"skip: {mockserver} is not built yet")
         return 77
-    tmp = tempfile.mkdtemp(prefix="bench-int-")
+    tmp = tmpdir(prefix="bench-int-")
     suite, results = os.path.join(tmp, "suite.txt"), os.path.join(tmp, "results")
     with open(suite, "w") as f:
         f.write(SUITE)
@@ -87,9 +93,9 @@ def main():
                              "--server", "always"], stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True)
     try:
-        st = wait_for(lambda: (s := status(results)) and s.get("cases_done", 0) >= 1
+        st = wait_for(lambda: (s := status(results)) and s.get("cases_done", 0) >= 2
                       and s.get("server_pid") and s, 30)
-        check(st is not None, "the driver started the server and finished the first case")
+        check(st is not None, "the driver started the server and finished the first two cases")
         server = st["server_pid"]
         check(alive(server), f"mock server {server} runs during the suite")
         time.sleep(0.5)  # into the slow case: hyperfine and cvpbench are running now
@@ -107,7 +113,7 @@ def main():
     check(wait_for(lambda: procs_mentioning(tmp) == [], 5) is not None,
           "no cvpbench or hyperfine of this run is left")
     st = status(results)
-    check(st["state"] == "incomplete" and st["cases_done"] == 1, "status.json: incomplete, 1 done")
+    check(st["state"] == "incomplete" and st["cases_done"] == 2, "status.json: incomplete, 2 done")
     case_dir = os.path.join(results, "latest", "cases", "01-quick")
     with open(os.path.join(case_dir, "hyperfine.json")) as f:
         hf = json.load(f)
@@ -115,7 +121,10 @@ def main():
         detail = [json.loads(l) for l in f]
     check(len(hf["results"]) == 1 and detail and detail[0]["valid"],
           "the completed case's files parse")
-    check(not os.path.exists(os.path.join(results, "latest", "cases", "02-slow")),
+    with open(os.path.join(results, "latest", "cases", "02-io", "case.json")) as f:
+        io = json.load(f)
+    check(len(io["commands"]) + len(io["not_measured"]) == 1, "the I/O case's record parses")
+    check(not os.path.exists(os.path.join(results, "latest", "cases", "03-slow")),
           "the interrupted case does not look finished")
     return 0
 

@@ -6,9 +6,8 @@ PURPOSE The suite parser: each bad entry gives one line naming file:line and exi
 import os
 import re
 import subprocess
-import tempfile
 
-from fixture import ROOT, check
+from fixture import ROOT, check, tmpdir
 
 BENCH = os.path.join(ROOT, "scripts", "bench.sh")
 HEAD = "case a\n  workload sleep\n"
@@ -47,7 +46,7 @@ def run_check(path):
 
 
 def main():
-    tmp = tempfile.mkdtemp(prefix="suite-")
+    tmp = tmpdir(prefix="suite-")
     for what, text, line, words in BAD:
         path = os.path.join(tmp, "bad.txt")
         with open(path, "w") as f:

@@ -5,13 +5,12 @@ PURPOSE scripts/tabulate on fixture runs: summary.md has the machine context, on
         not-measured rows; results.csv has one row per timed run."""
 import csv
 import os
-import tempfile
 
-from fixture import build, check, fixture, script
+from fixture import build, check, fixture, script, tmpdir
 
 
 def summary_of(spec):
-    d = build(fixture(spec), os.path.join(tempfile.mkdtemp(prefix="tab-"), "run"))
+    d = build(fixture(spec), os.path.join(tmpdir(prefix="tab-"), "run"))
     rc, _, err = script("tabulate", d)
     check(rc == 0, f"tabulate exits 0 on {spec} ({err.strip()})")
     with open(os.path.join(d, "summary.md")) as f:
