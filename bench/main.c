@@ -38,7 +38,7 @@ int main(int argc, char **argv)
         return 1;
     }
     signal(SIGPIPE, SIG_IGN);
-    fd_limit_raise(); /* before any thread: ten thousand connections need ten thousand fds */
+    fd_limit_raise(0); /* before any thread: ten thousand connections need ten thousand fds */
     struct context ctx;
     context_collect(&ctx, 1);
     int status = runner_run(&o, &ctx);

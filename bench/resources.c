@@ -59,10 +59,15 @@ void usage_end(const struct usage_mark *m, struct usage *u)
     u->steal_s = context_steal_s() - m->steal_s;
 }
 
-long fd_limit_raise(void)
+long fd_limit_raise(long want)
 {
     struct rlimit rl;
     if (getrlimit(RLIMIT_NOFILE, &rl) != 0) return 1024;
+    if (want > 0 && (rlim_t)want > rl.rlim_max && rl.rlim_max != RLIM_INFINITY) {
+        struct rlimit more = {.rlim_cur = (rlim_t)want, .rlim_max = (rlim_t)want};
+        if (setrlimit(RLIMIT_NOFILE, &more) == 0) /* needs CAP_SYS_RESOURCE */
+            rl = more;
+    }
     if (rl.rlim_cur < rl.rlim_max) {
         rl.rlim_cur = rl.rlim_max;
         setrlimit(RLIMIT_NOFILE, &rl);

@@ -29,7 +29,8 @@ void usage_begin(struct usage_mark *m);
 /* Measures the region since m. */
 void usage_end(const struct usage_mark *m, struct usage *u);
 
-/* Raises the soft descriptor limit to the hard one; returns the limit now in force. */
-long fd_limit_raise(void);
+/* Raises the soft descriptor limit to the hard one, and further to want where the process may
+ * (root); returns the limit now in force. */
+long fd_limit_raise(long want);
 
 #endif

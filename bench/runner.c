@@ -84,14 +84,15 @@ int runner_run(const struct run_opts *o, const struct context *ctx)
 
     long n = o->w->ntasks(wstate);
     /* Fail before the run, not half-way through it, when the connections cannot all be open. */
-    if (o->w->fds_per_task > 0) {
+    if (o->w->fds_per_task > 0 || o->w->fds_per_worker > 0) {
         long inflight = info.concurrency > 0 && info.concurrency < n ? info.concurrency : n;
-        long need = inflight * o->w->fds_per_task + 64, have = fd_limit_raise();
+        long need = inflight * o->w->fds_per_task + info.threads * o->w->fds_per_worker + 64;
+        long have = fd_limit_raise(need);
         if (need > have) {
             fprintf(stderr,
-                    "cvpbench: %ld tasks in flight need about %ld descriptors, but the limit is "
-                    "%ld (ulimit -n); lower --concurrency or --threads\n",
-                    inflight, need, have);
+                    "cvpbench: %ld tasks in flight on %ld threads need about %ld descriptors, "
+                    "but the limit is %ld (ulimit -n); lower --concurrency or --threads\n",
+                    inflight, info.threads, need, have);
             o->e->destroy(ex);
             o->w->teardown(wstate);
             return 1;

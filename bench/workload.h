@@ -24,6 +24,7 @@ struct workload {
     const char *summary; /* one line for --list */
     unsigned params;     /* PM() bits of the parameters it reads */
     int fds_per_task;    /* descriptors one task in flight holds (checked against the limit) */
+    int fds_per_worker;  /* descriptors each worker's state holds, e.g. curl's wake-up pair */
     /* Validates parameters and allocates inputs. Returns 0, -EINVAL for bad parameters (the run
      * exits 2) or another negative errno; err receives one line either way. */
     int (*setup)(const struct params *p, void **state, char *err, size_t errlen);

@@ -190,8 +190,7 @@ static void http_run_task(void *state, void *tls, long i, struct outcome *o)
 static int http_verify(void *state, const struct outcome *o, long n, char *why, size_t len)
 {
     struct http_state *s = state;
-    if (outcomes_check_min_duration(o, n, s->latency_ns, why, len) != 0)
-        return -1;
+    if (outcomes_check_min_duration(o, n, s->latency_ns, why, len) != 0) return -1;
     for (long i = 0; s->latency_ns > 0 && i < n; i++)
         if (o[i].cls == OUT_OK && o[i].bytes <= 0) {
             snprintf(why, len, "request %ld succeeded with an empty body", i);
@@ -207,6 +206,7 @@ const struct workload workload_http = {
     .params = PM(P_TASKS) | PM(P_LATENCY_MS) | PM(P_TIMEOUT_MS) | PM(P_URL) | PM(P_URL_BASE) |
               PM(P_REUSE),
     .fds_per_task = 1,
+    .fds_per_worker = 2, /* libcurl 7.88 gives each (internal) multi handle a socketpair */
     .setup = http_setup,
     .teardown = http_teardown,
     .ntasks = http_ntasks,
