@@ -132,3 +132,9 @@ void jw_raw(struct jw *j, const char *text)
 {
     put(j, text, strlen(text));
 }
+
+void jw_raw_member(struct jw *j, const char *key, const char *json)
+{
+    member(j, key);
+    put(j, json, strlen(json));
+}

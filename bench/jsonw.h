@@ -25,6 +25,8 @@ void jw_int(struct jw *j, const char *key, long long v);
 void jw_num(struct jw *j, const char *key, double v); /* NaN and inf write null */
 void jw_bool(struct jw *j, const char *key, int v);
 void jw_null(struct jw *j, const char *key);
+/* A member whose value is JSON text already (an object built with another writer). */
+void jw_raw_member(struct jw *j, const char *key, const char *json);
 /* Appends text as it is (for the text and CSV formats, which share the buffer). */
 void jw_raw(struct jw *j, const char *text);
 

@@ -5,8 +5,8 @@
 #include "executor.h"
 #include "workload.h"
 
-#define WORKLOADS(X) X(sleep) X(http) X(matmul) X(noop)
-#define EXECUTORS(X) X(sequential) X(event_loop) X(thread_pool) X(openmp)
+#define WORKLOADS(X) X(sleep) X(http) X(mixed) X(matmul) X(noop)
+#define EXECUTORS(X) X(sequential) X(event_loop) X(thread_pool) X(openmp) X(hybrid)
 
 #define DECLARE_W(id) extern const struct workload workload_##id;
 #define DECLARE_E(id) extern const struct executor executor_##id;

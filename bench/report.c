@@ -112,6 +112,7 @@ void report_json(struct jw *j, const struct run_opts *o, const struct context *c
         jw_num(j, "gflops", r->gflops);
     else
         jw_null(j, "gflops");
+    if (r->metrics[0]) jw_raw_member(j, "workload_metrics", r->metrics);
     jw_bool(j, "valid", r->valid);
     jw_str(j, "invalid_reason", r->valid ? NULL : r->why);
     json_context(j, ctx);

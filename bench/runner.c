@@ -127,6 +127,15 @@ int runner_run(const struct run_opts *o, const struct context *ctx)
         r->tasks = n;
         summarise(out, n, r);
         validate(o, wstate, out, n, r);
+        if (o->w->report) {
+            struct jw m;
+            jw_init(&m);
+            jw_obj_begin(&m, NULL);
+            o->w->report(wstate, &m);
+            jw_obj_end(&m);
+            snprintf(r->metrics, sizeof r->metrics, "%s", m.oom || !m.buf ? "{}" : m.buf);
+            jw_free(&m);
+        }
         r->gflops = o->w->flops && r->u.wall_s > 0 ? o->w->flops(wstate) / r->u.wall_s / 1e9 : 0;
         if (!r->valid) {
             status = 1;

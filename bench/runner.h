@@ -31,6 +31,7 @@ struct rep_result {
     long count[OUT_NCLASSES];            /* outcomes per class; count[OUT_OK] = successes */
     const char *first_msg[OUT_NCLASSES]; /* the first error message seen in each class */
     struct histogram lat;                /* per-task latency, in microseconds */
+    char metrics[512];                   /* the workload's own figures, a JSON object, or empty */
     double gflops;                       /* 0 when the workload does no floating point */
     int valid;
     char why[256]; /* why the repetition is invalid */

@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "clock.h"
+#include "jsonw.h"
 #include "outcome.h"
 #include "params.h"
 
@@ -15,8 +16,10 @@ enum workload_kind { WK_IO, WK_CPU, WK_MIXED };
 
 struct evloop; /* the event-loop executor's context (executors/evloop.h) */
 
-/* Called by a non-blocking task exactly once, when it has finished (successfully or not). */
-typedef void (*task_done_fn)(struct evloop *ev, long i);
+/* A continuation: called by a non-blocking task exactly once, when it has finished
+ * (successfully or not), with the ctx its starter gave. Workloads chain them (the mixed workload
+ * passes its own to the http form, then calls the executor's after its compute part). */
+typedef void (*task_done_fn)(void *ctx, long i);
 
 struct workload {
     const char *name;
@@ -38,12 +41,15 @@ struct workload {
     void (*worker_fini)(void *state, void *tls);
     /* Blocking form: does task i and fills o (class, status, bytes, msg); never fails silently. */
     void (*run_task)(void *state, void *tls, long i, struct outcome *o);
-    /* Non-blocking form (optional): starts task i on the loop and calls done(ev, i) once when it
-     * ends, having filled o. NULL means the event loop runs run_task inline on its thread. */
+    /* Non-blocking form (optional): starts task i on the loop and calls done(ctx, i) once when
+     * it ends, having filled o. NULL means the loop hands run_task to its CPU runner. */
     void (*start_task)(void *state, void *tls, struct evloop *ev, long i, struct outcome *o,
-                       task_done_fn done);
+                       task_done_fn done, void *ctx);
     /* Checks the batch's results. Returns 0 when valid, else writes a one-line reason. */
     int (*verify)(void *state, const struct outcome *o, long n, char *why, size_t len);
+    /* Workload-specific figures of the last batch (optional), written as JSON members into the
+     * record's "workload_metrics" object. */
+    void (*report)(void *state, struct jw *j);
     /* Floating-point operations per batch (optional), for GFLOP/s. */
     double (*flops)(const void *state);
 };

@@ -1,14 +1,21 @@
 /* NAME    event_loop.c
  * PURPOSE Concurrency on one thread, the asyncio way: one libuv loop, one curl multi handle
  *         driven by curl_multi_socket_action, and at most --concurrency tasks in flight (the
- *         Semaphore): each completion starts the next task. Waits overlap; work does not. A
- *         workload without a non-blocking form, or any workload with --blocking, runs its
- *         blocking form inline on the loop thread, which is exactly why it gets no speed-up. */
+ *         Semaphore): each completion starts the next task. Waits overlap; work does not.
+ *
+ *         Two executors share this file and differ only in where CPU work runs (ev.run_cpu):
+ *         - event-loop: inline on the loop thread. A workload without a non-blocking form runs
+ *           there whole, which is exactly why the loop gives CPU-bound work no speed-up; with
+ *           --blocking, any workload runs its blocking form there (the stall).
+ *         - hybrid: on --threads worker threads (cpu_pool.c), asyncio's run_in_executor: the
+ *           loop keeps waiting while the workers compute. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "context.h"
+#include "cpu_pool.h"
 #include "evloop.h"
 #include "executor.h"
 
@@ -18,9 +25,10 @@ struct loop_exec {
     uv_timer_t curl_timer; /* the one timer curl asks for (CURLMOPT_TIMERFUNCTION) */
     const struct workload *w;
     void *wstate;
-    void *tls;    /* the workload's per-thread state, for the loop thread */
-    long cap;     /* most tasks in flight; 0 = no cap */
-    int blocking; /* run the blocking form on the loop thread */
+    void *tls;             /* the workload's per-thread state, for the loop thread */
+    long cap;              /* most tasks in flight; 0 = no cap */
+    int blocking;          /* run the blocking form on the loop thread */
+    struct cpu_pool *pool; /* hybrid: where CPU work runs; NULL = inline on the loop thread */
     /* The current batch. */
     struct outcome *out;
     long n, next, in_flight, done;
@@ -128,11 +136,60 @@ static int on_curl_timer(CURLM *multi, long timeout_ms, void *userp)
 }
 
 static void pump(struct loop_exec *lx);
+static void task_done(void *ctx, long i);
 
-/* task_done_fn: the task's wait is over. Record its end and let the next one in. */
-static void task_done(struct evloop *ev, long i)
+/* A whole task that only computes, handed to the CPU runner. */
+struct cpu_task {
+    struct evloop_work w;
+    struct loop_exec *lx;
+    long i;
+};
+
+static void cpu_task_work(struct evloop_work *w, void *tls)
+{
+    struct cpu_task *t = (struct cpu_task *)w;
+    t->lx->w->run_task(t->lx->wstate, tls, t->i, &t->lx->out[t->i]);
+}
+
+static void cpu_task_after(struct evloop_work *w)
+{
+    struct cpu_task *t = (struct cpu_task *)w;
+    struct loop_exec *lx = t->lx;
+    long i = t->i;
+    free(t);
+    task_done(lx, i);
+}
+
+static void start_cpu_task(struct loop_exec *lx, long i)
+{
+    struct cpu_task *t = malloc(sizeof *t);
+    if (!t) {
+        outcome_fail(&lx->out[i], OUT_OTHER, "out of memory for a task");
+        task_done(lx, i);
+        return;
+    }
+    *t = (struct cpu_task){.w = {.work = cpu_task_work, .after = cpu_task_after}, .lx = lx, .i = i};
+    lx->ev.run_cpu(&lx->ev, &t->w);
+}
+
+/* event-loop's CPU runner: right here, on the loop thread, while nothing else can happen. */
+static void run_cpu_inline(struct evloop *ev, struct evloop_work *w)
 {
     struct loop_exec *lx = (struct loop_exec *)ev;
+    w->work(w, lx->tls);
+    w->after(w);
+}
+
+/* hybrid's CPU runner: on a worker thread; after() comes back through the loop. */
+static void run_cpu_pooled(struct evloop *ev, struct evloop_work *w)
+{
+    cpu_pool_submit(((struct loop_exec *)ev)->pool, w);
+}
+
+/* task_done_fn: the task is over. Record its end and let the next one in. */
+static void task_done(void *ctx, long i)
+{
+    struct loop_exec *lx = ctx;
     lx->out[i].end_ns = now_ns();
     lx->in_flight--;
     lx->done++;
@@ -152,11 +209,13 @@ static void pump(struct loop_exec *lx)
         struct outcome *o = &lx->out[i];
         lx->in_flight++;
         o->start_ns = now_ns();
-        if (lx->blocking || !lx->w->start_task) {
-            lx->w->run_task(lx->wstate, lx->tls, i, o);
-            task_done(&lx->ev, i);
+        if (lx->blocking) {
+            lx->w->run_task(lx->wstate, lx->tls, i, o); /* blocks the loop: the stall */
+            task_done(lx, i);
+        } else if (lx->w->start_task) {
+            lx->w->start_task(lx->wstate, lx->tls, &lx->ev, i, o, task_done, lx);
         } else {
-            lx->w->start_task(lx->wstate, lx->tls, &lx->ev, i, o, task_done);
+            start_cpu_task(lx, i);
         }
     }
     lx->pumping = 0;
@@ -165,7 +224,7 @@ static void pump(struct loop_exec *lx)
 static void loop_destroy(void *ex);
 
 static int loop_create(const struct workload *w, void *wstate, const struct params *p, void **ex,
-                       struct exec_info *info, char *err, size_t errlen)
+                       struct exec_info *info, char *err, size_t errlen, long pool_threads)
 {
     struct loop_exec *lx = calloc(1, sizeof *lx);
     if (!lx) return -ENOMEM;
@@ -180,6 +239,7 @@ static int loop_create(const struct workload *w, void *wstate, const struct para
         return -ENOMEM;
     }
     lx->ev.loop = &lx->uvloop;
+    lx->ev.run_cpu = run_cpu_inline;
     uv_timer_init(lx->ev.loop, &lx->curl_timer);
     lx->curl_timer.data = lx;
     lx->ev.multi = curl_multi_init();
@@ -206,8 +266,35 @@ static int loop_create(const struct workload *w, void *wstate, const struct para
     info->threads = 1;
     info->concurrency = lx->blocking ? 1 : lx->cap;
     info->pinned = 0;
+    if (pool_threads > 0) {
+        long pinned = 0;
+        int prc = cpu_pool_start(&lx->pool, lx->ev.loop, pool_threads, p->pin, w, wstate, &pinned,
+                                 err, errlen);
+        if (prc != 0) {
+            loop_destroy(lx);
+            return prc;
+        }
+        lx->ev.run_cpu = run_cpu_pooled;
+        info->threads = pool_threads;
+        info->pinned = p->pin && pinned == pool_threads;
+    }
     *ex = lx;
     return 0;
+}
+
+static int event_loop_create(const struct workload *w, void *wstate, const struct params *p,
+                             void **ex, struct exec_info *info, char *err, size_t errlen)
+{
+    return loop_create(w, wstate, p, ex, info, err, errlen, 0);
+}
+
+/* The compute threads are --threads (default: the usable cores); --concurrency stays the cap on
+ * tasks in flight, as on the event loop. */
+static int hybrid_create(const struct workload *w, void *wstate, const struct params *p, void **ex,
+                         struct exec_info *info, char *err, size_t errlen)
+{
+    long threads = (p->set & PM(P_THREADS)) ? p->threads : context_cores();
+    return loop_create(w, wstate, p, ex, info, err, errlen, threads);
 }
 
 static void loop_run(void *ex, struct outcome *out, long n)
@@ -228,6 +315,7 @@ static void loop_run(void *ex, struct outcome *out, long n)
 static void loop_destroy(void *ex)
 {
     struct loop_exec *lx = ex;
+    if (lx->pool) cpu_pool_stop(lx->pool); /* joins the workers; the loop run below frees it */
     if (lx->w->worker_fini && lx->tls) lx->w->worker_fini(lx->wstate, lx->tls);
     if (lx->ev.multi)
         curl_multi_cleanup(lx->ev.multi); /* closes cached connections via on_curl_socket */
@@ -241,7 +329,16 @@ const struct executor executor_event_loop = {
     .name = "event-loop",
     .summary = "one thread, libuv + curl multi_socket; --concurrency caps tasks in flight",
     .params = PM(P_CONCURRENCY) | PM(P_BLOCKING),
-    .create = loop_create,
+    .create = event_loop_create,
+    .run = loop_run,
+    .destroy = loop_destroy,
+};
+
+const struct executor executor_hybrid = {
+    .name = "hybrid",
+    .summary = "event loop for the waits + --threads workers for the CPU parts (run_in_executor)",
+    .params = PM(P_CONCURRENCY) | PM(P_THREADS) | PM(P_PIN),
+    .create = hybrid_create,
     .run = loop_run,
     .destroy = loop_destroy,
 };

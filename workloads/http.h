@@ -32,7 +32,7 @@ void http_classify(const struct http_state *s, CURL *easy, CURLcode rc, int64_t 
                    struct outcome *o);
 
 void http_start_task(void *state, void *tls, struct evloop *ev, long i, struct outcome *o,
-                     task_done_fn done);
+                     task_done_fn done, void *ctx);
 void http_loop_tls_free(struct http_tls *t);
 
 #endif

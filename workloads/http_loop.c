@@ -14,9 +14,9 @@ struct http_req {
     int64_t bytes; /* body bytes received */
     const struct http_state *s;
     struct http_tls *tls;
-    struct evloop *ev;
     struct outcome *o;
     task_done_fn done;
+    void *ctx;
     long i;
     struct http_req *next_free;
 };
@@ -29,7 +29,7 @@ static void req_done(struct evloop_xfer *x, CURLcode result)
         r->tls->idle_conns++;         /* its connection went back to curl's cache */
     r->next_free = r->tls->free_list; /* back on the shelf before the next task may want it */
     r->tls->free_list = r;
-    r->done(r->ev, r->i);
+    r->done(r->ctx, r->i);
 }
 
 static struct http_req *req_get(const struct http_state *s, struct http_tls *t)
@@ -55,18 +55,18 @@ static struct http_req *req_get(const struct http_state *s, struct http_tls *t)
 }
 
 void http_start_task(void *state, void *tls, struct evloop *ev, long i, struct outcome *o,
-                     task_done_fn done)
+                     task_done_fn done, void *ctx)
 {
     struct http_tls *t = tls;
     struct http_req *r = req_get(state, t);
     if (!r) {
         outcome_fail(o, OUT_OTHER, "could not create a curl handle");
-        done(ev, i);
+        done(ctx, i);
         return;
     }
-    r->ev = ev;
     r->o = o;
     r->done = done;
+    r->ctx = ctx;
     r->i = i;
     r->bytes = 0;
     if (r->s->reuse) {
@@ -78,7 +78,7 @@ void http_start_task(void *state, void *tls, struct evloop *ev, long i, struct o
         outcome_fail(o, OUT_OTHER, curl_multi_strerror(rc));
         r->next_free = t->free_list;
         t->free_list = r;
-        done(ev, i);
+        done(ctx, i);
     }
 }
 

@@ -9,9 +9,9 @@
 struct sleep_timer {
     uv_timer_t timer;
     struct sleep_state *s;
-    struct evloop *ev;
     struct outcome *o;
     task_done_fn done;
+    void *ctx;
     long i;
 };
 
@@ -38,20 +38,20 @@ static void on_timer(uv_timer_t *h)
         return;
     }
     t->o->cls = OUT_OK;
-    t->done(t->ev, t->i);
+    t->done(t->ctx, t->i);
     uv_close((uv_handle_t *)h, free_timer);
 }
 
 void sleep_start_task(void *state, void *tls, struct evloop *ev, long i, struct outcome *o,
-                      task_done_fn done)
+                      task_done_fn done, void *ctx)
 {
     struct sleep_timer *t = malloc(sizeof *t);
     if (!t) {
         outcome_fail(o, OUT_OTHER, "out of memory for a timer");
-        done(ev, i);
+        done(ctx, i);
         return;
     }
-    *t = (struct sleep_timer){.s = state, .ev = ev, .o = o, .done = done, .i = i};
+    *t = (struct sleep_timer){.s = state, .o = o, .done = done, .ctx = ctx, .i = i};
     uv_timer_init(ev->loop, &t->timer);
     t->timer.data = t;
     uv_update_time(ev->loop); /* the loop's cached time may be stale by now */

@@ -1,0 +1,221 @@
+/* NAME    mixed.c
+ * PURPOSE Real programs wait and then compute (fetch, then parse). Each task GETs
+ *         /delay/{latency-ms} from the mock server and then does --work-us microseconds of CPU
+ *         work: a chain of integer hash rounds whose rate is measured at set-up and recorded.
+ *         Blocking form: fetch, then compute, on the worker thread. Non-blocking form: the fetch
+ *         on the loop, then the compute handed to the executor's CPU runner (inline on the event
+ *         loop, a worker thread under hybrid). Both parts are validated: the HTTP part like the
+ *         http workload, the compute part against the hash chain's known result. */
+#include <errno.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "evloop.h"
+#include "http.h"
+
+extern const struct workload workload_http;
+
+struct mixed_state {
+    struct http_state *http; /* the fetch part, set up by the http workload */
+    long work_us;            /* CPU work per task, in microseconds */
+    uint64_t rounds;         /* hash rounds that take work_us here */
+    double rounds_per_us;    /* measured at set-up */
+    uint64_t expect;         /* the chain's result after `rounds` rounds */
+    atomic_long computing;   /* compute parts running now */
+    atomic_long peak;        /* most compute parts that ever ran at once */
+};
+
+/* A dependent chain (splitmix64's finaliser): every round needs the previous one, so it cannot
+ * be vectorised or skipped, and its result proves all rounds ran. */
+static uint64_t hash_chain(uint64_t rounds)
+{
+    uint64_t x = 0x9E3779B97F4A7C15ull;
+    for (uint64_t r = 0; r < rounds; r++) {
+        x ^= x >> 30;
+        x *= 0xBF58476D1CE4E5B9ull;
+        x ^= x >> 27;
+        x *= 0x94D049BB133111EBull;
+        x ^= x >> 31;
+    }
+    return x;
+}
+
+/* Rounds per microsecond: the best of a few 5 ms trials (the least disturbed one). */
+static double calibrate(void)
+{
+    double best = 0;
+    uint64_t rounds = 1 << 16;
+    for (int trial = 0; trial < 8; trial++) {
+        int64_t t0 = now_ns();
+        volatile uint64_t sink = hash_chain(rounds);
+        (void)sink;
+        int64_t dt = now_ns() - t0;
+        if (dt < 2000000 && trial < 7) {
+            rounds *= 2; /* too short to time well */
+            continue;
+        }
+        double rate = (double)rounds / ((double)dt / 1e3);
+        if (rate > best) best = rate;
+    }
+    return best > 0 ? best : 1;
+}
+
+static void mixed_teardown(void *state)
+{
+    struct mixed_state *s = state;
+    if (!s) return;
+    if (s->http) workload_http.teardown(s->http);
+    free(s);
+}
+
+static int mixed_setup(const struct params *p, void **state, char *err, size_t errlen)
+{
+    struct mixed_state *s = calloc(1, sizeof *s);
+    if (!s) return -ENOMEM;
+    int rc = workload_http.setup(p, (void **)&s->http, err, errlen);
+    if (rc != 0) {
+        free(s);
+        return rc;
+    }
+    s->work_us = (p->set & PM(P_WORK_US)) ? p->work_us : 1000;
+    s->rounds_per_us = calibrate();
+    s->rounds = (uint64_t)((double)s->work_us * s->rounds_per_us);
+    s->expect = hash_chain(s->rounds);
+    *state = s;
+    return 0;
+}
+
+static long mixed_ntasks(const void *state)
+{
+    return ((const struct mixed_state *)state)->http->tasks;
+}
+
+static int mixed_worker_init(void *state, void **tls)
+{
+    return workload_http.worker_init(((struct mixed_state *)state)->http, tls);
+}
+
+static void mixed_worker_fini(void *state, void *tls)
+{
+    workload_http.worker_fini(((struct mixed_state *)state)->http, tls);
+}
+
+/* The compute part: counted while it runs, so tests can see how many ran at once. */
+static void compute(struct mixed_state *s, struct outcome *o)
+{
+    long now = atomic_fetch_add(&s->computing, 1) + 1;
+    long peak = atomic_load(&s->peak);
+    while (now > peak && !atomic_compare_exchange_weak(&s->peak, &peak, now)) {
+    }
+    uint64_t got = hash_chain(s->rounds);
+    atomic_fetch_sub(&s->computing, 1);
+    if (got != s->expect) outcome_fail(o, OUT_OTHER, "the compute part gave a wrong result");
+}
+
+static void mixed_run_task(void *state, void *tls, long i, struct outcome *o)
+{
+    struct mixed_state *s = state;
+    workload_http.run_task(s->http, tls, i, o);
+    if (o->cls == OUT_OK) compute(s, o);
+}
+
+/* The non-blocking form: a continuation per task, from the fetch to the compute to done. */
+struct mixed_task {
+    struct evloop_work w;
+    struct mixed_state *s;
+    struct evloop *ev;
+    struct outcome *o;
+    task_done_fn done;
+    void *ctx;
+    long i;
+};
+
+static void compute_work(struct evloop_work *w, void *tls)
+{
+    struct mixed_task *t = (struct mixed_task *)w;
+    compute(t->s, t->o);
+}
+
+static void compute_after(struct evloop_work *w)
+{
+    struct mixed_task *t = (struct mixed_task *)w;
+    task_done_fn done = t->done;
+    void *ctx = t->ctx;
+    long i = t->i;
+    free(t);
+    done(ctx, i);
+}
+
+static void fetched(void *ctx, long i)
+{
+    struct mixed_task *t = ctx;
+    if (t->o->cls != OUT_OK) {
+        compute_after(&t->w); /* a failed fetch has nothing to compute */
+        return;
+    }
+    t->ev->run_cpu(t->ev, &t->w);
+}
+
+static void mixed_start_task(void *state, void *tls, struct evloop *ev, long i, struct outcome *o,
+                             task_done_fn done, void *ctx)
+{
+    struct mixed_state *s = state;
+    struct mixed_task *t = malloc(sizeof *t);
+    if (!t) {
+        outcome_fail(o, OUT_OTHER, "out of memory for a task");
+        done(ctx, i);
+        return;
+    }
+    *t = (struct mixed_task){.w = {.work = compute_work, .after = compute_after},
+                             .s = s,
+                             .ev = ev,
+                             .o = o,
+                             .done = done,
+                             .ctx = ctx,
+                             .i = i};
+    http_start_task(s->http, tls, ev, i, o, fetched, t);
+}
+
+static int mixed_verify(void *state, const struct outcome *o, long n, char *why, size_t len)
+{
+    struct mixed_state *s = state;
+    /* The compute part's result was checked per task; the wait part like http's, plus the work:
+     * no task can take less than its wait. */
+    return workload_http.verify(s->http, o, n, why, len);
+}
+
+static void mixed_report(void *state, struct jw *j)
+{
+    struct mixed_state *s = state;
+    jw_num(j, "hash_rounds_per_us", s->rounds_per_us);
+    jw_int(j, "hash_rounds_per_task", (long long)s->rounds);
+    jw_int(j, "peak_concurrent_compute", atomic_load(&s->peak));
+}
+
+static void mixed_reset(void *state)
+{
+    struct mixed_state *s = state;
+    atomic_store(&s->peak, 0);
+}
+
+const struct workload workload_mixed = {
+    .name = "mixed",
+    .kind = WK_MIXED,
+    .summary = "each task GETs /delay/{latency-ms}, then computes --work-us of CPU work",
+    .params = PM(P_TASKS) | PM(P_LATENCY_MS) | PM(P_TIMEOUT_MS) | PM(P_URL) | PM(P_URL_BASE) |
+              PM(P_REUSE) | PM(P_WORK_US),
+    .fds_per_task = 1,
+    .fds_per_worker = 2,
+    .setup = mixed_setup,
+    .teardown = mixed_teardown,
+    .ntasks = mixed_ntasks,
+    .reset = mixed_reset,
+    .worker_init = mixed_worker_init,
+    .worker_fini = mixed_worker_fini,
+    .run_task = mixed_run_task,
+    .start_task = mixed_start_task,
+    .verify = mixed_verify,
+    .report = mixed_report,
+};
