@@ -4,29 +4,15 @@ PURPOSE The http workload under every executor against the mock server: outcomes
         injected errors, an absent server, timeouts, connection reuse, and the lesson itself
         (overlapped waits are much faster), checked with wide, model-based margins.
 USAGE   test_http.py CVPBENCH MOCKSERVER"""
-import json
 import os
-import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from server import MockServer, free_port  # noqa: E402
+from testlib import MockServer, bench, check, finish, free_port  # noqa: E402
 
 BIN, MOCK = sys.argv[1], sys.argv[2]
-failures = []
 
 
-def check(cond, what):
-    print(("ok:   " if cond else "FAIL: ") + what, file=sys.stderr)
-    if not cond:
-        failures.append(what)
-
-
-def bench(*args, timeout=120):
-    r = subprocess.run([BIN, "--format", "json", "--quiet", *args], capture_output=True,
-                       text=True, timeout=timeout)
-    recs = [json.loads(line) for line in r.stdout.splitlines() if line.strip()]
-    return r.returncode, recs, r.stderr
 
 
 EXECUTORS = [("sequential", []), ("event-loop", []), ("thread-pool", ["--threads", "50"]),
@@ -37,7 +23,7 @@ with MockServer(MOCK) as srv:
 
     # Every executor: 200 requests at /delay/50, 200 outcomes, all valid.
     for ex, extra in EXECUTORS:
-        rc, recs, err = bench("-w", "http", "-e", ex, "--tasks", "200", "--latency-ms", "50",
+        rc, recs, err = bench(BIN, "-w", "http", "-e", ex, "--tasks", "200", "--latency-ms", "50",
                               *url, *extra)
         rec = recs[0] if recs else {}
         check(rc == 0 and rec.get("valid") and rec.get("ok") == 200,
@@ -48,7 +34,7 @@ with MockServer(MOCK) as srv:
     for ex, extra in [("event-loop", ["--concurrency", "20"]), ("thread-pool", ["--threads", "20"]),
                       ("openmp", ["--threads", "20"])]:
         srv.reset()
-        rc, recs, _ = bench("-w", "http", "-e", ex, "--tasks", "200", "--latency-ms", "20", *url,
+        rc, recs, _ = bench(BIN, "-w", "http", "-e", ex, "--tasks", "200", "--latency-ms", "20", *url,
                             *extra)
         peak = srv.stats()["peak_in_flight"]
         check(rc == 0 and peak == 20, f"{ex}: cap 20 gives server peak in flight {peak}")
@@ -59,32 +45,32 @@ with MockServer(MOCK) as srv:
                                ("thread-pool", ["--threads", "8"], 8),
                                ("sequential", [], 1)]:
         srv.reset()
-        bench("-w", "http", "-e", ex, "--tasks", "60", "--latency-ms", "1", "--no-reuse", *url,
+        bench(BIN, "-w", "http", "-e", ex, "--tasks", "60", "--latency-ms", "1", "--no-reuse", *url,
               *extra)
         opened = srv.stats()["accepted"] - 1  # less the /stats request's own connection
         check(opened == 60, f"{ex} --no-reuse: 60 requests opened {opened} connections")
         srv.reset()
-        bench("-w", "http", "-e", ex, "--tasks", "60", "--latency-ms", "1", "--reuse", *url,
+        bench(BIN, "-w", "http", "-e", ex, "--tasks", "60", "--latency-ms", "1", "--reuse", *url,
               *extra)
         opened = srv.stats()["accepted"] - 1
         check(1 <= opened <= workers, f"{ex} --reuse: opened {opened} connections (<= {workers})")
 
     # A delay beyond --timeout-ms is a timeout outcome, under every executor.
     for ex, extra in EXECUTORS:
-        rc, recs, _ = bench("-w", "http", "-e", ex, "--tasks", "4", "--latency-ms", "2000",
+        rc, recs, _ = bench(BIN, "-w", "http", "-e", ex, "--tasks", "4", "--latency-ms", "2000",
                             "--timeout-ms", "100", *url, *extra)
         rec = recs[0] if recs else {"errors": {}}
         check(rc == 1 and rec["errors"].get("timeout") == 4 and not rec["valid"],
               f"{ex}: 4 requests past the timeout are 4 timeouts (exit {rc}, {rec['errors']})")
 
     # The lesson: 40 requests of 50 ms overlap on one thread. Model: 40x; demand 5x.
-    _, seq, _ = bench("-w", "http", "-e", "sequential", "--tasks", "40", "--latency-ms", "50", *url)
-    _, loop, _ = bench("-w", "http", "-e", "event-loop", "--tasks", "40", "--latency-ms", "50", *url)
+    _, seq, _ = bench(BIN, "-w", "http", "-e", "sequential", "--tasks", "40", "--latency-ms", "50", *url)
+    _, loop, _ = bench(BIN, "-w", "http", "-e", "event-loop", "--tasks", "40", "--latency-ms", "50", *url)
     ratio = seq[0]["wall_s"] / loop[0]["wall_s"]
     check(ratio >= 5, f"event-loop is {ratio:.1f}x faster than sequential (model 40x, need 5x)")
 
     # --blocking on the loop thread serialises the waits: the stall (model: 10 x 20 ms).
-    rc, recs, _ = bench("-w", "http", "-e", "event-loop", "--blocking", "--tasks", "10",
+    rc, recs, _ = bench(BIN, "-w", "http", "-e", "event-loop", "--blocking", "--tasks", "10",
                         "--latency-ms", "20", *url)
     check(rc == 0 and recs[0]["wall_s"] >= 0.2, f"--blocking stalls the loop: {recs[0]['wall_s']:.3f} s")
 
@@ -92,7 +78,7 @@ with MockServer(MOCK) as srv:
 with MockServer(MOCK, "--error-rate", "0.2", "--seed", "7") as srv:
     for ex, extra in EXECUTORS:
         srv.reset()
-        rc, recs, _ = bench("-w", "http", "-e", ex, "--tasks", "200", "--latency-ms", "1",
+        rc, recs, _ = bench(BIN, "-w", "http", "-e", ex, "--tasks", "200", "--latency-ms", "1",
                             "--url-base", srv.base, *extra)
         rec = recs[0]
         errs = sum(rec["errors"].values())
@@ -105,12 +91,9 @@ with MockServer(MOCK, "--error-rate", "0.2", "--seed", "7") as srv:
 # No server: every task is a connect error, the run exits 1 and does not crash.
 dead = f"http://127.0.0.1:{free_port()}"
 for ex, extra in EXECUTORS:
-    rc, recs, _ = bench("-w", "http", "-e", ex, "--tasks", "20", "--url-base", dead, *extra)
+    rc, recs, _ = bench(BIN, "-w", "http", "-e", ex, "--tasks", "20", "--url-base", dead, *extra)
     rec = recs[0] if recs else {"errors": {}}
     check(rc == 1 and rec["errors"].get("connect") == 20,
           f"{ex}: no server gives 20 connect errors, exit 1 (got exit {rc}, {rec['errors']})")
 
-if failures:
-    print(f"{len(failures)} failed", file=sys.stderr)
-    sys.exit(1)
-print("all http checks passed")
+finish("all http checks passed")

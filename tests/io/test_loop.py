@@ -3,46 +3,38 @@
 PURPOSE The event-loop executor without a network: timers overlap, --blocking stalls, the cap
         holds for timers, CPU work gets no speed-up, and the descriptor check fails up front.
 USAGE   test_loop.py CVPBENCH"""
-import json
+import os
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from testlib import bench, check, finish  # noqa: E402
+
 BIN = sys.argv[1]
-failures = []
 
 
-def check(cond, what):
-    print(("ok:   " if cond else "FAIL: ") + what, file=sys.stderr)
-    if not cond:
-        failures.append(what)
-
-
-def bench(*args):
-    r = subprocess.run([BIN, "--format", "json", "--quiet", *args], capture_output=True,
-                       text=True, timeout=120)
-    return r.returncode, [json.loads(x) for x in r.stdout.splitlines() if x.strip()], r.stderr
 
 
 # 1000 timers of 50 ms overlap: model 50 ms, demand < 0.5 s; none returns early.
-rc, recs, _ = bench("-w", "sleep", "-e", "event-loop", "--tasks", "1000", "--latency-ms", "50")
+rc, recs, _ = bench(BIN, "-w", "sleep", "-e", "event-loop", "--tasks", "1000", "--latency-ms", "50")
 r = recs[0]
 check(rc == 0 and r["valid"] and r["latency_us"]["min"] >= 50000, "1000 timers valid, none early")
 check(r["wall_s"] < 0.5, f"1000 x 50 ms timers overlap: {r['wall_s']:.3f} s (model 0.05 s)")
 
 # Cap 10 on 100 tasks of 20 ms: ceil(100/10) x 20 ms = 0.2 s at least.
-rc, recs, _ = bench("-w", "sleep", "-e", "event-loop", "--tasks", "100", "--latency-ms", "20",
+rc, recs, _ = bench(BIN, "-w", "sleep", "-e", "event-loop", "--tasks", "100", "--latency-ms", "20",
                     "--concurrency", "10")
 check(rc == 0 and recs[0]["wall_s"] >= 0.2, f"cap 10: {recs[0]['wall_s']:.3f} s >= 0.2 s")
 check(recs[0]["wall_s"] < 2.0, f"cap 10: {recs[0]['wall_s']:.3f} s well under sequential 2 s")
 
 # --blocking: a blocking sleep on the loop thread serialises: 10 x 20 ms = 0.2 s at least.
-rc, recs, _ = bench("-w", "sleep", "-e", "event-loop", "--tasks", "10", "--latency-ms", "20",
+rc, recs, _ = bench(BIN, "-w", "sleep", "-e", "event-loop", "--tasks", "10", "--latency-ms", "20",
                     "--blocking")
 check(rc == 0 and recs[0]["wall_s"] >= 0.2, f"--blocking stalls: {recs[0]['wall_s']:.3f} s")
 check(recs[0]["concurrency"] == 1, "--blocking reports concurrency 1")
 
 # matmul on the loop validates (it runs inline, one task after another).
-rc, recs, _ = bench("-w", "matmul", "-e", "event-loop", "--size", "130", "--tasks", "13")
+rc, recs, _ = bench(BIN, "-w", "matmul", "-e", "event-loop", "--size", "130", "--tasks", "13")
 check(rc == 0 and recs[0]["valid"], "matmul on the event loop validates")
 
 # A cap that cannot fit in the descriptor limit fails before the run with one clear line.
@@ -56,7 +48,4 @@ r = subprocess.run([BIN, "-w", "http", "-e", "sequential", "--url-base", "http:/
                    capture_output=True, text=True, timeout=30)
 check(r.returncode == 2 and "loopback" in r.stderr, "non-loopback URL refused with exit 2")
 
-if failures:
-    print(f"{len(failures)} failed", file=sys.stderr)
-    sys.exit(1)
-print("all event-loop checks passed")
+finish("all event-loop checks passed")

@@ -1,9 +1,11 @@
-"""NAME    server.py
-PURPOSE Start and stop a mock server for a test: port 0, wait on its port file, kill only the
-        process we started (also when the test fails)."""
+"""NAME    testlib.py
+PURPOSE What the I/O tests share: a mock server for the test (port 0, wait on its port file,
+        kill only the process we started, also when the test fails), cvpbench runs parsed from
+        JSON, and check/finish for the verdict."""
 import json
 import os
 import signal
+import sys
 import subprocess
 import tempfile
 import time
@@ -59,3 +61,28 @@ def free_port():
     port = s.getsockname()[1]
     s.close()
     return port
+
+
+failures = []
+
+
+def check(cond, what):
+    """Records one verdict; the test goes on so that one run shows every failure."""
+    print(("ok:   " if cond else "FAIL: ") + what, file=sys.stderr)
+    if not cond:
+        failures.append(what)
+
+
+def finish(summary):
+    if failures:
+        print(f"{len(failures)} failed", file=sys.stderr)
+        sys.exit(1)
+    print(summary)
+
+
+def bench(binary, *args, timeout=300):
+    """Runs cvpbench with JSON output: (exit status, records, stderr)."""
+    r = subprocess.run([binary, "--format", "json", "--quiet", *args], capture_output=True,
+                       text=True, timeout=timeout)
+    recs = [json.loads(line) for line in r.stdout.splitlines() if line.strip()]
+    return r.returncode, recs, r.stderr.strip()
