@@ -1,6 +1,7 @@
 /* NAME    event_loop.c
- * PURPOSE Concurrency on one thread, the asyncio way: one libuv loop, one curl multi handle
- *         driven by curl_multi_socket_action, and at most --concurrency tasks in flight (the
+ * PURPOSE Concurrency on one thread, the asyncio way: one libuv loop, curl multi handles
+ *         driven by curl_multi_socket_action (curl_shard.c), and at most --concurrency tasks in
+ *         flight (the
  *         Semaphore): each completion starts the next task. Waits overlap; work does not.
  *
  *         Two executors share this file and differ only in where CPU work runs (ev.run_cpu):
@@ -16,13 +17,15 @@
 
 #include "context.h"
 #include "cpu_pool.h"
+#include "curl_shard.h"
 #include "evloop.h"
 #include "executor.h"
+
+#define SHARD_CONNS 256 /* connections per curl multi handle, at most */
 
 struct loop_exec {
     struct evloop ev; /* first member: workloads get &ev, we get the rest back */
     uv_loop_t uvloop;
-    uv_timer_t curl_timer; /* the one timer curl asks for (CURLMOPT_TIMERFUNCTION) */
     const struct workload *w;
     void *wstate;
     void *tls;             /* the workload's per-thread state, for the loop thread */
@@ -33,107 +36,13 @@ struct loop_exec {
     struct outcome *out;
     long n, next, in_flight, done;
     int pumping; /* pump() is on the stack: completions must not recurse into it */
+    /* With several multi handles, a task in flight holds a slot of one handle and passes it on
+     * when it ends, so the next task reuses the connection it leaves idle there: no handle has
+     * more tasks in flight than slots, and all of them no more connections than the cap. */
+    int *free_slots; /* a stack of multi handle numbers, one per free slot */
+    long nfree;
+    int *shard_of; /* the multi handle each task of the batch runs on */
 };
-
-/* The poll handle watching one of curl's sockets. */
-struct sock_ctx {
-    uv_poll_t poll;
-    curl_socket_t fd;
-    struct loop_exec *lx;
-};
-
-static void check_multi(struct loop_exec *lx, CURLMcode rc, const char *where)
-{
-    if (rc != CURLM_OK)
-        fprintf(stderr, "cvpbench: event-loop: %s: %s\n", where, curl_multi_strerror(rc));
-}
-
-/* Finishes every transfer curl reports done: each maps back to its task via CURLOPT_PRIVATE. */
-static void drain_done(struct loop_exec *lx)
-{
-    CURLMsg *msg;
-    int left;
-    while ((msg = curl_multi_info_read(lx->ev.multi, &left))) {
-        if (msg->msg != CURLMSG_DONE) continue;
-        CURL *easy = msg->easy_handle;
-        CURLcode result = msg->data.result;
-        struct evloop_xfer *x = NULL;
-        curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&x);
-        check_multi(lx, curl_multi_remove_handle(lx->ev.multi, easy), "remove_handle");
-        if (x) x->done(x, result);
-    }
-}
-
-static void on_poll(uv_poll_t *h, int status, int events)
-{
-    struct sock_ctx *c = h->data;
-    struct loop_exec *lx = c->lx;
-    int flags = 0, running;
-    if (status < 0) flags = CURL_CSELECT_ERR;
-    if (status == 0 && (events & UV_READABLE)) flags |= CURL_CSELECT_IN;
-    if (status == 0 && (events & UV_WRITABLE)) flags |= CURL_CSELECT_OUT;
-    check_multi(lx, curl_multi_socket_action(lx->ev.multi, c->fd, flags, &running),
-                "socket_action");
-    drain_done(lx);
-}
-
-static void on_curl_timeout(uv_timer_t *t)
-{
-    struct loop_exec *lx = t->data;
-    int running;
-    check_multi(lx, curl_multi_socket_action(lx->ev.multi, CURL_SOCKET_TIMEOUT, 0, &running),
-                "socket_action(timeout)");
-    drain_done(lx);
-}
-
-static void free_sock_ctx(uv_handle_t *h)
-{
-    free(h->data);
-}
-
-/* CURLMOPT_SOCKETFUNCTION: start, change or stop watching one of curl's sockets. */
-static int on_curl_socket(CURL *easy, curl_socket_t fd, int action, void *userp, void *socketp)
-{
-    struct loop_exec *lx = userp;
-    struct sock_ctx *c = socketp;
-    if (action == CURL_POLL_REMOVE) {
-        if (c) {
-            /* Stopped now, freed after the loop has let go of it. curl closes the socket only
-             * after this callback, so a new socket with the same number gets a fresh handle. */
-            uv_poll_stop(&c->poll);
-            uv_close((uv_handle_t *)&c->poll, free_sock_ctx);
-            curl_multi_assign(lx->ev.multi, fd, NULL);
-        }
-        return 0;
-    }
-    if (!c) {
-        c = calloc(1, sizeof *c);
-        if (!c) return -1;
-        c->fd = fd;
-        c->lx = lx;
-        if (uv_poll_init_socket(lx->ev.loop, &c->poll, fd) != 0) {
-            free(c);
-            return -1;
-        }
-        c->poll.data = c;
-        curl_multi_assign(lx->ev.multi, fd, c);
-    }
-    int events = 0;
-    if (action == CURL_POLL_IN || action == CURL_POLL_INOUT) events |= UV_READABLE;
-    if (action == CURL_POLL_OUT || action == CURL_POLL_INOUT) events |= UV_WRITABLE;
-    return uv_poll_start(&c->poll, events, on_poll) == 0 ? 0 : -1;
-}
-
-/* CURLMOPT_TIMERFUNCTION: one loop timer; -1 disarms it, 0 means "soon, but not from here". */
-static int on_curl_timer(CURLM *multi, long timeout_ms, void *userp)
-{
-    struct loop_exec *lx = userp;
-    if (timeout_ms < 0)
-        uv_timer_stop(&lx->curl_timer);
-    else
-        uv_timer_start(&lx->curl_timer, on_curl_timeout, (uint64_t)timeout_ms, 0);
-    return 0;
-}
 
 static void pump(struct loop_exec *lx);
 static void task_done(void *ctx, long i);
@@ -193,6 +102,7 @@ static void task_done(void *ctx, long i)
     lx->out[i].end_ns = now_ns();
     lx->in_flight--;
     lx->done++;
+    if (lx->shard_of) lx->free_slots[lx->nfree++] = lx->shard_of[i];
     pump(lx);
     if (lx->done == lx->n) uv_stop(lx->ev.loop);
 }
@@ -208,6 +118,7 @@ static void pump(struct loop_exec *lx)
         long i = lx->next++;
         struct outcome *o = &lx->out[i];
         lx->in_flight++;
+        if (lx->shard_of) lx->ev.task_shard = lx->shard_of[i] = lx->free_slots[--lx->nfree];
         o->start_ns = now_ns();
         if (lx->blocking) {
             lx->w->run_task(lx->wstate, lx->tls, i, o); /* blocks the loop: the stall */
@@ -240,24 +151,22 @@ static int loop_create(const struct workload *w, void *wstate, const struct para
     }
     lx->ev.loop = &lx->uvloop;
     lx->ev.run_cpu = run_cpu_inline;
-    uv_timer_init(lx->ev.loop, &lx->curl_timer);
-    lx->curl_timer.data = lx;
-    lx->ev.multi = curl_multi_init();
-    if (!lx->ev.multi) {
-        snprintf(err, errlen, "event-loop: curl_multi_init failed");
+    /* Connections in flight at most, spread over multi handles of at most SHARD_CONNS each. */
+    long n = w->ntasks(wstate);
+    long inflight = lx->cap > 0 && lx->cap < n ? lx->cap : n;
+    lx->ev.nshards = w->fds_per_task > 0 ? (int)((inflight + SHARD_CONNS - 1) / SHARD_CONNS) : 1;
+    if (lx->ev.nshards < 1) lx->ev.nshards = 1;
+    lx->ev.shards = calloc((size_t)lx->ev.nshards, sizeof *lx->ev.shards);
+    for (int k = 0; lx->ev.shards && k < lx->ev.nshards; k++)
+        if (curl_shard_init(&lx->ev.shards[k], lx->ev.loop, lx->cap, inflight) != 0) {
+            snprintf(err, errlen, "event-loop: curl_multi_init failed");
+            loop_destroy(lx);
+            return -ENOMEM;
+        }
+    if (!lx->ev.shards) {
         loop_destroy(lx);
         return -ENOMEM;
     }
-    curl_multi_setopt(lx->ev.multi, CURLMOPT_SOCKETFUNCTION, on_curl_socket);
-    curl_multi_setopt(lx->ev.multi, CURLMOPT_SOCKETDATA, lx);
-    curl_multi_setopt(lx->ev.multi, CURLMOPT_TIMERFUNCTION, on_curl_timer);
-    curl_multi_setopt(lx->ev.multi, CURLMOPT_TIMERDATA, lx);
-    /* The cap is enforced here, by starting tasks; curl's own limit only matches it, so that
-     * curl never queues a transfer (queued time would count against its timeout). */
-    if (lx->cap > 0) curl_multi_setopt(lx->ev.multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, lx->cap);
-    /* Keep as many idle connections as may be in flight, so reuse is never limited by the
-     * cache (curl's default keeps 4 per easy handle added). */
-    curl_multi_setopt(lx->ev.multi, CURLMOPT_MAXCONNECTS, lx->cap > 0 ? lx->cap : 100000L);
     if (w->worker_init && w->worker_init(wstate, &lx->tls) != 0) {
         snprintf(err, errlen, "event-loop: could not set up the workload's state");
         loop_destroy(lx);
@@ -300,6 +209,20 @@ static int hybrid_create(const struct workload *w, void *wstate, const struct pa
 static void loop_run(void *ex, struct outcome *out, long n)
 {
     struct loop_exec *lx = ex;
+    free(lx->shard_of);
+    free(lx->free_slots);
+    lx->shard_of = NULL;
+    lx->free_slots = NULL;
+    long slots = lx->cap > 0 && lx->cap < n ? lx->cap : n;
+    if (lx->ev.nshards > 1 && (lx->shard_of = malloc((size_t)n * sizeof(int))) &&
+        (lx->free_slots = malloc((size_t)slots * sizeof(int)))) {
+        for (lx->nfree = 0; lx->nfree < slots; lx->nfree++)
+            lx->free_slots[lx->nfree] = (int)(lx->nfree % lx->ev.nshards);
+    } else if (lx->shard_of) {
+        free(lx->shard_of); /* out of memory: every task on the first multi handle */
+        lx->shard_of = NULL;
+    }
+    lx->ev.task_shard = 0;
     lx->out = out;
     lx->n = n;
     lx->next = lx->in_flight = lx->done = 0;
@@ -317,11 +240,13 @@ static void loop_destroy(void *ex)
     struct loop_exec *lx = ex;
     if (lx->pool) cpu_pool_stop(lx->pool); /* joins the workers; the loop run below frees it */
     if (lx->w->worker_fini && lx->tls) lx->w->worker_fini(lx->wstate, lx->tls);
-    if (lx->ev.multi)
-        curl_multi_cleanup(lx->ev.multi); /* closes cached connections via on_curl_socket */
-    uv_close((uv_handle_t *)&lx->curl_timer, NULL);
+    for (int k = 0; lx->ev.shards && k < lx->ev.nshards; k++)
+        curl_shard_close(&lx->ev.shards[k]);
     uv_run(lx->ev.loop, UV_RUN_DEFAULT); /* let every close callback run */
     uv_loop_close(lx->ev.loop);
+    free(lx->ev.shards);
+    free(lx->shard_of);
+    free(lx->free_slots);
     free(lx);
 }
 

@@ -8,6 +8,8 @@
 #include <curl/curl.h>
 #include <uv.h>
 
+#include "curl_shard.h"
+
 /* Embed this in a transfer's own struct and point CURLOPT_PRIVATE at it: when curl reports the
  * transfer done, the loop removes the easy handle from the multi and calls done(x, result). */
 struct evloop_xfer {
@@ -25,7 +27,14 @@ struct evloop_work {
 
 struct evloop {
     uv_loop_t *loop; /* the one loop every task of the batch runs on */
-    CURLM *multi;    /* driven by curl_multi_socket_action from the loop's callbacks */
+    /* curl multi handles, each driven by curl_multi_socket_action from the loop's callbacks;
+     * a task starting uses shards[task_shard]. libcurl 7.88 walks every connection of a multi
+     * handle on each transfer, so ten thousand connections in one handle cost a hundred million
+     * steps: the executor gives each handle at most a few hundred. Connections are reused within a
+     * handle. */
+    struct curl_shard *shards;
+    int nshards;
+    int task_shard; /* the handle the task being started must use */
     void (*run_cpu)(struct evloop *ev, struct evloop_work *w);
 };
 

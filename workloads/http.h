@@ -22,7 +22,8 @@ struct http_state {
 struct http_tls {
     CURL *easy;                 /* blocking form: one handle, reused, so its connection is too */
     struct http_req *free_list; /* event-loop form: handles of finished transfers, for reuse */
-    long idle_conns;            /* event-loop form: connections likely idle in curl's cache */
+    long *idle_conns; /* event-loop form: per multi handle, connections likely idle in its cache */
+    int nshards;      /* entries in idle_conns */
 };
 
 /* Sets the options every task's handle shares. Returns 0 or -1. */

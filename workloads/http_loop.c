@@ -18,6 +18,7 @@ struct http_req {
     task_done_fn done;
     void *ctx;
     long i;
+    int shard; /* which of the loop's multi handles it runs on */
     struct http_req *next_free;
 };
 
@@ -25,9 +26,9 @@ static void req_done(struct evloop_xfer *x, CURLcode result)
 {
     struct http_req *r = (struct http_req *)x;
     http_classify(r->s, r->easy, result, r->bytes, r->o);
-    if (r->s->reuse && result == CURLE_OK)
-        r->tls->idle_conns++;         /* its connection went back to curl's cache */
-    r->next_free = r->tls->free_list; /* back on the shelf before the next task may want it */
+    if (r->s->reuse && result == CURLE_OK && r->tls->idle_conns)
+        r->tls->idle_conns[r->shard]++; /* its connection went back to that cache */
+    r->next_free = r->tls->free_list;   /* back on the shelf before the next task may want it */
     r->tls->free_list = r;
     r->done(r->ctx, r->i);
 }
@@ -69,11 +70,15 @@ void http_start_task(void *state, void *tls, struct evloop *ev, long i, struct o
     r->ctx = ctx;
     r->i = i;
     r->bytes = 0;
-    if (r->s->reuse) {
-        curl_easy_setopt(r->easy, CURLOPT_FRESH_CONNECT, t->idle_conns > 0 ? 0L : 1L);
-        if (t->idle_conns > 0) t->idle_conns--;
+    r->shard = ev->task_shard;
+    if (!t->idle_conns && (t->idle_conns = calloc((size_t)ev->nshards, sizeof(long))))
+        t->nshards = ev->nshards;
+    if (r->s->reuse && t->idle_conns && r->shard < t->nshards) {
+        long *idle = &t->idle_conns[r->shard];
+        curl_easy_setopt(r->easy, CURLOPT_FRESH_CONNECT, *idle > 0 ? 0L : 1L);
+        if (*idle > 0) (*idle)--;
     }
-    CURLMcode rc = curl_multi_add_handle(ev->multi, r->easy);
+    CURLMcode rc = curl_multi_add_handle(ev->shards[r->shard].multi, r->easy);
     if (rc != CURLM_OK) {
         outcome_fail(o, OUT_OTHER, curl_multi_strerror(rc));
         r->next_free = t->free_list;
@@ -84,6 +89,8 @@ void http_start_task(void *state, void *tls, struct evloop *ev, long i, struct o
 
 void http_loop_tls_free(struct http_tls *t)
 {
+    free(t->idle_conns);
+    t->idle_conns = NULL;
     while (t->free_list) {
         struct http_req *r = t->free_list;
         t->free_list = r->next_free;
