@@ -55,6 +55,14 @@ with MockServer(MOCK) as srv:
         opened = srv.stats()["accepted"] - 1
         check(1 <= opened <= workers, f"{ex} --reuse: opened {opened} connections (<= {workers})")
 
+    # Above 256 in flight the loop spreads transfers over several curl multi handles; a task
+    # takes over the slot (and idle connection) of the one that ended, so reuse still holds.
+    srv.reset()
+    rc, recs, _ = bench(BIN, "-w", "http", "-e", "event-loop", "--tasks", "1800", "--latency-ms",
+                        "20", "--concurrency", "600", "--reuse", *url)
+    opened = srv.stats()["accepted"] - 1
+    check(rc == 0 and opened <= 600, f"event-loop cap 600, 3 multi handles: opened {opened} (<= 600)")
+
     # A delay beyond --timeout-ms is a timeout outcome, under every executor.
     for ex, extra in EXECUTORS:
         rc, recs, _ = bench(BIN, "-w", "http", "-e", ex, "--tasks", "4", "--latency-ms", "2000",
