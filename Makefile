@@ -3,6 +3,8 @@ JOBS   ?= $(shell nproc)
 CMAKE  ?= cmake
 QUICK  ?=
 SUITE  ?=
+# How long make fuzz runs libFuzzer, in seconds (.ci/run sets a short bounded run).
+FUZZ_SECONDS ?= 60
 
 .PHONY: all deps build test test-asan test-tsan bench fuzz format clean
 
@@ -37,7 +39,7 @@ bench: build
 fuzz: deps
 	@CC=clang $(CMAKE) -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFUZZ=ON >/dev/null
 	@$(CMAKE) --build build-fuzz -j $(JOBS) --target fuzz_request_parser
-	scripts/fuzz.sh build-fuzz
+	scripts/fuzz.sh build-fuzz $(FUZZ_SECONDS)
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
