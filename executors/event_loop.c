@@ -104,7 +104,6 @@ static void task_done(void *ctx, long i)
     lx->done++;
     if (lx->shard_of) lx->free_slots[lx->nfree++] = lx->shard_of[i];
     pump(lx);
-    if (lx->done == lx->n) uv_stop(lx->ev.loop);
 }
 
 /* Starts tasks while the cap allows. Completions that happen inside start (inline tasks, or a
@@ -228,11 +227,12 @@ static void loop_run(void *ex, struct outcome *out, long n)
     lx->next = lx->in_flight = lx->done = 0;
     uv_update_time(lx->ev.loop);
     pump(lx);
-    while (lx->done < lx->n) {
-        /* Returns when uv_stop is called (the batch is over) or nothing is left to wait for;
-         * the second would be a workload bug, and the unfinished tasks say so (not_run). */
-        if (uv_run(lx->ev.loop, UV_RUN_DEFAULT) == 0 && lx->done < lx->n) break;
-    }
+    /* One loop iteration at a time until the batch is over. uv_run returns 0 when nothing is
+     * left to wait for: with tasks unfinished that is a workload bug, and they say so (not_run).
+     * (uv_stop would do too, but a stop requested while no uv_run is on the stack, as when every
+     * task ran inline, would linger and cut the next run short.) */
+    while (lx->done < lx->n)
+        if (uv_run(lx->ev.loop, UV_RUN_ONCE) == 0 && lx->done < lx->n) break;
 }
 
 static void loop_destroy(void *ex)
