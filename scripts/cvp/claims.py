@@ -1,5 +1,5 @@
 """NAME    claims.py
-PURPOSE The suite's claims C1..C7: each a model, a predicted value, the measured value and a verdict
+PURPOSE The suite's claims C1..C8: each a model, a predicted value, the measured value and a verdict
         (holds / does not hold / not measured), judged with a tolerance the model states.
 
 Every claim uses the in-process wall time (cvpbench's timed region), because the models describe
@@ -7,6 +7,8 @@ the scheduling, not process start-up or allocating the inputs. A claim is "not m
 rows are missing (an executor not built, a case not run); it never guesses.
 """
 import math
+
+from . import crossover
 
 HOLDS, FAILS, NOT_MEASURED = "holds", "does not hold", "not measured"
 
@@ -213,7 +215,80 @@ def c7(run):
     return _finish(v, ok, pred, meas)
 
 
-ALL = (c1, c2, c3, c4, c5, c6, c7)
+def _serial_waits(row, cores):
+    """How many waits follow one another in the row's schedule (each may overshoot)."""
+    n = int(row.tasks)
+    if row.executor == "sequential":
+        return n
+    if row.executor in ("event-loop", "hybrid"):
+        return math.ceil(n / min(row.get("concurrency") or n, n))
+    return math.ceil(n / max(1, min(row.get("threads") or cores, n)))
+
+
+def c8(run):
+    cores = run.cores
+    pick, agree = crossover.PICK_WITHIN, crossover.AGREE_WITHIN
+    lo, hi = crossover.LOW_FACTOR, crossover.HIGH_FACTOR
+    v = _v("C8", f"the models predict which executor wins each cell of the crossover map "
+                 f"(cores P = {cores})",
+           "N tasks wait L then compute W; cap C, threads T: sequential = N(L+W); event-loop = "
+           "max(ceil(N/C)L + W, L + NW); thread-pool, openmp = max(ceil(N/T)(L+W), "
+           "L + ceil(N/min(T,P))W); hybrid = max(ceil(N/C)L + W, L + ceil(N/min(T,P))W)",
+           f"per cell: the model's pick (any executor predicted within {pick:g}x of the best, "
+           f"or within N x {TASK_CPU_S * 1e3:g} ms, the per-task cost the models leave out) "
+           f"measures within {agree:g}x of the measured winner; per executor: measured in "
+           f"[{lo:g} x model, {hi:g} x model + waits in series x {OVERSHOOT_S * 1e3:g} ms + "
+           f"N x {TASK_CPU_S * 1e3:g} ms + {FIXED_S * 1e3:g} ms]")
+    cell_map = crossover.cells(run)
+    agreed, within, worst_cell, worst_ex = [], [], None, None
+    for key in sorted(cell_map):
+        cell = cell_map[key]
+        if not cell.winner:
+            continue
+        picks = cell.model_picks(pick, TASK_CPU_S)
+        best_pick = min(cell.measured(ex) for ex in picks)
+        ratio = best_pick / cell.measured(cell.winner)
+        cell.verdict_ok = ratio <= agree
+        agreed.append(cell.verdict_ok)
+        if worst_cell is None or ratio > worst_cell[0]:
+            worst_cell = (ratio, cell, picks)
+        for ex, r in cell.best.items():
+            ideal = cell.predicted[ex]
+            upper = hi * ideal + _serial_waits(r, cores) * OVERSHOOT_S + r.tasks * TASK_CPU_S \
+                + FIXED_S
+            ok = lo * ideal <= r.wall_in <= upper
+            within.append(ok)
+            off = r.wall_in / upper if r.wall_in > upper else (lo * ideal / r.wall_in if not ok
+                                                                else 0.0)
+            if worst_ex is None or off > worst_ex[0]:
+                worst_ex = (off, cell, ex, r.wall_in, ideal)
+    if not agreed:
+        return v
+    _, cell, picks = worst_cell
+    where = f"L={crossover.fmt_ms(cell.lat_ms)} W={crossover.fmt_us(cell.work_us)}"
+    measured = [f"{sum(agreed)}/{len(agreed)} cells won by the model's pick (or within "
+                f"{agree:g}x); hardest {where}: {cell.winner} won, model picked "
+                f"{'/'.join(picks)} ({_fmt(min(cell.measured(ex) for ex in picks))} vs "
+                f"{_fmt(cell.measured(cell.winner))})",
+                f"{sum(within)}/{len(within)} executor-cells within their model"]
+    if worst_ex and worst_ex[0] > 0:
+        _, c, ex, m, ideal = worst_ex
+        measured[-1] += (f"; worst {ex} at L={crossover.fmt_ms(c.lat_ms)} "
+                         f"W={crossover.fmt_us(c.work_us)}: {_fmt(m)} vs model {_fmt(ideal)}")
+    v = _finish(v, [all(agreed) and all(within)],
+                [f"{len(agreed)} cells: winner and time of each executor from its model"], measured)
+    v["cells"] = [{"latency_ms": c.lat_ms, "work_us": c.work_us, "tasks": c.n,
+                   "winner": c.winner, "runner_up": c.runner_up,
+                   "margin": round(c.margin, 3) if c.margin else None,
+                   "model_picks": c.model_picks(pick, TASK_CPU_S), "agrees": getattr(c, "verdict_ok", None),
+                   "measured_s": {ex: round(r.wall_in, 6) for ex, r in c.best.items()},
+                   "setting": {ex: crossover.setting(r) for ex, r in c.best.items()},
+                   "predicted_s": {ex: round(p, 6) for ex, p in c.predicted.items()}}
+                  for _, c in sorted(cell_map.items())]
+    return v
+
+
+ALL = (c1, c2, c3, c4, c5, c6, c7, c8)
 
 
 def judge(run):

@@ -12,6 +12,7 @@ CASE_S = 0.4  # hyperfine's own start and the case's bookkeeping, once per case
 HTTP_TASK_S = 30e-6  # client CPU per request on loopback (what one request costs besides waiting)
 GFLOPS_PER_CORE = 20.0  # a blocked kernel on one core; the machine's peak is higher
 NOOP_TASK_S = 0.1e-6
+CALIBRATE_S = 0.02  # mixed: timing its hash kernel at start-up, before the timed region
 
 
 def width(cmd, cores):
@@ -20,7 +21,7 @@ def width(cmd, cores):
     if cmd.executor == "sequential" or p.get("blocking") == "yes":
         return 1
     conc = p.get("concurrency", 0)
-    if cmd.executor == "event-loop":
+    if cmd.executor in ("event-loop", "hybrid"):  # hybrid waits on its loop, capped alike
         return tasks if not conc else min(conc, tasks)
     threads = p.get("threads") or conc or cores
     return max(1, min(threads, tasks))
@@ -40,15 +41,19 @@ def seconds(cmd, cores):
     p, n = cmd.params, _tasks(cmd)
     w = width(cmd, cores)
     cpu_width = 1 if cmd.executor in ("sequential", "event-loop") else min(w, cores)
+    if cmd.executor == "hybrid":  # its compute runs on --threads workers, not on the loop
+        cpu_width = max(1, min(p.get("threads") or cores, cores))
     s = PROCESS_S
     if cmd.workload in ("sleep", "http", "mixed"):
         s += math.ceil(n / w) * p.get("latency-ms", 100) / 1000.0
         if cmd.workload != "sleep":
             s += n * HTTP_TASK_S
         if cmd.workload == "mixed":
-            s += n * p.get("work-us", 0) / 1e6 / cpu_width
-        if cmd.executor in ("thread-pool", "openmp", "hybrid"):
+            s += CALIBRATE_S + n * p.get("work-us", 0) / 1e6 / cpu_width
+        if cmd.executor in ("thread-pool", "openmp"):
             s += w * 15e-6  # starting each thread
+        elif cmd.executor == "hybrid":
+            s += cpu_width * 15e-6
     elif cmd.workload == "matmul":
         size = p.get("size", 1024)
         s += 2.0 * size**3 / (GFLOPS_PER_CORE * 1e9 * cpu_width) + size * size * 24 / 2e9

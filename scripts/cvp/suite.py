@@ -41,7 +41,7 @@ class Case:
         self.name = name
         self.where = where  # "file:line" of its `case` line, for later messages
         self.workload = None
-        self.params = []  # [(name, [raw values])], the case-wide points
+        self.params = []  # [[(name, [raw values])]]: one point set per `params` line
         self.executors = []  # [(executor, [(name, [raw values])], where)]
         self.claims = []
         self.runs = 3
@@ -158,8 +158,10 @@ def parse(path, cores, text=None):
         elif key == "params":
             if case.workload is None:
                 raise SuiteError(f"{where}: 'params' before 'workload'")
-            case.params = _pairs(rest, where, cores, WORKLOADS[case.workload],
-                                 f"workload {case.workload}")
+            # Each line adds its own points (their union), so a grid can give every row its
+            # own task count; a case without any `params` line has one empty point set.
+            case.params.append(_pairs(rest, where, cores, WORKLOADS[case.workload],
+                                      f"workload {case.workload}"))
         elif key == "executor":
             if not rest:
                 raise SuiteError(f"{where}: 'executor' needs a name")
@@ -236,22 +238,48 @@ class Command:
                 "label": self.label, "params": self.params}
 
 
+def _varied(case):
+    """Workload parameters whose value differs between the case's points (they name a row)."""
+    seen = {}
+    for pairs in case.params:
+        for n, vals in pairs:
+            seen.setdefault(n, set()).update(vals)
+    if len(case.params) > 1:  # a name some lines leave out differs too (value versus default)
+        for n in seen:
+            if any(n not in dict(pairs) for pairs in case.params):
+                seen[n].add(None)
+    return {n for n, vals in seen.items() if len(vals) > 1}
+
+
 def expand(case):
-    """All commands of a case: for each executor line, the cartesian product of its points."""
-    varied = {n for n, vals in case.params if len(vals) > 1}
+    """All commands of a case: for each executor line and each `params` line, the cartesian
+    product of their points; a point two lines share is timed once."""
+    varied = _varied(case)
+    cmds, seen = [], set()
+    for executor, own, where in case.executors:
+        for params in case.params or [[]]:
+            cmds += _product(case, executor, params, own, where, varied, seen)
+    return cmds
+
+
+def _product(case, executor, params, own, where, varied, seen):
+    """One executor line at one `params` line's points; skips points already in seen."""
     cmds = []
-    for executor, own, _where in case.executors:
-        merged = dict(case.params)
-        merged.update(dict(own))
-        names = list(merged)
-        for combo in itertools.product(*(merged[n] for n in names)):
-            p = dict(zip(names, combo))
-            for k in ("threads", "concurrency"):
-                if p.get(k) == "N":
-                    if "tasks" not in p:
-                        raise SuiteError(f"{_where}: '{k}=N' needs tasks= set on the case or here")
-                    p[k] = p["tasks"]
-            p = {k: (int(v) if re.fullmatch(r"\d+", str(v)) else v) for k, v in p.items()}
-            own_names = {n for n, _ in own}
-            cmds.append(Command(case, executor, p, own_names, varied))
+    merged = dict(params)
+    merged.update(dict(own))
+    names = list(merged)
+    for combo in itertools.product(*(merged[n] for n in names)):
+        p = dict(zip(names, combo))
+        for k in ("threads", "concurrency"):
+            if p.get(k) == "N":
+                if "tasks" not in p:
+                    raise SuiteError(f"{where}: '{k}=N' needs tasks= set on the case or here")
+                p[k] = p["tasks"]
+        p = {k: (int(v) if re.fullmatch(r"\d+", str(v)) else v) for k, v in p.items()}
+        key = (executor, tuple(sorted(p.items())))
+        if key in seen:
+            continue
+        seen.add(key)
+        own_names = {n for n, _ in own}
+        cmds.append(Command(case, executor, p, own_names, varied))
     return cmds

@@ -1,11 +1,13 @@
 """NAME    table.py
-PURPOSE summary.md (machine, claims, where each approach wins, one table per case) and
+PURPOSE summary.md (machine, claims, where each approach wins, the crossover map, one table per
+        case) and
         results.csv (one row per timed run) from a loaded run.
 """
 import csv
 import io
 
 from . import claims as claims_mod
+from . import maptable
 
 NOISY_CORES = 0.25  # other processes' average busy cores beyond which a case is flagged
 
@@ -132,14 +134,16 @@ def summary(run):
     warn = ([f"> ⚠ {len(noisy)} of {len(run.cases)} cases ran while other processes kept the "
              f"machine busy ({', '.join(noisy)}): verdicts resting on CPU time or speed-up (C3, "
              "C4) may reflect that rather than the model.", ""] if noisy else [])
+    c8 = next((v for v in verdicts if v["id"] == "C8"), {})
+    crossover_map = maptable.section(run, c8)
     parts = ["# Benchmark summary: concurrency vs parallelism", "", machine(run), "",
              "## Claims", "", *warn, claims_mod.markdown(verdicts), "", wins(run), "",
-             "## Cases", ""]
+             *([crossover_map, ""] if crossover_map else []), "## Cases", ""]
     if run.status.get("state") != "complete":
         parts.insert(2, "> **This run is incomplete**: only the cases that finished are shown.\n")
     for case in run.cases:
         parts += [case_table(case), ""]
-    plots = ["io-cap", "cpu-speedup", "n-sweep"]
+    plots = ["io-cap", "cpu-speedup", "n-sweep"] + (["crossover-map"] if crossover_map else [])
     parts += ["## Plots", ""] + [f"![{p}](plots/{p}.svg)" for p in plots]
     return "\n".join(parts) + "\n", verdicts
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """NAME    test_suite_parser.py
 PURPOSE The suite parser: each bad entry gives one line naming file:line and exit status 2 before
-        anything runs; the shipped suites parse, expand 1..cores from nproc, and fit their time
-        budgets by the driver's own estimate."""
+        anything runs; several params lines make the union of their points; the shipped suites
+        parse, expand 1..cores from nproc, and fit their time budgets (the crossover map's too)
+        by the driver's own estimate."""
 import os
 import re
 import subprocess
@@ -36,7 +37,18 @@ BAD = [
     ("case without executor", "\n" + HEAD, 2, "has no 'executor' line"),
     ("case twice", HEAD + "  executor sequential\ncase a\n", 4, "defined twice"),
     ("url-base by hand", "case a\n  workload http\n  params url-base=x\n", 3, "set by the driver"),
+    ("bad second params line", HEAD + "  params tasks=10\n  params tasks=x\n", 4, "whole number"),
 ]
+
+# Several params lines: the union of their points, each line with its own task count.
+GRID = """case g
+  workload mixed
+  params tasks=100 latency-ms=0 work-us=0,10
+  params tasks=20  latency-ms=10 work-us=10
+  params tasks=20  latency-ms=10 work-us=10
+  executor sequential
+  executor thread-pool threads=cores,N
+"""
 
 
 def run_check(path):
@@ -56,13 +68,33 @@ def main():
         check(rc == 2 and len(lines) == 1 and f"{path}:{line}:" in lines[0] and words in lines[0]
               and out == "", f"{what}: exit 2, one line naming line {line} ({err.strip()})")
 
+    path = os.path.join(tmp, "grid.txt")
+    with open(path, "w") as f:
+        f.write(GRID)
+    rc, out, err = run_check(path)
+    labels = [l.strip() for l in out.splitlines() if l.startswith("    ")]
     nproc = len(os.sched_getaffinity(0))
-    for name, budget in (("suite-quick.txt", 60), ("suite.txt", 300)):
+    same = 2 * (nproc == 100) + (nproc == 20)  # threads=cores and threads=N coincide: once
+    check(rc == 0 and len(labels) == 3 + 2 * 3 - same,
+          f"params lines add their points; a repeated point is timed once ({labels})")
+    check("sequential tasks=100 latency-ms=0 work-us=10" in labels
+          and "thread-pool tasks=20 latency-ms=10 work-us=10 threads=20" in labels,
+          "each line keeps its own task count, and threads=N follows it")
+    check(f"thread-pool tasks=100 latency-ms=0 work-us=0 threads={nproc}" in labels,
+          "threads=cores,N sweeps both settings")
+
+    budgets = {"suite-quick.txt": (60, 15), "suite.txt": (300, 90)}
+    for name, (budget, map_budget) in budgets.items():
         rc, out, err = run_check(os.path.join(ROOT, "bench", name))
         check(rc == 0, f"bench/{name} parses ({err.strip()})")
         m = re.search(r"total ~(?:(\d+)m)?(\d+)s", out)
         est = int(m.group(1) or 0) * 60 + int(m.group(2)) if m else 10**9
         check(est <= budget, f"bench/{name} estimated {est} s <= {budget} s")
+        # The crossover map may add at most 2 minutes (default) and fit QUICK's minute; the
+        # estimate runs about 20% short on a busy machine, hence the lower bounds here.
+        xo = sum(float(x) for x in re.findall(r"^crossover-\S+: ~([\d.]+) s", out, re.M))
+        check(0 < xo <= map_budget, f"bench/{name}: crossover map estimated {xo:.0f} s "
+                                    f"<= {map_budget} s")
         threads, case = set(), None
         for line in out.splitlines():
             if not line.startswith(" "):

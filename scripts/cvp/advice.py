@@ -1,0 +1,88 @@
+"""NAME    advice.py
+PURPOSE results/<run>/which-should-i-use.md: the README's "Which should I use?" section, written
+        from the run's measured crossover map, so the advice is what this machine measured.
+
+The map's cells are grouped into regions by what dominates a batch (crossover.Cell.region); in
+each region the advice names the executor that was fastest or within CLOSE of the fastest in the
+most cells, with its record, so a reader can see how firm each recommendation is.
+"""
+from . import crossover, maptable
+
+CLOSE = 1.25  # "as good as the winner": within 25%, the same tolerance as C8's cell verdict
+
+REGIONS = (
+    ("wait", "Only waiting", "W = 0"),
+    ("mostly-wait", "Mostly waiting", "0 < N·W < L: one core's share of the compute is shorter "
+                                      "than one wait"),
+    ("mostly-compute", "Mostly computing", "N·W >= L > 0"),
+    ("compute", "Only computing", "L = 0: the request returns at once"),
+)
+
+WHY = ("Why, from the models of claim C8 (P cores, cap C, T threads): sequential takes N·(L+W), "
+       "every wait in a row. The event loop overlaps all waits but computes on its one thread: "
+       "L + N·W. A pool of T threads overlaps T waits and computes on min(T, P) cores: "
+       "ceil(N/T)·(L+W), at least L + N·W/P; with T = N it is as good as hybrid until N threads "
+       "cost more than they save. Hybrid waits on the loop and computes on P workers: "
+       "L + N·W/P, with a small hand-off per task.")
+
+
+def _record(cells, executor):
+    """(cells where it was fastest or within CLOSE of the fastest, cells it won)."""
+    close = sum(1 for c in cells if c.measured(executor) is not None
+                and c.measured(executor) <= CLOSE * c.measured(c.winner))
+    return close, sum(1 for c in cells if c.winner == executor)
+
+
+def region_line(title, rule, cells):
+    if not cells:
+        return None
+    ranked = sorted(crossover.EXECUTORS, key=lambda ex: _record(cells, ex), reverse=True)
+    best = ranked[0]
+    close, won = _record(cells, best)
+    n = len(cells)
+    margins = [c.margin for c in cells if c.winner == best and c.margin]
+    by = f", by up to {max(margins):.2f}x" if margins and max(margins) >= crossover.TIE else ""
+    line = (f"- **{title}** ({rule}; {n} cell{'s' if n > 1 else ''}): use **{best}**: fastest or "
+            f"within {round((CLOSE - 1) * 100)}% of the fastest in {close} of {n} (won {won}{by}).")
+    also = [ex for ex in ranked[1:] if _record(cells, ex)[0] == n]
+    if also:
+        line += f" As good there: {', '.join(also)}."
+    losers = [ex for ex in crossover.EXECUTORS if all(
+        c.measured(ex) is not None and c.measured(ex) > 2 * c.measured(c.winner) for c in cells)]
+    if losers:
+        line += f" Avoid: {', '.join(losers)} (more than 2x slower in every cell)."
+    return line
+
+
+def markdown(run, verdict):
+    """The section's text, or None when the run has no crossover map."""
+    cell_map = crossover.cells(run)
+    if not cell_map:
+        return None
+    ctx = run.context
+    lines = ["## Which should I use?", "",
+             f"*Written by `scripts/tabulate` from the crossover map measured on "
+             f"{ctx.get('cpu_model', 'this machine')} ({run.cores} cores), run "
+             f"`{run.status.get('started_utc', '?')}`; `make bench` rewrites it for yours.*", "",
+             "Each of N tasks waits L (a request) and then computes W (CPU work). The map names "
+             "the fastest executor for each mix, with its margin over the runner-up:", ""]
+    section = maptable.section(run, verdict).split("\n")
+    start = section.index("| L \\ W | " + " | ".join(crossover.fmt_us(w) for w in
+                                                      crossover.axes(cell_map)[1]) + " |")
+    end = section.index("", start)
+    lines += section[start:end] + [""]
+    for key, title, rule in REGIONS:
+        line = region_line(title, rule, [c for c in cell_map.values()
+                                         if c.winner and c.region() == key])
+        if line:
+            lines.append(line)
+    lines += ["", WHY, ""]
+    v = verdict.get("verdict")
+    if v == "holds":
+        lines.append("These models predicted every cell's winner on this run (claim C8 holds), "
+                     "so they are a fair guide for other values of N, L and W.")
+    elif v == "does not hold":
+        lines.append(f"Claim C8 does not hold on this run ({verdict.get('measured', '')}): "
+                     "where the map and the models disagree, trust the map for this machine and "
+                     "check whether the run was disturbed (summary.md flags busy cases).")
+    return "\n".join(lines) + "\n"

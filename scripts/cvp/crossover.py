@@ -1,0 +1,138 @@
+"""NAME    crossover.py
+PURPOSE The crossover map behind claim C8: each cell (L, W) of the mixed workload (N tasks that
+        each wait L then compute W), every executor at its fastest measured setting, the cell's
+        winner and margin, and the ideal time each executor's model predicts there.
+
+Times are the in-process wall (the timed region), as in every claim: threads, the loop and its
+connections are set up before it, as in a long-running program that serves many batches.
+"""
+import math
+
+EXECUTORS = ("sequential", "event-loop", "thread-pool", "openmp", "hybrid")
+TIE = 1.05  # a margin under 5% is run-to-run noise (sigma is typically 1-5% here): a tie
+# C8's tolerance. Executors predicted within PICK_WITHIN of the best are ones the model cannot
+# tell apart; the cell agrees when the best of them measures within AGREE_WITHIN of the winner.
+PICK_WITHIN = 1.10
+AGREE_WITHIN = 1.25
+# Each executor's measured time against its model: LOW_FACTOR allows the hash calibration to err
+# (the kernel timed at start-up on a busier core runs faster later); HIGH_FACTOR allows cache and
+# scheduler effects of computing with more threads than cores, beyond the additive slack.
+LOW_FACTOR = 0.8
+HIGH_FACTOR = 1.5
+
+
+def model_s(executor, n, lat_s, work_s, cores, threads=None, cap=None):
+    """Ideal wall seconds of n tasks that each wait lat_s, then compute work_s on one core.
+
+    cores = P, cap = C (0 or None: no cap, i.e. C = n), threads = T (None: the executor's
+    default, the cores). Whole tasks: n tasks of W on m cores take ceil(n/m) * W, never less.
+      sequential        n * (L + W)
+      event-loop        max(ceil(n/C) * L + W, L + n * W)        one thread computes everything
+      thread-pool/omp   max(ceil(n/T) * (L + W), L + ceil(n/min(T, P)) * W)
+      hybrid            max(ceil(n/C) * L + W, L + ceil(n/min(T, P)) * W)
+    The first wait can never overlap any compute (no task has its data yet), hence the "L +".
+    """
+    if n <= 0:
+        return 0.0
+    c = min(cap or n, n)
+    t = max(1, min(threads or cores, n))
+    cpu = max(1, min(t, cores))
+    if executor == "sequential":
+        return n * (lat_s + work_s)
+    if executor == "event-loop":
+        return max(math.ceil(n / c) * lat_s + work_s, lat_s + n * work_s)
+    if executor in ("thread-pool", "openmp"):
+        return max(math.ceil(n / t) * (lat_s + work_s), lat_s + math.ceil(n / cpu) * work_s)
+    if executor == "hybrid":
+        return max(math.ceil(n / c) * lat_s + work_s, lat_s + math.ceil(n / cpu) * work_s)
+    raise ValueError(f"no model for executor {executor}")
+
+
+def row_model_s(row, cores):
+    """The model at the row's own point and settings (its threads and cap as the suite set them)."""
+    threads = row.get("threads") or (row.get("concurrency") if row.executor in (
+        "thread-pool", "openmp") else None)
+    return model_s(row.executor, int(row.tasks), row.get("latency-ms", 0) / 1e3,
+                   row.get("work-us", 0) / 1e6, cores, threads=threads,
+                   cap=row.get("concurrency") if row.executor in ("event-loop", "hybrid") else None)
+
+
+def setting(row):
+    """What distinguishes the row's executor setting, e.g. 'threads=2' ('' for none)."""
+    return " ".join(f"{k}={row.get(k)}" for k in ("threads", "concurrency") if row.get(k))
+
+
+class Cell:
+    """One (L, W) point: each executor's fastest valid row, the winner and the model's view."""
+
+    def __init__(self, lat_ms, work_us, n, rows, cores):
+        self.lat_ms, self.work_us, self.n = lat_ms, work_us, n
+        self.best = {}  # executor -> its fastest valid row (in-process wall)
+        for r in rows:
+            if r.valid and r.wall_in and (r.executor not in self.best
+                                          or r.wall_in < self.best[r.executor].wall_in):
+                self.best[r.executor] = r
+        self.predicted = {ex: row_model_s(r, cores) for ex, r in self.best.items()}
+        order = sorted(self.best, key=lambda ex: self.best[ex].wall_in)
+        self.winner = order[0] if order else None
+        self.runner_up = order[1] if len(order) > 1 else None
+
+    @property
+    def margin(self):
+        """Runner-up's time over the winner's (>= 1), or None with fewer than two executors."""
+        if not self.runner_up:
+            return None
+        return self.best[self.runner_up].wall_in / self.best[self.winner].wall_in
+
+    def measured(self, executor):
+        r = self.best.get(executor)
+        return r.wall_in if r else None
+
+    def model_picks(self, within, per_task_s):
+        """The executors the model cannot tell from the best predicted: within a factor `within`
+        of it, or closer than the per-task cost the models leave out (N x per_task_s: making a
+        request, waking a thread). Fastest predicted first."""
+        if not self.predicted:
+            return []
+        bound = min(self.predicted.values()) * within + self.n * per_task_s
+        return sorted((ex for ex, p in self.predicted.items() if p <= bound),
+                      key=lambda ex: self.predicted[ex])
+
+    def region(self):
+        """Which kind of work dominates the batch: only waiting, only computing, or which of the
+        wait (L) and one core's total compute (N x W) is larger."""
+        if self.work_us == 0:
+            return "wait"
+        if self.lat_ms == 0:
+            return "compute"
+        return "mostly-wait" if self.n * self.work_us / 1e3 < self.lat_ms else "mostly-compute"
+
+
+def cells(run):
+    """{(L ms, W us): Cell} from the run's C8 cases (mixed workload). Should two cases time the
+    same (L, W) with different N, the larger N is kept: it says more about scheduling."""
+    groups = {}
+    for case in run.tagged("C8"):
+        for r in case.rows:
+            if r.workload != "mixed" or r.tasks is None:
+                continue
+            key = (r.get("latency-ms", 0), r.get("work-us", 0))
+            groups.setdefault(key, {}).setdefault(int(r.tasks), []).append(r)
+    out = {}
+    for (lat, work), by_n in groups.items():
+        n = max(by_n)
+        out[(lat, work)] = Cell(lat, work, n, by_n[n], run.cores)
+    return out
+
+
+def axes(cell_map):
+    """The sorted L values (rows) and W values (columns) of the map."""
+    return (sorted({k[0] for k in cell_map}), sorted({k[1] for k in cell_map}))
+
+
+def fmt_ms(ms):
+    return f"{ms:g} ms"
+
+
+def fmt_us(us):
+    return f"{us / 1000:g} ms" if us >= 1000 else f"{us:g} us"
