@@ -164,7 +164,8 @@ def test_outputs():
                               for e in ("svg", "png")), f"heat map as SVG and PNG ({err.strip()})")
         with open(os.path.join(d, "plots", "crossover-map.dat")) as f:
             dat = f.read()
-        check('"event-loop" "1.09x N=100"' in dat, "heat map cells carry winner and margin")
+        check('"event-loop" "1.09x vs hybrid" "N=100"' in dat,
+              "heat map cells carry winner, margin, runner-up and N")
     else:
         print("skip: gnuplot not installed, no heat map")
 
