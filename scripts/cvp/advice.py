@@ -16,6 +16,7 @@ REGIONS = (
                                       "than one wait"),
     ("mostly-compute", "Mostly computing", "N·W >= L > 0"),
     ("compute", "Only computing", "L = 0: the request returns at once"),
+    ("neither", "Next to nothing to do", "L = 0, W = 0: only each request's own cost"),
 )
 
 WHY = ("Why, from the models of claim C8 (P cores, cap C, T threads): sequential takes N·(L+W), "

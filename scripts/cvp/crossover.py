@@ -99,8 +99,10 @@ class Cell:
                       key=lambda ex: self.predicted[ex])
 
     def region(self):
-        """Which kind of work dominates the batch: only waiting, only computing, or which of the
-        wait (L) and one core's total compute (N x W) is larger."""
+        """Which kind of work dominates the batch: neither, only waiting, only computing, or which
+        of the wait (L) and one core's total compute (N x W) is larger."""
+        if self.work_us == 0 and self.lat_ms == 0:
+            return "neither"  # only the request's own cost: no wait to overlap, nothing to compute
         if self.work_us == 0:
             return "wait"
         if self.lat_ms == 0:
