@@ -23,6 +23,8 @@ static int parse_number(const char *s, size_t n, uint64_t max, uint64_t *out)
 static const char *query_param(const struct http_request *req, const char *name, size_t *vlen)
 {
     size_t nl = strlen(name);
+    /* No query at all: NULL + 0 is undefined behaviour in C (clang's UBSan reports it). */
+    if (req->query == NULL) return NULL;
     const char *q = req->query, *end = req->query + req->query_len;
     while (q != NULL && q < end) {
         const char *amp = memchr(q, '&', (size_t)(end - q));
