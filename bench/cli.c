@@ -215,8 +215,25 @@ static long *num_target(struct run_opts *o, int opt)
     return NULL;
 }
 
+/* --output is written through FILE.tmp and a rename: find out now, not after the first
+ * repetition, whether that can work. */
+static int output_writable(const char *path, char *err, size_t errlen)
+{
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    FILE *f = fopen(tmp, "w");
+    if (!f) {
+        snprintf(err, errlen, "--output %s: cannot write %s: %s", path, tmp, strerror(errno));
+        return 0;
+    }
+    fclose(f);
+    remove(tmp);
+    return 1;
+}
+
 enum cli_action cli_parse(int argc, char **argv, struct run_opts *o, char *err, size_t errlen)
 {
+    int saw_reuse = 0; /* 1: --reuse, 2: --no-reuse */
     defaults(o);
     const char *wname = NULL, *ename = NULL;
     enum cli_action action = CLI_RUN;
@@ -262,10 +279,12 @@ enum cli_action cli_parse(int argc, char **argv, struct run_opts *o, char *err, 
             o->p.set |= PM(P_BLOCKING);
             break;
         case OPT_REUSE:
+            saw_reuse |= 1;
             o->p.reuse = 1;
             o->p.set |= PM(P_REUSE);
             break;
         case OPT_NO_REUSE:
+            saw_reuse |= 2;
             o->p.reuse = 0;
             o->p.set |= PM(P_REUSE);
             break;
@@ -308,6 +327,17 @@ enum cli_action cli_parse(int argc, char **argv, struct run_opts *o, char *err, 
         snprintf(err, errlen, "unexpected argument '%s' (see --help)", argv[optind]);
         return CLI_ERROR;
     }
+    /* Two flags that contradict each other: refuse rather than let the last one win. */
+    if (saw_reuse == 3) {
+        snprintf(err, errlen, "--reuse and --no-reuse contradict each other");
+        return CLI_ERROR;
+    }
+    if (o->p.url && o->p.url_base) {
+        snprintf(err, errlen, "--url and --url-base are alternatives: give one");
+        return CLI_ERROR;
+    }
+    if (action == CLI_RUN && o->output && !output_writable(o->output, err, errlen))
+        return CLI_ERROR;
     if (action != CLI_RUN) return action;
     if (!wname || !ename) {
         snprintf(err, errlen, "%s is required (see --list and --help)",

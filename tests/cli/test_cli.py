@@ -51,6 +51,11 @@ BAD = [
     (["-w", "sleep", "-e", "sequential", "extra"], "extra"),
     (["-w", "sleep", "-e", "sequential", "--tasks", "1.5"], "--tasks"),
     (["-w", "sleep", "-e", "sequential", "--latency-ms", " 5"], "--latency-ms"),
+    (["-w", "sleep", "-e", "sequential", "--output", "/nonexistent/dir/x.jsonl"], "--output"),
+    (["-w", "http", "-e", "sequential", "--reuse", "--no-reuse", "--url-base",
+      "http://127.0.0.1:9"], "--no-reuse"),
+    (["-w", "http", "-e", "sequential", "--url", "http://127.0.0.1:9/",
+      "--url-base", "http://127.0.0.1:9"], "--url-base"),
 ]
 for args, needle in BAD:
     r = run(*args)
