@@ -99,7 +99,7 @@ def main():
         for line in out.splitlines():
             if not line.startswith(" "):
                 case = line.split(":")[0]
-            elif case == "matmul-512" and line.strip().startswith("openmp threads="):
+            elif case.startswith("matmul-") and line.strip().startswith("openmp threads="):
                 threads.add(int(line.split("=")[1].split()[0]))
         threads = sorted(threads)
         check(threads == list(range(1, nproc + 1)), f"{name}: 1..cores is 1..{nproc}: {threads}")
