@@ -41,7 +41,10 @@ struct loop_exec {
      * more tasks in flight than slots, and all of them no more connections than the cap. */
     int *free_slots; /* a stack of multi handle numbers, one per free slot */
     long nfree;
+    long nslots;   /* slots in all: the most tasks in flight */
     int *shard_of; /* the multi handle each task of the batch runs on */
+    long ntasks;   /* entries in shard_of */
+    int use_slots; /* this batch hands slots over (several handles, and it fits) */
 };
 
 static void pump(struct loop_exec *lx);
@@ -102,7 +105,7 @@ static void task_done(void *ctx, long i)
     lx->out[i].end_ns = now_ns();
     lx->in_flight--;
     lx->done++;
-    if (lx->shard_of) lx->free_slots[lx->nfree++] = lx->shard_of[i];
+    if (lx->use_slots) lx->free_slots[lx->nfree++] = lx->shard_of[i];
     pump(lx);
 }
 
@@ -117,7 +120,7 @@ static void pump(struct loop_exec *lx)
         long i = lx->next++;
         struct outcome *o = &lx->out[i];
         lx->in_flight++;
-        if (lx->shard_of) lx->ev.task_shard = lx->shard_of[i] = lx->free_slots[--lx->nfree];
+        if (lx->use_slots) lx->ev.task_shard = lx->shard_of[i] = lx->free_slots[--lx->nfree];
         o->start_ns = now_ns();
         if (lx->blocking) {
             lx->w->run_task(lx->wstate, lx->tls, i, o); /* blocks the loop: the stall */
@@ -166,6 +169,20 @@ static int loop_create(const struct workload *w, void *wstate, const struct para
         loop_destroy(lx);
         return -ENOMEM;
     }
+    /* The slot hand-over's tables, made here so the timed run only refills them. Without
+     * memory for them every task simply uses the first handle. */
+    if (lx->ev.nshards > 1) {
+        lx->shard_of = malloc((size_t)n * sizeof(int));
+        lx->free_slots = malloc((size_t)inflight * sizeof(int));
+        if (!lx->shard_of || !lx->free_slots) {
+            free(lx->shard_of);
+            free(lx->free_slots);
+            lx->shard_of = NULL;
+            lx->free_slots = NULL;
+        }
+        lx->ntasks = n;
+        lx->nslots = inflight;
+    }
     if (w->worker_init && w->worker_init(wstate, &lx->tls) != 0) {
         snprintf(err, errlen, "event-loop: could not set up the workload's state");
         loop_destroy(lx);
@@ -208,19 +225,10 @@ static int hybrid_create(const struct workload *w, void *wstate, const struct pa
 static void loop_run(void *ex, struct outcome *out, long n)
 {
     struct loop_exec *lx = ex;
-    free(lx->shard_of);
-    free(lx->free_slots);
-    lx->shard_of = NULL;
-    lx->free_slots = NULL;
-    long slots = lx->cap > 0 && lx->cap < n ? lx->cap : n;
-    if (lx->ev.nshards > 1 && (lx->shard_of = malloc((size_t)n * sizeof(int))) &&
-        (lx->free_slots = malloc((size_t)slots * sizeof(int)))) {
-        for (lx->nfree = 0; lx->nfree < slots; lx->nfree++)
-            lx->free_slots[lx->nfree] = (int)(lx->nfree % lx->ev.nshards);
-    } else if (lx->shard_of) {
-        free(lx->shard_of); /* out of memory: every task on the first multi handle */
-        lx->shard_of = NULL;
-    }
+    /* Every slot free again; a batch larger than planned at set-up uses the first handle. */
+    lx->use_slots = lx->shard_of && n <= lx->ntasks;
+    for (lx->nfree = 0; lx->use_slots && lx->nfree < lx->nslots; lx->nfree++)
+        lx->free_slots[lx->nfree] = (int)(lx->nfree % lx->ev.nshards);
     lx->ev.task_shard = 0;
     lx->out = out;
     lx->n = n;

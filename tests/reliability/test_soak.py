@@ -14,6 +14,7 @@ import threading
 import time
 
 from rellib import bench, check, finish, msutil, scaled
+from many_clients import rss_kib
 
 BIN, MOCK = sys.argv[1], sys.argv[2]
 DELAY_MS = 2000
@@ -25,14 +26,6 @@ if hard == resource.RLIM_INFINITY:
 CONNS = min(scaled(10000, least=500), hard - 300)
 ROUNDS = max(1, round(SECONDS * 1000 / DELAY_MS))
 TASKS = CONNS * ROUNDS
-
-
-def rss_kib(pid):
-    with open("/proc/%d/status" % pid) as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    return 0
 
 
 print(f"soak: {CONNS} connections x {ROUNDS} rounds of {DELAY_MS} ms = {TASKS} requests "
