@@ -9,9 +9,16 @@
 
 enum cli_action { CLI_RUN, CLI_LIST, CLI_HELP, CLI_VERSION, CLI_ERROR };
 
+/* An option that shapes the run rather than the work (--reps, --format, ...). */
+struct run_opt {
+    const char *name; /* long option */
+    int short_opt;    /* 'w', or 0 */
+    const char *arg;  /* the value's name in --help, or NULL for none */
+    const char *help; /* one line */
+};
+extern const struct run_opt run_opts_table[]; /* ends with a NULL name */
+
 /* Fills o; on CLI_ERROR, err holds one line naming the problem. */
 enum cli_action cli_parse(int argc, char **argv, struct run_opts *o, char *err, size_t errlen);
-void cli_usage(FILE *f);
-void cli_list(FILE *f);
 
 #endif

@@ -1,6 +1,10 @@
 /* NAME    executor.h
  * PURPOSE What an executor is: it schedules a workload's tasks and does no work of its own. The
- *         executor is the one variable that separates concurrency from parallelism. */
+ *         executor is the one variable that separates concurrency from parallelism. Adding one =
+ *         its file + one name in bench/registry.c. What it can do (the parameters it reads:
+ * threads, a cap, pinning; the forms it runs) and how many tasks it runs at once (its concurrency
+ *         rule) are published by `cvpbench --list --format json`, so tests and scripts ask instead
+ *         of keeping a list of names. */
 #ifndef CVP_EXECUTOR_H
 #define CVP_EXECUTOR_H
 
@@ -10,17 +14,36 @@
 #include "params.h"
 #include "workload.h"
 
+/* How many tasks can do something at once. */
+enum width_rule {
+    WIDTH_ONE,     /* one */
+    WIDTH_THREADS, /* its worker threads (--threads) */
+    WIDTH_CAP,     /* its in-flight cap (--concurrency), else the whole batch */
+};
+
+/* Where a task waits: on the thread that runs it (so a thread waits for one task at a time and
+ * then computes its part: the workload's blocking form), or on an event loop that waits for many
+ * while compute goes to its CPU runner (the non-blocking form, where the workload has one). */
+enum overlap { OVERLAP_WORKERS, OVERLAP_LOOP };
+
 /* What an executor actually set up, recorded in every result. */
 struct exec_info {
     long threads;     /* threads that run tasks */
     long concurrency; /* most tasks that can be in flight at once (0 = unbounded) */
+    long cpu_threads; /* threads that can compute at once (the loop computes on 1) */
     int pinned;       /* 1 when every worker was pinned to a core */
+    int on_loop;      /* 1 when tasks wait on an event loop (OVERLAP_LOOP in effect) */
 };
 
 struct executor {
     const char *name;
     const char *summary; /* one line for --list */
-    unsigned params;     /* PM() bits of the parameters it reads */
+    unsigned params;     /* PM() bits of the parameters it reads (threads, a cap, pinning) */
+    /* The concurrency rule, for models and estimates before a run (exec_info says what a run
+     * actually got): how many tasks wait at once, how many compute at once, and where they wait.
+     * --blocking turns a loop into one worker (recorded in exec_info). */
+    enum width_rule waits, computes;
+    enum overlap overlap;
     /* Sets up threads, loops and per-worker state, outside the timed region. Returns 0,
      * -EINVAL for bad parameters (exit 2) or another negative errno; err gets one line. */
     int (*create)(const struct workload *w, void *wstate, const struct params *p, void **ex,

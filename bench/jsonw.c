@@ -92,6 +92,20 @@ void jw_obj_end(struct jw *j)
     j->depth--;
 }
 
+void jw_arr_begin(struct jw *j, const char *key)
+{
+    member(j, key);
+    put(j, "[", 1);
+    if (j->depth < JW_MAX_DEPTH) j->first[j->depth] = 1;
+    j->depth++;
+}
+
+void jw_arr_end(struct jw *j)
+{
+    put(j, "]", 1);
+    j->depth--;
+}
+
 void jw_str(struct jw *j, const char *key, const char *v)
 {
     member(j, key);

@@ -1,5 +1,6 @@
 /* NAME    jsonw.h
- * PURPOSE A minimal JSON writer into a growing buffer: objects, strings, numbers, booleans. */
+ * PURPOSE A minimal JSON writer into a growing buffer: objects, arrays, strings, numbers,
+ *         booleans. */
 #ifndef CVP_JSONW_H
 #define CVP_JSONW_H
 
@@ -20,6 +21,9 @@ void jw_free(struct jw *j);
 /* key is NULL for the top-level object. */
 void jw_obj_begin(struct jw *j, const char *key);
 void jw_obj_end(struct jw *j);
+/* Arrays: members inside take key NULL. */
+void jw_arr_begin(struct jw *j, const char *key);
+void jw_arr_end(struct jw *j);
 void jw_str(struct jw *j, const char *key, const char *v); /* NULL writes null */
 void jw_int(struct jw *j, const char *key, long long v);
 void jw_num(struct jw *j, const char *key, double v); /* NaN and inf write null */

@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "context.h"
+#include "describe.h"
 #include "gitrev.h"
 #include "resources.h"
 #include "runner.h"
@@ -20,13 +21,13 @@ int main(int argc, char **argv)
         fprintf(stderr, "cvpbench: %s\n", err);
         return 2;
     case CLI_HELP:
-        cli_usage(stdout);
+        describe_usage(stdout);
         return 0;
     case CLI_VERSION:
         printf("cvpbench %s (%s)\n", CVP_VERSION, CVP_GIT_REV);
         return 0;
     case CLI_LIST:
-        cli_list(stdout);
+        describe_list(stdout, o.format);
         return 0;
     case CLI_RUN:
         break;

@@ -1,8 +1,14 @@
 /* NAME    params.h
- * PURPOSE The parameters of one run, shared by every workload and executor, and the bit masks
- *         with which each declares the parameters it reads (so a meaningless flag is rejected). */
+ * PURPOSE The parameters of one run and the one table that describes every command-line option
+ *         (name, type, default, range, help). getopt, --help, --list --format json, validation,
+ *         defaults and the JSON "params" block all read that table (params.c); a workload or an
+ *         executor only declares which parameters it reads (a PM() mask) and, for a workload,
+ *         its own defaults. Adding a parameter = an id below, a field in struct params, a row in
+ *         params.c. */
 #ifndef CVP_PARAMS_H
 #define CVP_PARAMS_H
+
+#include <stddef.h>
 
 enum param_id {
     P_THREADS,
@@ -25,7 +31,7 @@ enum param_id {
 struct params {
     long threads;         /* worker threads; 0 = the executor's default */
     long concurrency;     /* most tasks in flight at once; 0 = no cap */
-    long tasks;           /* tasks per batch; 0 = the workload's default */
+    long tasks;           /* tasks per batch; 0 = the workload decides (matmul: size/64) */
     long latency_ms;      /* per-task wait, in milliseconds */
     long size;            /* matrix order n */
     const char *kernel;   /* matmul kernel name */
@@ -39,7 +45,59 @@ struct params {
     unsigned set;         /* PM() bits of the parameters given explicitly */
 };
 
-/* The command-line name of a parameter, e.g. "latency-ms". */
+enum param_type {
+    PT_LONG, /* a whole number within [min, max] */
+    PT_FLAG, /* present or not; `negation` names the option that clears it */
+    PT_TEXT, /* a string; `choices` ("a|b|c") restricts it when given */
+};
+
+/* One row of the table: a parameter of workloads and executors. */
+struct param_def {
+    enum param_id id;
+    const char *name; /* the long option and the key in suite files ("latency-ms") */
+    enum param_type type;
+    size_t offset;        /* of its field in struct params */
+    long def;             /* PT_LONG and PT_FLAG: the default (a workload may state its own) */
+    long min, max;        /* PT_LONG: accepted range */
+    const char *text_def; /* PT_TEXT: the default */
+    const char *choices;  /* PT_TEXT: "a|b|c", or NULL for free text */
+    const char *negation; /* PT_FLAG: the option that turns it off ("no-reuse"), or NULL */
+    const char *arg;      /* the value's name in --help ("N", "MS") */
+    const char *help;     /* one line */
+};
+
+/* A workload's own default for one parameter (a list ends with id == P_COUNT). */
+struct param_default {
+    enum param_id id;
+    long value;       /* PT_LONG, PT_FLAG */
+    const char *text; /* PT_TEXT */
+};
+
+extern const struct param_def param_table[P_COUNT];
+
+/* The row of a parameter; its command-line name. */
+const struct param_def *param_def(enum param_id id);
 const char *param_name(enum param_id id);
+/* The row named name ("latency-ms"), or NULL. */
+const struct param_def *param_find(const char *name);
+
+/* Sets every parameter to the table's default, then to the workload's own where it has one
+ * (defaults may be NULL). Nothing is marked as set. */
+void params_defaults(struct params *p, const struct param_default *defaults);
+/* Re-applies a workload's defaults to the parameters not given explicitly. */
+void params_apply_defaults(struct params *p, const struct param_default *defaults);
+
+/* Typed access through the table (for generic code: reports, listings). */
+long param_long(const struct params *p, enum param_id id);
+const char *param_text(const struct params *p, enum param_id id);
+void param_set_long(struct params *p, enum param_id id, long v);
+void param_set_text(struct params *p, enum param_id id, const char *v);
+
+/* Parses a value given for id (PT_LONG: digits only, within range; PT_TEXT: one of the
+ * choices). Returns 0, or -1 with one line in err naming the option. */
+int param_parse(struct params *p, enum param_id id, const char *value, char *err, size_t errlen);
+/* Strict whole-number parsing for options outside the table: digits only, within [min, max]. */
+int parse_whole(const char *opt, const char *s, long min, long max, long *out, char *err,
+                size_t errlen);
 
 #endif

@@ -43,22 +43,26 @@ static void json_context(struct jw *j, const struct context *c)
 /* The parameters that apply to this workload and executor, with the values in force. */
 static void json_params(struct jw *j, const struct run_opts *o, const struct rep_result *r)
 {
-    const struct params *p = &o->p;
     unsigned m = o->w->params | o->e->params;
     jw_obj_begin(j, "params");
+    /* What the run actually got, whatever was asked for. */
     jw_int(j, "tasks", r->tasks);
     jw_int(j, "threads", r->info.threads);
     jw_int(j, "concurrency", r->info.concurrency);
-    if (m & PM(P_LATENCY_MS)) jw_int(j, "latency_ms", p->latency_ms);
-    if (m & PM(P_SIZE)) jw_int(j, "size", p->size);
-    if (m & PM(P_KERNEL)) jw_str(j, "kernel", p->kernel);
-    if (m & PM(P_PIN)) jw_bool(j, "pin", p->pin);
-    if (m & PM(P_BLOCKING)) jw_bool(j, "blocking", p->blocking);
-    if (m & PM(P_TIMEOUT_MS)) jw_int(j, "timeout_ms", p->timeout_ms);
-    if (m & PM(P_URL)) jw_str(j, "url", p->url);
-    if (m & PM(P_URL_BASE)) jw_str(j, "url_base", p->url_base);
-    if (m & PM(P_REUSE)) jw_bool(j, "reuse", p->reuse);
-    if (m & PM(P_WORK_US)) jw_int(j, "work_us", p->work_us);
+    for (int id = 0; id < P_COUNT; id++) {
+        if (!(m & PM(id)) || id == P_TASKS || id == P_THREADS || id == P_CONCURRENCY) continue;
+        const struct param_def *d = param_def(id);
+        char key[64];
+        snprintf(key, sizeof key, "%s", d->name);
+        for (char *c = key; *c; c++)
+            if (*c == '-') *c = '_'; /* JSON keys: latency_ms */
+        if (d->type == PT_TEXT)
+            jw_str(j, key, param_text(&o->p, id));
+        else if (d->type == PT_FLAG)
+            jw_bool(j, key, (int)param_long(&o->p, id));
+        else
+            jw_int(j, key, param_long(&o->p, id));
+    }
     jw_int(j, "reps", o->reps);
     jw_int(j, "warmup", o->warmup);
     jw_obj_end(j);
@@ -81,6 +85,8 @@ void report_json(struct jw *j, const struct run_opts *o, const struct context *c
     jw_int(j, "threads", r->info.threads);
     jw_int(j, "concurrency", r->info.concurrency);
     jw_bool(j, "pinned", r->info.pinned);
+    jw_int(j, "cpu_threads", r->info.cpu_threads);
+    jw_str(j, "overlap", r->info.on_loop ? "loop" : "workers");
     jw_num(j, "wall_s", r->u.wall_s);
     jw_num(j, "user_s", r->u.user_s);
     jw_num(j, "sys_s", r->u.sys_s);

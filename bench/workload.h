@@ -1,6 +1,8 @@
 /* NAME    workload.h
  * PURPOSE What a workload is: it does work and knows nothing of scheduling. Executors call it in
  *         its blocking form (run_task) or, on an event loop, in its non-blocking form (start_task).
+ *         Adding one = its file + one name in bench/registry.c; the scripts learn of it from
+ *         `cvpbench --list --format json`.
  */
 #ifndef CVP_WORKLOAD_H
 #define CVP_WORKLOAD_H
@@ -9,25 +11,22 @@
 
 #include "clock.h"
 #include "jsonw.h"
+#include "loop.h"
 #include "outcome.h"
 #include "params.h"
 
 enum workload_kind { WK_IO, WK_CPU, WK_MIXED };
-
-struct evloop; /* the event-loop executor's context (executors/evloop.h) */
-
-/* A continuation: called by a non-blocking task exactly once, when it has finished
- * (successfully or not), with the ctx its starter gave. Workloads chain them (the mixed workload
- * passes its own to the http form, then calls the executor's after its compute part). */
-typedef void (*task_done_fn)(void *ctx, long i);
 
 struct workload {
     const char *name;
     enum workload_kind kind;
     const char *summary; /* one line for --list */
     unsigned params;     /* PM() bits of the parameters it reads */
-    int fds_per_task;    /* descriptors one task in flight holds (checked against the limit) */
-    int fds_per_worker;  /* descriptors each worker's state holds, e.g. curl's wake-up pair */
+    /* Its own defaults where they differ from the table's (ends with id == P_COUNT), e.g.
+     * {{.id = P_TASKS, .value = 100}, {.id = P_COUNT}}; shown by --help and --list. */
+    const struct param_default *defaults;
+    int fds_per_task;   /* descriptors one task in flight holds (checked against the limit) */
+    int fds_per_worker; /* descriptors each worker's state holds, e.g. curl's wake-up pair */
     /* Validates parameters and allocates inputs. Returns 0, -EINVAL for bad parameters (the run
      * exits 2) or another negative errno; err receives one line either way. */
     int (*setup)(const struct params *p, void **state, char *err, size_t errlen);
@@ -43,8 +42,13 @@ struct workload {
     void (*run_task)(void *state, void *tls, long i, struct outcome *o);
     /* Non-blocking form (optional): starts task i on the loop and calls done(ctx, i) once when
      * it ends, having filled o. NULL means the loop hands run_task to its CPU runner. */
-    void (*start_task)(void *state, void *tls, struct evloop *ev, long i, struct outcome *o,
+    void (*start_task)(void *state, void *tls, struct loop *ev, long i, struct outcome *o,
                        task_done_fn done, void *ctx);
+    /* The loop thread's resources for the non-blocking form (optional): loop_init after
+     * worker_init, once the loop exists; loop_fini before worker_fini, while the loop can still
+     * run the close callbacks of the handles it made. */
+    int (*loop_init)(void *state, void *tls, struct loop *ev);
+    void (*loop_fini)(void *state, void *tls);
     /* Checks the batch's results. Returns 0 when valid, else writes a one-line reason. */
     int (*verify)(void *state, const struct outcome *o, long n, char *why, size_t len);
     /* Workload-specific figures of the last batch (optional), written as JSON members into the

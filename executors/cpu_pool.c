@@ -15,10 +15,10 @@ struct cpu_pool {
     struct team team; /* the workers, each with its workload state */
     pthread_mutex_t mu;
     pthread_cond_t cv;
-    struct evloop_work *head, *tail; /* queued work; guarded by mu */
-    int stop;                        /* guarded by mu */
+    struct loop_work *head, *tail; /* queued work; guarded by mu */
+    int stop;                      /* guarded by mu */
     pthread_mutex_t done_mu;
-    struct evloop_work *done; /* finished work, newest first; guarded by done_mu */
+    struct loop_work *done; /* finished work, newest first; guarded by done_mu */
     uv_async_t async;
 };
 
@@ -31,7 +31,7 @@ static void worker_loop(void *owner, long id, void *tls)
         while (!p->stop && !p->head)
             pthread_cond_wait(&p->cv, &p->mu);
         if (p->stop) break;
-        struct evloop_work *item = p->head;
+        struct loop_work *item = p->head;
         p->head = item->next;
         if (!p->head) p->tail = NULL;
         pthread_mutex_unlock(&p->mu);
@@ -53,18 +53,18 @@ static void on_async(uv_async_t *h)
 {
     struct cpu_pool *p = h->data;
     pthread_mutex_lock(&p->done_mu);
-    struct evloop_work *list = p->done;
+    struct loop_work *list = p->done;
     p->done = NULL;
     pthread_mutex_unlock(&p->done_mu);
-    struct evloop_work *fifo = NULL;
+    struct loop_work *fifo = NULL;
     while (list) {
-        struct evloop_work *next = list->next;
+        struct loop_work *next = list->next;
         list->next = fifo;
         fifo = list;
         list = next;
     }
     while (fifo) {
-        struct evloop_work *next = fifo->next;
+        struct loop_work *next = fifo->next;
         fifo->after(fifo); /* may free fifo */
         fifo = next;
     }
@@ -115,7 +115,7 @@ int cpu_pool_start(struct cpu_pool **out, uv_loop_t *loop, long nthreads, int pi
     return 0;
 }
 
-void cpu_pool_submit(struct cpu_pool *p, struct evloop_work *w)
+void cpu_pool_submit(struct cpu_pool *p, struct loop_work *w)
 {
     w->next = NULL;
     pthread_mutex_lock(&p->mu);

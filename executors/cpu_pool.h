@@ -5,7 +5,7 @@
 #ifndef CVP_CPU_POOL_H
 #define CVP_CPU_POOL_H
 
-#include "evloop.h"
+#include "loop.h"
 #include "workload.h"
 
 struct cpu_pool;
@@ -15,7 +15,7 @@ struct cpu_pool;
 int cpu_pool_start(struct cpu_pool **out, uv_loop_t *loop, long nthreads, int pin,
                    const struct workload *w, void *wstate, long *pinned, char *err, size_t errlen);
 /* Queues w; its after() runs later on the loop thread. Loop thread only. */
-void cpu_pool_submit(struct cpu_pool *p, struct evloop_work *w);
+void cpu_pool_submit(struct cpu_pool *p, struct loop_work *w);
 /* Joins the workers and closes the async handle; the loop must run once more to free it. */
 void cpu_pool_stop(struct cpu_pool *p);
 

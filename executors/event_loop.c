@@ -1,8 +1,8 @@
 /* NAME    event_loop.c
- * PURPOSE Concurrency on one thread, the asyncio way: one libuv loop, curl multi handles
- *         driven by curl_multi_socket_action (curl_shard.c), and at most --concurrency tasks in
- *         flight (the
- *         Semaphore): each completion starts the next task. Waits overlap; work does not.
+ * PURPOSE Concurrency on one thread, the asyncio way: one libuv loop and at most --concurrency
+ *         tasks in flight (the Semaphore): each completion starts the next task. Waits overlap;
+ *         work does not. What a task waits on is the workload's business (its non-blocking form
+ *         gets the loop, bench/loop.h); this file knows no protocol.
  *
  *         Two executors share this file and differ only in where CPU work runs (ev.run_cpu):
  *         - event-loop: inline on the loop thread. A workload without a non-blocking form runs
@@ -17,14 +17,10 @@
 
 #include "context.h"
 #include "cpu_pool.h"
-#include "curl_shard.h"
-#include "evloop.h"
 #include "executor.h"
 
-#define SHARD_CONNS 256 /* connections per curl multi handle, at most */
-
 struct loop_exec {
-    struct evloop ev; /* first member: workloads get &ev, we get the rest back */
+    struct loop ev; /* first member: workloads get &ev, we get the rest back */
     uv_loop_t uvloop;
     const struct workload *w;
     void *wstate;
@@ -35,16 +31,8 @@ struct loop_exec {
     /* The current batch. */
     struct outcome *out;
     long n, next, in_flight, done;
-    int pumping; /* pump() is on the stack: completions must not recurse into it */
-    /* With several multi handles, a task in flight holds a slot of one handle and passes it on
-     * when it ends, so the next task reuses the connection it leaves idle there: no handle has
-     * more tasks in flight than slots, and all of them no more connections than the cap. */
-    int *free_slots; /* a stack of multi handle numbers, one per free slot */
-    long nfree;
-    long nslots;   /* slots in all: the most tasks in flight */
-    int *shard_of; /* the multi handle each task of the batch runs on */
-    long ntasks;   /* entries in shard_of */
-    int use_slots; /* this batch hands slots over (several handles, and it fits) */
+    int pumping;    /* pump() is on the stack: completions must not recurse into it */
+    int loop_ready; /* the workload's loop_init succeeded: loop_fini is due */
 };
 
 static void pump(struct loop_exec *lx);
@@ -52,18 +40,18 @@ static void task_done(void *ctx, long i);
 
 /* A whole task that only computes, handed to the CPU runner. */
 struct cpu_task {
-    struct evloop_work w;
+    struct loop_work w;
     struct loop_exec *lx;
     long i;
 };
 
-static void cpu_task_work(struct evloop_work *w, void *tls)
+static void cpu_task_work(struct loop_work *w, void *tls)
 {
     struct cpu_task *t = (struct cpu_task *)w;
     t->lx->w->run_task(t->lx->wstate, tls, t->i, &t->lx->out[t->i]);
 }
 
-static void cpu_task_after(struct evloop_work *w)
+static void cpu_task_after(struct loop_work *w)
 {
     struct cpu_task *t = (struct cpu_task *)w;
     struct loop_exec *lx = t->lx;
@@ -85,7 +73,7 @@ static void start_cpu_task(struct loop_exec *lx, long i)
 }
 
 /* event-loop's CPU runner: right here, on the loop thread, while nothing else can happen. */
-static void run_cpu_inline(struct evloop *ev, struct evloop_work *w)
+static void run_cpu_inline(struct loop *ev, struct loop_work *w)
 {
     struct loop_exec *lx = (struct loop_exec *)ev;
     w->work(w, lx->tls);
@@ -93,7 +81,7 @@ static void run_cpu_inline(struct evloop *ev, struct evloop_work *w)
 }
 
 /* hybrid's CPU runner: on a worker thread; after() comes back through the loop. */
-static void run_cpu_pooled(struct evloop *ev, struct evloop_work *w)
+static void run_cpu_pooled(struct loop *ev, struct loop_work *w)
 {
     cpu_pool_submit(((struct loop_exec *)ev)->pool, w);
 }
@@ -105,7 +93,6 @@ static void task_done(void *ctx, long i)
     lx->out[i].end_ns = now_ns();
     lx->in_flight--;
     lx->done++;
-    if (lx->use_slots) lx->free_slots[lx->nfree++] = lx->shard_of[i];
     pump(lx);
 }
 
@@ -120,7 +107,6 @@ static void pump(struct loop_exec *lx)
         long i = lx->next++;
         struct outcome *o = &lx->out[i];
         lx->in_flight++;
-        if (lx->use_slots) lx->ev.task_shard = lx->shard_of[i] = lx->free_slots[--lx->nfree];
         o->start_ns = now_ns();
         if (lx->blocking) {
             lx->w->run_task(lx->wstate, lx->tls, i, o); /* blocks the loop: the stall */
@@ -151,49 +137,32 @@ static int loop_create(const struct workload *w, void *wstate, const struct para
         free(lx);
         return -ENOMEM;
     }
-    lx->ev.loop = &lx->uvloop;
+    lx->ev.uv = &lx->uvloop;
     lx->ev.run_cpu = run_cpu_inline;
-    /* Connections in flight at most, spread over multi handles of at most SHARD_CONNS each. */
     long n = w->ntasks(wstate);
-    long inflight = lx->cap > 0 && lx->cap < n ? lx->cap : n;
-    lx->ev.nshards = w->fds_per_task > 0 ? (int)((inflight + SHARD_CONNS - 1) / SHARD_CONNS) : 1;
-    if (lx->ev.nshards < 1) lx->ev.nshards = 1;
-    lx->ev.shards = calloc((size_t)lx->ev.nshards, sizeof *lx->ev.shards);
-    for (int k = 0; lx->ev.shards && k < lx->ev.nshards; k++)
-        if (curl_shard_init(&lx->ev.shards[k], lx->ev.loop, lx->cap, inflight) != 0) {
-            snprintf(err, errlen, "event-loop: curl_multi_init failed");
+    lx->ev.max_in_flight = lx->cap > 0 && lx->cap < n ? lx->cap : (n > 0 ? n : 1);
+    if (w->worker_init && w->worker_init(wstate, &lx->tls) != 0) {
+        snprintf(err, errlen, "event-loop: could not set up the workload's state");
+        lx->tls = NULL;
+        loop_destroy(lx);
+        return -ENOMEM;
+    }
+    if (!lx->blocking && w->start_task && w->loop_init) {
+        if (w->loop_init(wstate, lx->tls, &lx->ev) != 0) {
+            snprintf(err, errlen, "event-loop: could not set up the workload on the loop");
             loop_destroy(lx);
             return -ENOMEM;
         }
-    if (!lx->ev.shards) {
-        loop_destroy(lx);
-        return -ENOMEM;
-    }
-    /* The slot hand-over's tables, made here so the timed run only refills them. Without
-     * memory for them every task simply uses the first handle. */
-    if (lx->ev.nshards > 1) {
-        lx->shard_of = malloc((size_t)n * sizeof(int));
-        lx->free_slots = malloc((size_t)inflight * sizeof(int));
-        if (!lx->shard_of || !lx->free_slots) {
-            free(lx->shard_of);
-            free(lx->free_slots);
-            lx->shard_of = NULL;
-            lx->free_slots = NULL;
-        }
-        lx->ntasks = n;
-        lx->nslots = inflight;
-    }
-    if (w->worker_init && w->worker_init(wstate, &lx->tls) != 0) {
-        snprintf(err, errlen, "event-loop: could not set up the workload's state");
-        loop_destroy(lx);
-        return -ENOMEM;
+        lx->loop_ready = 1;
     }
     info->threads = 1;
     info->concurrency = lx->blocking ? 1 : lx->cap;
+    info->cpu_threads = 1;
     info->pinned = 0;
+    info->on_loop = !lx->blocking;
     if (pool_threads > 0) {
         long pinned = 0;
-        int prc = cpu_pool_start(&lx->pool, lx->ev.loop, pool_threads, p->pin, w, wstate, &pinned,
+        int prc = cpu_pool_start(&lx->pool, lx->ev.uv, pool_threads, p->pin, w, wstate, &pinned,
                                  err, errlen);
         if (prc != 0) {
             loop_destroy(lx);
@@ -201,6 +170,7 @@ static int loop_create(const struct workload *w, void *wstate, const struct para
         }
         lx->ev.run_cpu = run_cpu_pooled;
         info->threads = pool_threads;
+        info->cpu_threads = pool_threads;
         info->pinned = p->pin && pinned == pool_threads;
     }
     *ex = lx;
@@ -225,43 +195,37 @@ static int hybrid_create(const struct workload *w, void *wstate, const struct pa
 static void loop_run(void *ex, struct outcome *out, long n)
 {
     struct loop_exec *lx = ex;
-    /* Every slot free again; a batch larger than planned at set-up uses the first handle. */
-    lx->use_slots = lx->shard_of && n <= lx->ntasks;
-    for (lx->nfree = 0; lx->use_slots && lx->nfree < lx->nslots; lx->nfree++)
-        lx->free_slots[lx->nfree] = (int)(lx->nfree % lx->ev.nshards);
-    lx->ev.task_shard = 0;
     lx->out = out;
     lx->n = n;
     lx->next = lx->in_flight = lx->done = 0;
-    uv_update_time(lx->ev.loop);
+    uv_update_time(lx->ev.uv);
     pump(lx);
     /* One loop iteration at a time until the batch is over. uv_run returns 0 when nothing is
      * left to wait for: with tasks unfinished that is a workload bug, and they say so (not_run).
      * (uv_stop would do too, but a stop requested while no uv_run is on the stack, as when every
      * task ran inline, would linger and cut the next run short.) */
     while (lx->done < lx->n)
-        if (uv_run(lx->ev.loop, UV_RUN_ONCE) == 0 && lx->done < lx->n) break;
+        if (uv_run(lx->ev.uv, UV_RUN_ONCE) == 0 && lx->done < lx->n) break;
 }
 
 static void loop_destroy(void *ex)
 {
     struct loop_exec *lx = ex;
     if (lx->pool) cpu_pool_stop(lx->pool); /* joins the workers; the loop run below frees it */
+    if (lx->loop_ready) lx->w->loop_fini(lx->wstate, lx->tls);
     if (lx->w->worker_fini && lx->tls) lx->w->worker_fini(lx->wstate, lx->tls);
-    for (int k = 0; lx->ev.shards && k < lx->ev.nshards; k++)
-        curl_shard_close(&lx->ev.shards[k]);
-    uv_run(lx->ev.loop, UV_RUN_DEFAULT); /* let every close callback run */
-    uv_loop_close(lx->ev.loop);
-    free(lx->ev.shards);
-    free(lx->shard_of);
-    free(lx->free_slots);
+    uv_run(lx->ev.uv, UV_RUN_DEFAULT); /* let every close callback run */
+    uv_loop_close(lx->ev.uv);
     free(lx);
 }
 
 const struct executor executor_event_loop = {
     .name = "event-loop",
-    .summary = "one thread, libuv + curl multi_socket; --concurrency caps tasks in flight",
+    .summary = "one thread, one libuv loop; --concurrency caps tasks in flight",
     .params = PM(P_CONCURRENCY) | PM(P_BLOCKING),
+    .waits = WIDTH_CAP,
+    .computes = WIDTH_ONE,
+    .overlap = OVERLAP_LOOP,
     .create = event_loop_create,
     .run = loop_run,
     .destroy = loop_destroy,
@@ -271,6 +235,9 @@ const struct executor executor_hybrid = {
     .name = "hybrid",
     .summary = "event loop for the waits + --threads workers for the CPU parts (run_in_executor)",
     .params = PM(P_CONCURRENCY) | PM(P_THREADS) | PM(P_PIN),
+    .waits = WIDTH_CAP,
+    .computes = WIDTH_THREADS,
+    .overlap = OVERLAP_LOOP,
     .create = hybrid_create,
     .run = loop_run,
     .destroy = loop_destroy,

@@ -55,6 +55,8 @@ static int omp_create(const struct workload *w, void *wstate, const struct param
     }
     info->threads = o->nthreads;
     info->concurrency = o->nthreads;
+    info->cpu_threads = o->nthreads;
+    info->on_loop = 0;
     info->pinned = p->pin && pinned == o->nthreads;
     *ex = o;
     return 0;
@@ -93,6 +95,9 @@ const struct executor executor_openmp = {
     .name = "openmp",
     .summary = "OpenMP parallel for, dynamic schedule (--threads, --pin)",
     .params = PM(P_THREADS) | PM(P_CONCURRENCY) | PM(P_PIN),
+    .waits = WIDTH_THREADS,
+    .computes = WIDTH_THREADS,
+    .overlap = OVERLAP_WORKERS,
     .create = omp_create,
     .run = omp_run,
     .destroy = omp_destroy,

@@ -24,6 +24,8 @@ static int seq_create(const struct workload *w, void *wstate, const struct param
     }
     info->threads = 1;
     info->concurrency = 1;
+    info->cpu_threads = 1;
+    info->on_loop = 0;
     info->pinned = 0;
     *ex = s;
     return 0;
@@ -47,6 +49,9 @@ const struct executor executor_sequential = {
     .name = "sequential",
     .summary = "one thread, one task after another (the baseline)",
     .params = 0,
+    .waits = WIDTH_ONE,
+    .computes = WIDTH_ONE,
+    .overlap = OVERLAP_WORKERS,
     .create = seq_create,
     .run = seq_run,
     .destroy = seq_destroy,

@@ -107,6 +107,8 @@ static int pool_create(const struct workload *w, void *wstate, const struct para
     }
     info->threads = nthreads;
     info->concurrency = nthreads;
+    info->cpu_threads = nthreads;
+    info->on_loop = 0;
     info->pinned = prm->pin && p->team.pinned == nthreads;
     *ex = p;
     return 0;
@@ -136,6 +138,9 @@ const struct executor executor_thread_pool = {
     .name = "thread-pool",
     .summary = "persistent pthread workers taking tasks from a shared queue (--threads, --pin)",
     .params = PM(P_THREADS) | PM(P_CONCURRENCY) | PM(P_PIN),
+    .waits = WIDTH_THREADS,
+    .computes = WIDTH_THREADS,
+    .overlap = OVERLAP_WORKERS,
     .create = pool_create,
     .run = pool_run,
     .destroy = pool_destroy,

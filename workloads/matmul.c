@@ -52,12 +52,8 @@ static void matmul_teardown(void *state)
 
 static int matmul_setup(const struct params *p, void **state, char *err, size_t errlen)
 {
-    long n = (p->set & PM(P_SIZE)) ? p->size : 1024;
-    if (n < 1 || n > 16384) {
-        snprintf(err, errlen, "--size %ld is out of range (1..16384)", n);
-        return -EINVAL;
-    }
-    long tasks = (p->set & PM(P_TASKS)) ? p->tasks : (n + 63) / 64;
+    long n = p->size;                                 /* the parameter table bounds it (1..16384) */
+    long tasks = p->tasks ? p->tasks : (n + 63) / 64; /* 0: one task per 64 rows */
     if (tasks < 1 || tasks > n) {
         snprintf(
             err, errlen,

@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "evloop.h"
 #include "http.h"
 
 extern const struct workload workload_http;
@@ -79,7 +78,7 @@ static int mixed_setup(const struct params *p, void **state, char *err, size_t e
         free(s);
         return rc;
     }
-    s->work_us = (p->set & PM(P_WORK_US)) ? p->work_us : 1000;
+    s->work_us = p->work_us;
     s->rounds_per_us = calibrate();
     s->rounds = (uint64_t)((double)s->work_us * s->rounds_per_us);
     s->expect = hash_chain(s->rounds);
@@ -123,22 +122,22 @@ static void mixed_run_task(void *state, void *tls, long i, struct outcome *o)
 
 /* The non-blocking form: a continuation per task, from the fetch to the compute to done. */
 struct mixed_task {
-    struct evloop_work w;
+    struct loop_work w;
     struct mixed_state *s;
-    struct evloop *ev;
+    struct loop *ev;
     struct outcome *o;
     task_done_fn done;
     void *ctx;
     long i;
 };
 
-static void compute_work(struct evloop_work *w, void *tls)
+static void compute_work(struct loop_work *w, void *tls)
 {
     struct mixed_task *t = (struct mixed_task *)w;
     compute(t->s, t->o);
 }
 
-static void compute_after(struct evloop_work *w)
+static void compute_after(struct loop_work *w)
 {
     struct mixed_task *t = (struct mixed_task *)w;
     task_done_fn done = t->done;
@@ -158,7 +157,7 @@ static void fetched(void *ctx, long i)
     t->ev->run_cpu(t->ev, &t->w);
 }
 
-static void mixed_start_task(void *state, void *tls, struct evloop *ev, long i, struct outcome *o,
+static void mixed_start_task(void *state, void *tls, struct loop *ev, long i, struct outcome *o,
                              task_done_fn done, void *ctx)
 {
     struct mixed_state *s = state;
@@ -176,6 +175,16 @@ static void mixed_start_task(void *state, void *tls, struct evloop *ev, long i, 
                              .ctx = ctx,
                              .i = i};
     http_start_task(s->http, tls, ev, i, o, fetched, t);
+}
+
+static int mixed_loop_init(void *state, void *tls, struct loop *ev)
+{
+    return http_loop_init(((struct mixed_state *)state)->http, tls, ev);
+}
+
+static void mixed_loop_fini(void *state, void *tls)
+{
+    http_loop_fini(((struct mixed_state *)state)->http, tls);
 }
 
 static int mixed_verify(void *state, const struct outcome *o, long n, char *why, size_t len)
@@ -206,6 +215,7 @@ const struct workload workload_mixed = {
     .summary = "each task GETs /delay/{latency-ms}, then computes --work-us of CPU work",
     .params = PM(P_TASKS) | PM(P_LATENCY_MS) | PM(P_TIMEOUT_MS) | PM(P_URL) | PM(P_URL_BASE) |
               PM(P_REUSE) | PM(P_WORK_US),
+    .defaults = (const struct param_default[]){{.id = P_TASKS, .value = 100}, {.id = P_COUNT}},
     .fds_per_task = 1,
     .fds_per_worker = 2,
     .setup = mixed_setup,
@@ -216,6 +226,8 @@ const struct workload workload_mixed = {
     .worker_fini = mixed_worker_fini,
     .run_task = mixed_run_task,
     .start_task = mixed_start_task,
+    .loop_init = mixed_loop_init,
+    .loop_fini = mixed_loop_fini,
     .verify = mixed_verify,
     .report = mixed_report,
 };

@@ -9,7 +9,7 @@ static int noop_setup(const struct params *p, void **state, char *err, size_t er
 {
     long *n = malloc(sizeof *n);
     if (!n) return -ENOMEM;
-    *n = (p->set & PM(P_TASKS)) ? p->tasks : 1000000;
+    *n = p->tasks;
     *state = n;
     return 0;
 }
@@ -39,6 +39,7 @@ const struct workload workload_noop = {
     .kind = WK_CPU,
     .summary = "empty tasks, to measure what dispatching one task costs",
     .params = PM(P_TASKS),
+    .defaults = (const struct param_default[]){{.id = P_TASKS, .value = 1000000}, {.id = P_COUNT}},
     .setup = noop_setup,
     .teardown = noop_teardown,
     .ntasks = noop_ntasks,

@@ -11,8 +11,8 @@ static int sleep_setup(const struct params *p, void **state, char *err, size_t e
 {
     struct sleep_state *s = calloc(1, sizeof *s);
     if (!s) return -ENOMEM;
-    s->tasks = (p->set & PM(P_TASKS)) ? p->tasks : 100;
-    s->latency_ns = ((p->set & PM(P_LATENCY_MS)) ? p->latency_ms : 100) * 1000000L;
+    s->tasks = p->tasks;
+    s->latency_ns = p->latency_ms * 1000000L;
     *state = s;
     return 0;
 }
@@ -45,6 +45,7 @@ const struct workload workload_sleep = {
     .kind = WK_IO,
     .summary = "each task waits --latency-ms (thread sleep; a loop timer on the event loop)",
     .params = PM(P_TASKS) | PM(P_LATENCY_MS),
+    .defaults = (const struct param_default[]){{.id = P_TASKS, .value = 100}, {.id = P_COUNT}},
     .setup = sleep_setup,
     .teardown = sleep_teardown,
     .ntasks = sleep_ntasks,

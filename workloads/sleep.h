@@ -11,7 +11,7 @@ struct sleep_state {
 };
 
 /* The event-loop form (sleep_loop.c): a loop timer instead of a sleeping thread. */
-void sleep_start_task(void *state, void *tls, struct evloop *ev, long i, struct outcome *o,
+void sleep_start_task(void *state, void *tls, struct loop *ev, long i, struct outcome *o,
                       task_done_fn done, void *ctx);
 
 #endif

@@ -3,7 +3,6 @@
  *         overlap on one thread (asyncio.sleep's counterpart). */
 #include <stdlib.h>
 
-#include "evloop.h"
 #include "sleep.h"
 
 struct sleep_timer {
@@ -42,7 +41,7 @@ static void on_timer(uv_timer_t *h)
     uv_close((uv_handle_t *)h, free_timer);
 }
 
-void sleep_start_task(void *state, void *tls, struct evloop *ev, long i, struct outcome *o,
+void sleep_start_task(void *state, void *tls, struct loop *ev, long i, struct outcome *o,
                       task_done_fn done, void *ctx)
 {
     struct sleep_timer *t = malloc(sizeof *t);
@@ -52,8 +51,8 @@ void sleep_start_task(void *state, void *tls, struct evloop *ev, long i, struct 
         return;
     }
     *t = (struct sleep_timer){.s = state, .o = o, .done = done, .ctx = ctx, .i = i};
-    uv_timer_init(ev->loop, &t->timer);
+    uv_timer_init(ev->uv, &t->timer);
     t->timer.data = t;
-    uv_update_time(ev->loop); /* the loop's cached time may be stale by now */
+    uv_update_time(ev->uv); /* the loop's cached time may be stale by now */
     uv_timer_start(&t->timer, on_timer, remaining_ms(t), 0);
 }

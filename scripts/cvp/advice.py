@@ -34,10 +34,10 @@ def _record(cells, executor):
     return close, sum(1 for c in cells if c.winner == executor)
 
 
-def region_line(title, rule, cells):
+def region_line(title, rule, cells, executors):
     if not cells:
         return None
-    ranked = sorted(crossover.EXECUTORS, key=lambda ex: _record(cells, ex), reverse=True)
+    ranked = sorted(executors, key=lambda ex: _record(cells, ex), reverse=True)
     best = ranked[0]
     close, won = _record(cells, best)
     n = len(cells)
@@ -48,7 +48,7 @@ def region_line(title, rule, cells):
     also = [ex for ex in ranked[1:] if _record(cells, ex)[0] == n]
     if also:
         line += f" As good there: {', '.join(also)}."
-    losers = [ex for ex in crossover.EXECUTORS if all(
+    losers = [ex for ex in executors if all(
         c.measured(ex) is not None and c.measured(ex) > 2 * c.measured(c.winner) for c in cells)]
     if losers:
         line += f" Avoid: {', '.join(losers)} (more than 2x slower in every cell)."
@@ -74,7 +74,8 @@ def markdown(run, verdict):
     lines += section[start:end] + [""]
     for key, title, rule in REGIONS:
         line = region_line(title, rule, [c for c in cell_map.values()
-                                         if c.winner and c.region() == key])
+                                         if c.winner and c.region() == key],
+                           crossover.executors(cell_map))
         if line:
             lines.append(line)
     lines += ["", WHY, ""]

@@ -79,16 +79,12 @@ def c2(run):
            f"in [ceil(N/C)*L, ceil(N/C)*(L+{OVERSHOOT_S * 1e3:g} ms) + N*{TASK_CPU_S * 1e3:g} ms"
            f" + C*{THREAD_START_S * 1e6:g} us (threads) + {FIXED_S * 1e3:g} ms]")
     ok, worst = [], None
-    for _case, r in _rows(run, "C2", ("sleep", "http")):
-        if r.executor == "event-loop" and r.get("blocking") != "yes":
-            c, start = r.get("concurrency", 0) or r.tasks, 0.0
-        elif r.executor in ("thread-pool", "openmp"):
-            c = r.get("threads") or r.get("concurrency")
-            start = (c or 0) * THREAD_START_S
-        else:
-            continue
-        if not c:
-            continue
+    for _case, r in _rows(run, "C2"):
+        if r.schedule is None or "work-us" in r.params:
+            continue  # no model, or not only waiting
+        c = r.schedule.waits
+        # A thread per wait is started before the batch but first wakes inside it.
+        start = 0.0 if r.schedule.on_loop else c * THREAD_START_S
         n, lat = r.tasks, r.get("latency-ms", 100) / 1000.0
         rounds = math.ceil(n / c)
         ideal = rounds * lat
@@ -139,7 +135,7 @@ def c4(run):
         seq = _find(case, "sequential")
         if not seq:
             continue
-        for ex in ("thread-pool", "openmp"):
+        for ex in _threaded(run, case):
             rows = [r for r in case.rows if r.executor == ex and r.valid and r.wall_in
                     and (r.threads or 0) <= cores]
             if not rows:
@@ -152,6 +148,14 @@ def c4(run):
             pred.append(f"{case.name} {ex} T={t}: {ideal:.2f}x")
             meas.append(f"{case.name} {ex} T={t}: {s:.2f}x")
     return _finish(v, ok, pred, meas)
+
+
+def _threaded(run, case):
+    """Executors of the case that compute on --threads worker threads (their published rule)."""
+    rules = run.registry.executors
+    return [ex for ex in dict.fromkeys(r.executor for r in case.rows)
+            if rules.get(ex, {}).get("computes_at_once") == "threads"
+            and rules[ex].get("overlap") == "workers"]
 
 
 def c5(run):
@@ -178,12 +182,14 @@ def c6(run):
            "slope of peak RSS over N (N >= 1000, all tasks in flight): threads >= 4 KiB, loop <= 1 "
            "KiB")
     loop, threads = [], []
-    for _case, r in _rows(run, "C6", ("sleep",)):
-        if r.tasks < 1000 or r.rss_kib is None:
+    for _case, r in _rows(run, "C6"):
+        if r.tasks < 1000 or r.rss_kib is None or r.schedule is None:
             continue
-        if r.executor == "event-loop" and r.get("concurrency", 0) in (0, r.tasks):
+        if r.schedule.waits < r.tasks:
+            continue  # not every task in flight
+        if r.schedule.on_loop and r.schedule.computes == 1:
             loop.append((r.tasks, r.rss_kib))
-        elif r.executor == "thread-pool" and r.get("threads") == r.tasks:
+        elif not r.schedule.on_loop:
             threads.append((r.tasks, r.rss_kib))
     sl, st = _slope(loop), _slope(threads)
     if sl is None or st is None:
@@ -200,7 +206,7 @@ def c7(run):
            "no-reuse / reuse: client CPU >= 1.1 (beyond CPU-accounting noise) and wall >= 0.95")
     ok, pred, meas = [], [], []
     for case in run.tagged("C7"):
-        for ex in ("sequential", "event-loop", "thread-pool", "openmp", "hybrid"):
+        for ex in dict.fromkeys(r.executor for r in case.rows):
             yes = [r for r in case.rows if r.executor == ex and r.get("reuse") == "yes" and r.valid]
             no = [r for r in case.rows if r.executor == ex and r.get("reuse") == "no" and r.valid]
             if not yes or not no or not yes[0].cpu or not no[0].wall_in:
@@ -213,16 +219,6 @@ def c7(run):
             meas.append(f"{ex}: CPU {per(y):.0f} -> {per(n):.0f} us/request ({cpu_r:.2f}x), "
                         f"wall {wall_r:.2f}x")
     return _finish(v, ok, pred, meas)
-
-
-def _serial_waits(row, cores):
-    """How many waits follow one another in the row's schedule (each may overshoot)."""
-    n = int(row.tasks)
-    if row.executor == "sequential":
-        return n
-    if row.executor in ("event-loop", "hybrid"):
-        return math.ceil(n / min(row.get("concurrency") or n, n))
-    return math.ceil(n / max(1, min(row.get("threads") or cores, n)))
 
 
 def c8(run):
@@ -253,9 +249,11 @@ def c8(run):
         if worst_cell is None or ratio > worst_cell[0]:
             worst_cell = (ratio, cell, picks)
         for ex, r in cell.best.items():
+            if ex not in cell.predicted:
+                continue  # no model: timed, not judged
             ideal = cell.predicted[ex]
-            upper = hi * ideal + _serial_waits(r, cores) * OVERSHOOT_S + r.tasks * TASK_CPU_S \
-                + FIXED_S
+            upper = hi * ideal + r.schedule.serial_waits(int(r.tasks)) * OVERSHOOT_S \
+                + r.tasks * TASK_CPU_S + FIXED_S
             ok = lo * ideal <= r.wall_in <= upper
             within.append(ok)
             off = r.wall_in / upper if r.wall_in > upper else (lo * ideal / r.wall_in if not ok

@@ -4,11 +4,9 @@ PURPOSE The crossover map behind claim C8: each cell (L, W) of the mixed workloa
         winner and margin, and the ideal time each executor's model predicts there.
 
 Times are the in-process wall (the timed region), as in every claim: threads, the loop and its
-connections are set up before it, as in a long-running program that serves many batches.
+connections are set up before it, as in a long-running program that serves many batches. The
+models are models.py's, at each row's own schedule.
 """
-import math
-
-EXECUTORS = ("sequential", "event-loop", "thread-pool", "openmp", "hybrid")
 TIE = 1.05  # a margin under 5% is run-to-run noise (sigma is typically 1-5% here): a tie
 # C8's tolerance. Executors predicted within PICK_WITHIN of the best are ones the model cannot
 # tell apart; the cell agrees when the best of them measures within AGREE_WITHIN of the winner.
@@ -21,59 +19,27 @@ LOW_FACTOR = 0.8
 HIGH_FACTOR = 1.5
 
 
-def model_s(executor, n, lat_s, work_s, cores, threads=None, cap=None):
-    """Ideal wall seconds of n tasks that each wait lat_s, then compute work_s on one core.
-
-    cores = P, cap = C (0 or None: no cap, i.e. C = n), threads = T (None: the executor's
-    default, the cores). Whole tasks: n tasks of W on m cores take ceil(n/m) * W, never less.
-      sequential        n * (L + W)
-      event-loop        max(ceil(n/C) * L + W, L + n * W)        one thread computes everything
-      thread-pool/omp   max(ceil(n/T) * (L + W), L + ceil(n/min(T, P)) * W)
-      hybrid            max(ceil(n/C) * L + W, L + ceil(n/min(T, P)) * W)
-    The first wait can never overlap any compute (no task has its data yet), hence the "L +".
-    """
-    if n <= 0:
-        return 0.0
-    c = min(cap or n, n)
-    t = max(1, min(threads or cores, n))
-    cpu = max(1, min(t, cores))
-    if executor == "sequential":
-        return n * (lat_s + work_s)
-    if executor == "event-loop":
-        return max(math.ceil(n / c) * lat_s + work_s, lat_s + n * work_s)
-    if executor in ("thread-pool", "openmp"):
-        return max(math.ceil(n / t) * (lat_s + work_s), lat_s + math.ceil(n / cpu) * work_s)
-    if executor == "hybrid":
-        return max(math.ceil(n / c) * lat_s + work_s, lat_s + math.ceil(n / cpu) * work_s)
-    raise ValueError(f"no model for executor {executor}")
-
-
-def row_model_s(row, cores):
-    """The model at the row's own point and settings (its threads and cap as the suite set them)."""
-    threads = row.get("threads") or (row.get("concurrency") if row.executor in (
-        "thread-pool", "openmp") else None)
-    return model_s(row.executor, int(row.tasks), row.get("latency-ms", 0) / 1e3,
-                   row.get("work-us", 0) / 1e6, cores, threads=threads,
-                   cap=row.get("concurrency") if row.executor in ("event-loop", "hybrid") else None)
-
-
 def setting(row):
     """What distinguishes the row's executor setting, e.g. 'threads=2' ('' for none)."""
-    return " ".join(f"{k}={row.get(k)}" for k in ("threads", "concurrency") if row.get(k))
+    own = row.registry.executor_only_params
+    return " ".join(f"{k}={row.get(k)}" for k in row.registry.params if k in own and row.get(k))
 
 
 class Cell:
     """One (L, W) point: each executor's fastest valid row, the winner and the model's view."""
 
-    def __init__(self, lat_ms, work_us, n, rows, cores):
+    def __init__(self, lat_ms, work_us, n, rows, cores, run_order=()):
         self.lat_ms, self.work_us, self.n = lat_ms, work_us, n
         self.best = {}  # executor -> its fastest valid row (in-process wall)
         for r in rows:
             if r.valid and r.wall_in and (r.executor not in self.best
                                           or r.wall_in < self.best[r.executor].wall_in):
                 self.best[r.executor] = r
-        self.predicted = {ex: row_model_s(r, cores) for ex, r in self.best.items()}
+        # Executors without a model (no concurrency rule) are timed and shown, never predicted.
+        self.predicted = {ex: p for ex, r in self.best.items()
+                          if (p := r.model_s(cores)) is not None}
         order = sorted(self.best, key=lambda ex: self.best[ex].wall_in)
+        self.order = [ex for ex in run_order if ex in self.best]
         self.winner = order[0] if order else None
         self.runner_up = order[1] if len(order) > 1 else None
 
@@ -123,8 +89,18 @@ def cells(run):
     out = {}
     for (lat, work), by_n in groups.items():
         n = max(by_n)
-        out[(lat, work)] = Cell(lat, work, n, by_n[n], run.cores)
+        out[(lat, work)] = Cell(lat, work, n, by_n[n], run.cores, run.executors)
     return out
+
+
+def executors(cell_map):
+    """Every executor timed somewhere on the map, in the run's order."""
+    seen = []
+    for c in cell_map.values():
+        for ex in c.order:
+            if ex not in seen:
+                seen.append(ex)
+    return seen
 
 
 def axes(cell_map):

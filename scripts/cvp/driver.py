@@ -14,7 +14,7 @@ import subprocess
 import sys
 import time
 
-from . import estimate, fsutil, runcase, suite
+from . import estimate, fsutil, registry, runcase, suite
 from .runcase import Interrupted
 from .server import MockServer
 
@@ -42,33 +42,14 @@ def parse_args(argv):
     return ap.parse_args(argv)
 
 
-def available(binary):
-    """Workloads and executors this cvpbench offers (from --list); empty sets if none built."""
-    try:
-        out = subprocess.run([binary, "--list"], capture_output=True, text=True, check=True).stdout
-    except (OSError, subprocess.CalledProcessError):
-        return set(), set()
-    sets, cur = {"workloads:": set(), "executors:": set()}, None
-    for line in out.splitlines():
-        if line.strip() in sets:
-            cur = sets[line.strip()]
-        elif cur is not None and line.strip():
-            cur.add(line.split()[0])
-    return sets["workloads:"], sets["executors:"]
-
-
-def plan(cases, have_w, have_e, server_ok, n_cores):
+def plan(cases, server_ok, n_cores):
     """Splits each case's commands into those that can run and those "not measured" (why)."""
     out = []
     for c in cases:
         run, skip = [], []
         for cmd in suite.expand(c):
             why = None
-            if cmd.workload not in have_w:
-                why = f"workload {cmd.workload} is not built yet"
-            elif cmd.executor not in have_e:
-                why = f"executor {cmd.executor} is not built yet"
-            elif cmd.workload in suite.SERVER_WORKLOADS and not server_ok:
+            if cmd.needs_server and not server_ok:
                 why = "the mock server is not built"
             if why:
                 skip.append(dict(cmd.to_json(), reason=why))
@@ -123,18 +104,22 @@ def main(argv):
     n_cores = cores()
     suite_path = args.suite or os.path.join(ROOT, "bench", "suite-quick.txt" if args.quick
                                             else "suite.txt")
-    try:
-        cases = suite.parse(suite_path, n_cores)
-    except (suite.SuiteError, OSError) as e:
-        print(f"bench: {e}", file=sys.stderr)
-        return 2
     binary = os.path.join(args.build_dir, "bin", "cvpbench")
     server_bin = os.path.join(args.build_dir, "bin", "mockserver")
     if not args.no_build and not args.check:
         build(args.build_dir)
-    have_w, have_e = available(binary)
+    try:
+        reg = registry.from_binary(binary)
+    except registry.RegistryError as e:
+        print(f"bench: {e}", file=sys.stderr)
+        return 1
+    try:
+        cases = suite.parse(suite_path, n_cores, reg)
+    except (suite.SuiteError, OSError) as e:
+        print(f"bench: {e}", file=sys.stderr)
+        return 2
     server_ok = args.server != "never" and os.access(server_bin, os.X_OK)
-    planned = plan(cases, have_w, have_e, server_ok, n_cores)
+    planned = plan(cases, server_ok, n_cores)
     total_est = sum(p[3] for p in planned)
     if args.check:
         for c, run, skip, est in planned:
@@ -145,13 +130,10 @@ def main(argv):
                 print(f"    {s['label']}  (not measured: {s['reason']})")
         print(f"total ~{fmt_s(total_est)} on {n_cores} cores")
         return 0
-    if not have_w:
-        print(f"bench: {binary} is missing or broken (build it, or drop --no-build)", file=sys.stderr)
-        return 1
-    return execute(args, suite_path, planned, total_est, binary, server_bin, n_cores)
+    return execute(args, suite_path, planned, total_est, binary, server_bin, n_cores, reg)
 
 
-def execute(args, suite_path, planned, total_est, binary, server_bin, n_cores):
+def execute(args, suite_path, planned, total_est, binary, server_bin, n_cores, reg):
     out = run_dir(args)
     if args.sample and os.path.isdir(out):
         import shutil
@@ -166,8 +148,9 @@ def execute(args, suite_path, planned, total_est, binary, server_bin, n_cores):
     status_path = os.path.join(out, "status.json")
     fsutil.write_json(status_path, status)
     _save_context(binary, out)
+    reg.save(out)
     needs_server = args.server == "always" or any(
-        cmd.workload in suite.SERVER_WORKLOADS for _, run, _, _ in planned for cmd in run)
+        cmd.needs_server for _, run, _, _ in planned for cmd in run)
     server = MockServer(server_bin, out) if needs_server and os.access(server_bin, os.X_OK) else None
     old = {s: signal.signal(s, _raise_interrupted) for s in (signal.SIGINT, signal.SIGTERM)}
     rc, t_start = 0, time.monotonic()

@@ -3,62 +3,47 @@ PURPOSE Rough seconds one command should take, from the same models the claims u
 
 Used for the ETA on the progress line and to check a suite against its time budget before it
 runs. The driver scales these guesses by how far off they have been so far in the run, so they
-only need the right order of magnitude.
+only need the right order of magnitude. What a command does is read from its parameters (a wait
+of latency-ms, work-us of compute, a matrix of size n), how its executor overlaps tasks from the
+executor's published rule (models.py): no workload or executor is named here.
 """
-import math
+from . import models
 
 PROCESS_S = 0.01  # process start, context probe, set-up
 CASE_S = 0.4  # hyperfine's own start and the case's bookkeeping, once per case
-HTTP_TASK_S = 30e-6  # client CPU per request on loopback (what one request costs besides waiting)
+REQUEST_S = 30e-6  # client CPU per request on loopback (what one request costs besides waiting)
 GFLOPS_PER_CORE = 20.0  # a blocked kernel on one core; the machine's peak is higher
-NOOP_TASK_S = 0.1e-6
-CALIBRATE_S = 0.02  # mixed: timing its hash kernel at start-up, before the timed region
-
-
-def width(cmd, cores):
-    """How many tasks the command can have in flight (its concurrency)."""
-    p, tasks = cmd.params, _tasks(cmd)
-    if cmd.executor == "sequential" or p.get("blocking") == "yes":
-        return 1
-    conc = p.get("concurrency", 0)
-    if cmd.executor in ("event-loop", "hybrid"):  # hybrid waits on its loop, capped alike
-        return tasks if not conc else min(conc, tasks)
-    threads = p.get("threads") or conc or cores
-    return max(1, min(threads, tasks))
+TASK_S = 0.2e-6  # handing out one task
+THREAD_START_S = 15e-6
+CALIBRATE_S = 0.02  # a workload timing its CPU kernel at start-up, before the timed region
 
 
 def _tasks(cmd):
     p = cmd.params
-    if "tasks" in p:
-        return int(p["tasks"])
-    if cmd.workload == "matmul":
-        return max(1, int(p.get("size", 1024)) // 64)
-    return {"noop": 1000000}.get(cmd.workload, 100)
+    return int(p.get("tasks") or cmd.registry.default(cmd.workload, "tasks") or 1)
 
 
 def seconds(cmd, cores):
     """One run of the command, in seconds."""
-    p, n = cmd.params, _tasks(cmd)
-    w = width(cmd, cores)
-    cpu_width = 1 if cmd.executor in ("sequential", "event-loop") else min(w, cores)
-    if cmd.executor == "hybrid":  # its compute runs on --threads workers, not on the loop
-        cpu_width = max(1, min(p.get("threads") or cores, cores))
-    s = PROCESS_S
-    if cmd.workload in ("sleep", "http", "mixed"):
-        s += math.ceil(n / w) * p.get("latency-ms", 100) / 1000.0
-        if cmd.workload != "sleep":
-            s += n * HTTP_TASK_S
-        if cmd.workload == "mixed":
-            s += CALIBRATE_S + n * p.get("work-us", 0) / 1e6 / cpu_width
-        if cmd.executor in ("thread-pool", "openmp"):
-            s += w * 15e-6  # starting each thread
-        elif cmd.executor == "hybrid":
-            s += cpu_width * 15e-6
-    elif cmd.workload == "matmul":
-        size = p.get("size", 1024)
+    p, n, reg = cmd.params, _tasks(cmd), cmd.registry
+    sched = models.schedule_before(reg.rule(cmd.executor), p, n, cores) or models.Schedule(1, 1,
+                                                                                         False)
+    cpu_width = max(1, min(sched.computes, cores, n))
+    s = PROCESS_S + n * TASK_S
+    lat = p.get("latency-ms", reg.default(cmd.workload, "latency-ms") or 0) / 1e3
+    work = p.get("work-us", reg.default(cmd.workload, "work-us") or 0) / 1e6 \
+        if "work-us" in reg.workload_params(cmd.workload) else 0.0
+    if "latency-ms" in reg.workload_params(cmd.workload):
+        s += models.time_s(sched, n, lat, work, cores)
+    if reg.needs_server(cmd.workload):
+        s += n * REQUEST_S
+    if "work-us" in reg.workload_params(cmd.workload):
+        s += CALIBRATE_S
+    if "size" in reg.workload_params(cmd.workload):
+        size = p.get("size", reg.default(cmd.workload, "size") or 1024)
         s += 2.0 * size**3 / (GFLOPS_PER_CORE * 1e9 * cpu_width) + size * size * 24 / 2e9
-    elif cmd.workload == "noop":
-        s += n * NOOP_TASK_S * (1 if cmd.executor == "sequential" else 5)
+    if reg.rule(cmd.executor) and reg.rule(cmd.executor).get("threads"):
+        s += sched.computes * THREAD_START_S
     return s
 
 

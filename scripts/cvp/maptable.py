@@ -54,18 +54,22 @@ def section(run, verdict):
     lines += ["", "![crossover map](plots/crossover-map.svg)", "",
               "Measured / model, in milliseconds (in-process wall; the model of C8 at the "
               "executor's fastest setting, which is named when it has several):", ""]
-    head = ["L", "W", "N"] + list(crossover.EXECUTORS) + ["winner", "model's pick"]
+    timed = crossover.executors(cell_map)
+    head = ["L", "W", "N"] + timed + ["winner", "model's pick"]
     lines += ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for key in sorted(cell_map):
         c = cell_map[key]
         row = [fmt_ms(c.lat_ms), fmt_us(c.work_us), str(c.n)]
-        for ex in crossover.EXECUTORS:
+        for ex in timed:
             r = c.best.get(ex)
             if r is None:
                 row.append("-")
                 continue
-            how = crossover.setting(r) if ex in ("thread-pool", "openmp") else ""
-            row.append(f"{_ms(r.wall_in)} / {_ms(c.predicted[ex])}" + (f" ({how})" if how else ""))
+            # Pools wait on their threads, so their thread count is what the map chose for them.
+            rule = run.registry.rule(ex) or {}
+            how = crossover.setting(r) if rule.get("waits_at_once") == "threads" else ""
+            model = _ms(c.predicted[ex]) if ex in c.predicted else "no model"
+            row.append(f"{_ms(r.wall_in)} / {model}" + (f" ({how})" if how else ""))
         picks = c.model_picks(crossover.PICK_WITHIN, claims_mod.TASK_CPU_S)
         row += [c.winner or "-", ", ".join(picks) + {True: " ✓", False: " ✗"}.get(
             agrees.get(key), "")]

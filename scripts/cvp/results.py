@@ -8,8 +8,7 @@ None, so a consumer can say "not measured" instead of guessing.
 import os
 import statistics
 
-from . import fsutil
-from .suite import EXECUTOR_PARAMS
+from . import fsutil, models, registry
 
 
 def _median(xs):
@@ -18,8 +17,9 @@ def _median(xs):
 
 
 class Row:
-    def __init__(self, case, cmd, hf, detail):
+    def __init__(self, case, cmd, hf, detail, reg, cores):
         self.case = case
+        self.registry = reg
         self.label = cmd["label"]
         self.executor = cmd["executor"]
         self.workload = cmd["workload"]
@@ -39,6 +39,10 @@ class Row:
         self.errors = sum(sum((d.get("errors") or {}).values()) for d in detail)
         self.threads = _median([d.get("threads") for d in detail])
         self.valid, self.why = self._validity()
+        # How it scheduled: as recorded, else as its executor's rule says (older runs).
+        n = int(self.tasks or 1)
+        self.schedule = models.schedule_of(detail[0] if detail else None, n) or \
+            models.schedule_before(reg.rule(self.executor), self.params, n, cores)
 
     def _validity(self):
         if not self.times:
@@ -57,14 +61,20 @@ class Row:
 
     def point(self):
         """The workload point: rows with the same point did the same work."""
-        return tuple(sorted((k, v) for k, v in self.params.items() if k not in EXECUTOR_PARAMS))
+        skip = self.registry.executor_only_params
+        return tuple(sorted((k, v) for k, v in self.params.items() if k not in skip))
+
+    def model_s(self, cores):
+        """The model's ideal time at the row's own point and schedule, or None (no model)."""
+        return models.time_s(self.schedule, int(self.tasks), self.get("latency-ms", 0) / 1e3,
+                             self.get("work-us", 0) / 1e6, cores)
 
     def get(self, name, default=None):
         return self.params.get(name, default)
 
 
 class Case:
-    def __init__(self, path):
+    def __init__(self, path, reg, cores):
         rec = fsutil.read_json(os.path.join(path, "case.json"), {})
         self.dir = path
         self.name = rec.get("name", os.path.basename(path))
@@ -80,7 +90,8 @@ class Case:
         for cmd in rec.get("commands", []):
             i = cmd["index"]
             detail = fsutil.read_json_lines(os.path.join(path, f"detail-{i}.jsonl"))
-            self.rows.append(Row(self.name, cmd, hf[i] if i < len(hf) else None, detail))
+            self.rows.append(Row(self.name, cmd, hf[i] if i < len(hf) else None, detail, reg,
+                                 cores))
 
     def sequential(self, row):
         """The sequential row at the same workload point, if the case has one."""
@@ -95,10 +106,12 @@ class Run:
         self.dir = path
         self.status = fsutil.read_json(os.path.join(path, "status.json"), {})
         self.context = fsutil.read_json(os.path.join(path, "context.json"), {})
+        self.registry = registry.from_run(path)
         cases_dir = os.path.join(path, "cases")
         names = sorted(n for n in os.listdir(cases_dir)
                        if not n.endswith(".tmp")) if os.path.isdir(cases_dir) else []
-        self.cases = [Case(os.path.join(cases_dir, n)) for n in names]
+        cores = int(self.context.get("nproc") or self.context.get("cores") or 1)
+        self.cases = [Case(os.path.join(cases_dir, n), self.registry, cores) for n in names]
         if not self.context:
             self.context = next((r.detail[0].get("context", {}) for c in self.cases
                                  for r in c.rows if r.detail), {})
@@ -106,6 +119,16 @@ class Run:
     @property
     def cores(self):
         return int(self.context.get("nproc") or self.context.get("cores") or 1)
+
+    @property
+    def executors(self):
+        """The executors of this run: the registry's order, then any other that has rows."""
+        seen = list(self.registry.executors)
+        for c in self.cases:
+            for r in c.rows:
+                if r.executor not in seen:
+                    seen.append(r.executor)
+        return seen
 
     def tagged(self, tag):
         return [c for c in self.cases if tag in c.claims]

@@ -4,30 +4,13 @@ PURPOSE Parse a suite definition (bench/suite.txt) and expand it into the comman
 A case is workload x executors x parameter points. Every mistake in the file is reported as
 one line `FILE:LINE: message` (SuiteError) before anything runs, so a typo never costs a
 half-finished five-minute run. The format is described at the top of bench/suite.txt.
+
+Which workloads, executors and parameters exist, and of what type, is what cvpbench says
+(registry.py): this file keeps no list of its own.
 """
 import itertools
 import re
 
-# What cvpbench knows or is planned to know (issues 4 and 7). A name outside these lists is a
-# typo; a name inside them that `cvpbench --list` lacks is simply "not measured" at run time.
-WORKLOADS = {
-    "sleep": {"tasks", "latency-ms"},
-    "matmul": {"tasks", "size", "kernel"},
-    "noop": {"tasks"},
-    "http": {"tasks", "latency-ms", "timeout-ms", "reuse"},
-    "mixed": {"tasks", "latency-ms", "timeout-ms", "reuse", "work-us"},
-}
-EXECUTORS = {
-    "sequential": set(),
-    "event-loop": {"concurrency", "blocking"},
-    "thread-pool": {"threads", "concurrency", "pin"},
-    "openmp": {"threads", "concurrency", "pin"},
-    "hybrid": {"threads", "concurrency"},
-}
-EXECUTOR_PARAMS = {"threads", "concurrency", "pin", "blocking"}
-FLAGS = {"pin", "blocking", "reuse"}  # yes/no values, become --pin / --reuse / --no-reuse
-TEXT_PARAMS = {"kernel"}
-SERVER_WORKLOADS = {"http", "mixed"}  # these need the mock server's --url-base
 CLAIM_RE = re.compile(r"^C[1-9][0-9]?$")
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 
@@ -47,9 +30,10 @@ class Case:
         self.runs = 3
         self.warmup = 1
         self.note = ""
+        self.registry = None  # what cvpbench offers (set by parse)
 
 
-def _values(text, name, where, cores):
+def _values(text, name, where, cores, reg):
     """Expands `1,5,N`, `1..cores` and `yes|no` lists into a list of raw values."""
     if text == "":
         raise SuiteError(f"{where}: '{name}=' needs a value")
@@ -66,7 +50,7 @@ def _values(text, name, where, cores):
         else:
             out.append(str(cores) if part == "cores" else part)
     for v in out:
-        _check_value(name, v, where, cores)
+        _check_value(name, v, where, cores, reg)
     return out
 
 
@@ -93,23 +77,25 @@ def _number(text, name, where, cores):
     return int(text)
 
 
-def _check_value(name, v, where, cores):
-    if name in FLAGS:
+def _check_value(name, v, where, cores, reg):
+    kind = reg.kind(name)
+    if kind == "flag":
         if v not in ("yes", "no"):
             raise SuiteError(f"{where}: '{name}' takes yes or no, not '{v}'")
-    elif name in TEXT_PARAMS:
+    elif kind == "text":
         if not NAME_RE.match(v):
             raise SuiteError(f"{where}: '{name}={v}' is not a plain word")
     elif v == "N":
-        if name not in ("threads", "concurrency"):
-            raise SuiteError(f"{where}: 'N' (the task count) only makes sense for threads or concurrency")
+        if name not in reg.executor_only_params:
+            raise SuiteError(f"{where}: 'N' (the task count) only makes sense for an executor's "
+                             "threads or concurrency")
     else:
         n = _number(v, name, where, cores)
         if n == 0 and name in ("tasks", "threads", "size", "runs"):
             raise SuiteError(f"{where}: '{name}' must be at least 1")
 
 
-def _pairs(tokens, where, cores, allowed, owner):
+def _pairs(tokens, where, cores, allowed, owner, reg):
     out = []
     for tok in tokens:
         if "=" not in tok:
@@ -122,12 +108,13 @@ def _pairs(tokens, where, cores, allowed, owner):
                              f"(it takes: {', '.join(sorted(allowed)) or 'nothing'})")
         if any(name == n for n, _ in out):
             raise SuiteError(f"{where}: '{name}' given twice")
-        out.append((name, _values(text, name, where, cores)))
+        out.append((name, _values(text, name, where, cores, reg)))
     return out
 
 
-def parse(path, cores, text=None):
-    """Returns the list of Case. Raises SuiteError naming file:line on the first bad entry."""
+def parse(path, cores, reg, text=None):
+    """Returns the list of Case, checked against reg (registry.Registry). Raises SuiteError
+    naming file:line on the first bad entry."""
     if text is None:
         with open(path, encoding="utf-8") as f:
             text = f.read()
@@ -151,28 +138,29 @@ def parse(path, cores, text=None):
         if key == "workload":
             if len(rest) != 1:
                 raise SuiteError(f"{where}: 'workload' takes one name")
-            if rest[0] not in WORKLOADS:
+            if rest[0] not in reg.workloads:
                 raise SuiteError(f"{where}: unknown workload '{rest[0]}' "
-                                 f"(known: {', '.join(sorted(WORKLOADS))})")
+                                 f"(known: {', '.join(sorted(reg.workloads))})")
             case.workload = rest[0]
         elif key == "params":
             if case.workload is None:
                 raise SuiteError(f"{where}: 'params' before 'workload'")
             # Each line adds its own points (their union), so a grid can give every row its
             # own task count; a case without any `params` line has one empty point set.
-            case.params.append(_pairs(rest, where, cores, WORKLOADS[case.workload],
-                                      f"workload {case.workload}"))
+            case.params.append(_pairs(rest, where, cores, reg.workload_params(case.workload),
+                                      f"workload {case.workload}", reg))
         elif key == "executor":
             if not rest:
                 raise SuiteError(f"{where}: 'executor' needs a name")
-            if rest[0] not in EXECUTORS:
+            if rest[0] not in reg.executors:
                 raise SuiteError(f"{where}: unknown executor '{rest[0]}' "
-                                 f"(known: {', '.join(sorted(EXECUTORS))})")
+                                 f"(known: {', '.join(sorted(reg.executors))})")
             if case.workload is None:
                 raise SuiteError(f"{where}: 'executor' before 'workload'")
-            allowed = EXECUTORS[rest[0]] | WORKLOADS[case.workload]
+            allowed = reg.executor_params(rest[0]) | reg.workload_params(case.workload)
             case.executors.append((rest[0], _pairs(rest[1:], where, cores, allowed,
-                                                   f"{rest[0]} running {case.workload}"), where))
+                                                   f"{rest[0]} running {case.workload}", reg),
+                                   where))
         elif key == "claims":
             bad = [c for c in rest if not CLAIM_RE.match(c)]
             if not rest or bad:
@@ -198,6 +186,7 @@ def parse(path, cores, text=None):
     if not cases:
         raise SuiteError(f"{path}:1: no cases")
     for c in cases:
+        c.registry = reg
         expand(c)  # raises on what only shows once expanded (threads=N without tasks)
     return cases
 
@@ -207,6 +196,7 @@ class Command:
 
     def __init__(self, case, executor, params, own, varied):
         self.case = case.name
+        self.registry = case.registry
         self.workload = case.workload
         self.executor = executor
         self.params = params  # {name: value}, values resolved ('N' -> tasks)
@@ -217,19 +207,24 @@ class Command:
 
     def point(self):
         """The workload point: what must match for a speed-up over sequential to be fair."""
-        return tuple(sorted((k, v) for k, v in self.params.items() if k not in EXECUTOR_PARAMS))
+        skip = self.registry.executor_only_params
+        return tuple(sorted((k, v) for k, v in self.params.items() if k not in skip))
+
+    @property
+    def needs_server(self):
+        return self.registry.needs_server(self.workload)
 
     def argv(self, binary, url_base=None):
         a = [binary, "-w", self.workload, "-e", self.executor]
         for k, v in self.params.items():
-            if k in FLAGS:
-                if k == "reuse":
-                    a.append("--reuse" if v == "yes" else "--no-reuse")
-                elif v == "yes":
+            if self.registry.kind(k) == "flag":
+                if v == "yes":
                     a.append(f"--{k}")
+                elif self.registry.negation(k):
+                    a.append(f"--{self.registry.negation(k)}")
             else:
                 a += [f"--{k}", str(v)]
-        if self.workload in SERVER_WORKLOADS and url_base:
+        if self.needs_server and url_base:
             a += ["--url-base", url_base]
         return a
 

@@ -89,26 +89,26 @@ int main(int argc, char **argv)
     }
     curl_global_init(CURL_GLOBAL_DEFAULT);
     signal(SIGPIPE, SIG_IGN);
-    static const char *const execs[] = {"sequential", "event-loop", "thread-pool", "openmp",
-                                        "hybrid"};
+    /* Every executor in the registry, on a workload that holds connections and one that waits
+     * on loop timers. */
     static const char *const works[] = {"http", "sleep"};
     for (size_t wi = 0; wi < sizeof works / sizeof works[0]; wi++)
-        for (size_t ei = 0; ei < sizeof execs / sizeof execs[0]; ei++) {
-            const struct executor *e = executor_find(execs[ei]);
+        for (const struct executor *const *ep = executors; *ep; ep++) {
+            const struct executor *e = *ep;
             const struct workload *w = workload_find(works[wi]);
-            if (!e || !w) {
-                fprintf(stderr, "missing %s or %s\n", execs[ei], works[wi]);
+            if (!w) {
+                fprintf(stderr, "missing workload %s\n", works[wi]);
                 return 1;
             }
-            struct params p = {.latency_ms = 2,
-                               .timeout_ms = 10000,
-                               .reuse = 1,
-                               .url_base = argv[1],
-                               .tasks = TASKS,
-                               .set = PM(P_TASKS) | PM(P_LATENCY_MS) | PM(P_TIMEOUT_MS)};
+            struct params p;
+            params_defaults(&p, w->defaults);
+            p.latency_ms = 2;
+            p.timeout_ms = 10000;
+            p.url_base = argv[1];
+            p.tasks = TASKS;
+            p.set = PM(P_TASKS) | PM(P_LATENCY_MS) | PM(P_TIMEOUT_MS);
             if (e->params & PM(P_THREADS)) p.threads = 4, p.set |= PM(P_THREADS);
-            if (!strcmp(e->name, "event-loop") || !strcmp(e->name, "hybrid"))
-                p.concurrency = 8, p.set |= PM(P_CONCURRENCY); /* the loop's own cap */
+            if (e->waits == WIDTH_CAP) p.concurrency = 8, p.set |= PM(P_CONCURRENCY); /* a cap */
             long fd0 = 0, th0 = 0;
             for (int c = 0; c < CYCLES; c++) {
                 if (cycle(e, w, &p) != 0) failures++;

@@ -11,10 +11,24 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "mockserver"))
 import msutil  # noqa: E402,F401  (re-exported: the mock server helper, not duplicated here)
 
-# Every executor, each with at most 4 tasks in flight so batches overlap but stay small.
-EXECUTORS = [("sequential", []), ("event-loop", ["--concurrency", "4"]),
-             ("thread-pool", ["--threads", "4"]), ("openmp", ["--threads", "4"]),
-             ("hybrid", ["--concurrency", "4"])]
+def registry(binary):
+    """What cvpbench offers (`--list --format json`)."""
+    out = subprocess.run([binary, "--list", "--format", "json"], capture_output=True, text=True,
+                         check=True).stdout
+    return json.loads(out)
+
+
+def bounded(binary, width):
+    """Every executor in the registry with the arguments that bound its tasks in flight to
+    width: its cap where it has one, else its threads (none: it runs one at a time)."""
+    out = []
+    for e in registry(binary)["executors"]:
+        args = ["--concurrency", str(width)] if e["cap"] else \
+            ["--threads", str(width)] if e["threads"] else []
+        out.append((e["name"], args))
+    return out
+
+
 CLASSES = ["connect", "timeout", "http_status", "reset", "other", "not_run"]
 
 # Sanitizer builds run several times slower; they keep every check but may shrink sizes.

@@ -13,7 +13,7 @@ import sys
 
 import json
 
-from rellib import check, finish, msutil
+from rellib import check, finish, msutil, registry
 
 BIN, MOCK = sys.argv[1], sys.argv[2]
 LIMIT = 256
@@ -36,10 +36,15 @@ def limited():
 WRAP = ["setpriv", "--inh-caps=-sys_resource", "--bounding-set=-sys_resource"] \
     if os.geteuid() == 0 and os.path.exists("/usr/bin/setpriv") else []
 
-CASES = [("event-loop", ["--concurrency", "1000"], ["--concurrency", "50"]),
-         ("thread-pool", ["--threads", "300"], ["--threads", "40"]),
-         ("openmp", ["--threads", "300"], ["--threads", "40"]),
-         ("hybrid", ["--concurrency", "1000"], ["--concurrency", "50"])]
+# Every executor that keeps many connections open, by its published capabilities: too many for
+# the limit (1000 in flight on a loop, 300 threads of 3 descriptors each), and a number that fits.
+CASES = []
+for e in registry(BIN)["executors"]:
+    if e["cap"]:
+        CASES.append((e["name"], ["--concurrency", "1000"], ["--concurrency", "50"]))
+    elif e["threads"]:
+        CASES.append((e["name"], ["--threads", "300"], ["--threads", "40"]))
+check(len(CASES) >= 4, f"every executor with a cap or threads is tried: {[c[0] for c in CASES]}")
 
 with msutil.Server(MOCK) as srv:
     url = ["--url-base", f"http://127.0.0.1:{srv.port}"]

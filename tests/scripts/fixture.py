@@ -3,7 +3,9 @@ PURPOSE Turn a compact fixture spec (fixtures/*.json: cases, rows, numbers) into
         laid out exactly as scripts/bench.sh writes one, so tabulate and claims read real files.
 
 A row gives hyperfine's whole-process `times` and the in-process numbers cvpbench would report
-(`wall_in`, `cpu`, `rss_kib`, `p99_us`, `errors`, `valid`); each time becomes one JSON line.
+(`wall_in`, `cpu`, `rss_kib`, `p99_us`, `errors`, `valid`); each time becomes one JSON line. The
+run's registry.json is what the built cvpbench (the test's first argument) says it offers, as a
+real run records it.
 """
 import atexit
 import json
@@ -38,10 +40,26 @@ def _detail_line(case, row, i):
             "invalid_reason": None if row.get("valid", True) else "checksum mismatch"}
 
 
+def cvpbench():
+    """The built cvpbench the test was given (ctest passes it as the first argument)."""
+    if len(sys.argv) < 2 or not os.access(sys.argv[1], os.X_OK):
+        print("usage: test_X.py PATH/TO/cvpbench")
+        sys.exit(2)
+    return os.path.abspath(sys.argv[1])
+
+
+def registry_doc():
+    r = subprocess.run([cvpbench(), "--list", "--format", "json"], capture_output=True,
+                       text=True, check=True)
+    return json.loads(r.stdout)
+
+
 def build(spec_path, out_dir):
     with open(spec_path) as f:
         spec = json.load(f)
     os.makedirs(os.path.join(out_dir, "cases"))
+    with open(os.path.join(out_dir, "registry.json"), "w") as f:
+        json.dump(registry_doc(), f)
     for name in ("status", "context"):
         with open(os.path.join(out_dir, f"{name}.json"), "w") as f:
             json.dump(spec[name], f)

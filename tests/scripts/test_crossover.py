@@ -9,10 +9,12 @@ import os
 import shutil
 import sys
 
-from fixture import SCRIPTS, build, check, script, tmpdir
+from fixture import SCRIPTS, build, check, registry_doc, script, tmpdir
 
 sys.path.insert(0, SCRIPTS)
-from cvp.crossover import model_s  # noqa: E402
+from cvp import models, registry  # noqa: E402
+
+REG = registry.Registry(registry_doc())
 
 N = 100
 # Extra seconds each executor pays beyond its model in the fixture, so every cell has one winner.
@@ -25,6 +27,13 @@ SETTINGS = [("sequential", {}), ("event-loop", {"concurrency": N}), ("thread-poo
 
 def close(a, b):
     return abs(a - b) < 1e-9
+
+
+def model_s(executor, n, lat, work, cores, threads=None, cap=None):
+    """The model at an executor's published rule, as a suite command would set it."""
+    params = {k: v for k, v in (("threads", threads), ("concurrency", cap)) if v}
+    rule = REG.rule(executor)
+    return models.time_s(models.schedule_before(rule, params, n, cores), n, lat, work, cores)
 
 
 def test_model():
@@ -43,6 +52,8 @@ def test_model():
     check(close(model_s("openmp", 100, 0.01, 0.001, 2, threads=4), 0.275),
           "openmp T=4 on 2 cores: rounds of L+W dominate")
     check(close(model_s("thread-pool", 100, 0.0, 0.001, 2), 0.05), "threads default to cores")
+    check(close(model_s("thread-pool", 100, 0.01, 0.0, 2, cap=10), 0.1),
+          "a pool's --concurrency is its thread count")
     check(close(model_s("thread-pool", 3, 0.0, 0.001, 2, threads=2), 0.002),
           "whole tasks: 3 tasks on 2 cores take 2W")
     # hybrid: the loop overlaps the waits, min(T, P) workers compute.
@@ -53,6 +64,10 @@ def test_model():
     check(close(model_s("hybrid", 100, 0.01, 0.0, 2, threads=2, cap=10), 0.1),
           "hybrid with a cap: ceil(N/C)L")
     check(model_s("hybrid", 0, 0.01, 0.001, 2) == 0.0, "no tasks, no time")
+    check(models.time_s(models.schedule_before(None, {}, 10, 2), 10, 0.1, 0, 2) is None,
+          "an executor without a rule has no model (never an exception)")
+    check(models.colour("sequential") == "#999999" and models.colour("x", ["x", "y"])
+          != models.colour("y", ["x", "y"]), "colours: one per executor, unknown ones differ")
 
 
 def spec(cores, measured=None):

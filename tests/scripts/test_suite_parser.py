@@ -8,7 +8,7 @@ import os
 import re
 import subprocess
 
-from fixture import ROOT, check, tmpdir
+from fixture import ROOT, check, cvpbench, tmpdir
 
 BENCH = os.path.join(ROOT, "scripts", "bench.sh")
 HEAD = "case a\n  workload sleep\n"
@@ -52,8 +52,9 @@ GRID = """case g
 
 
 def run_check(path):
-    r = subprocess.run([BENCH, "--check", "--suite", path], capture_output=True, text=True,
-                       timeout=30)
+    build_dir = os.path.dirname(os.path.dirname(cvpbench()))
+    r = subprocess.run([BENCH, "--check", "--build-dir", build_dir, "--suite", path],
+                       capture_output=True, text=True, timeout=30)
     return r.returncode, r.stdout, r.stderr
 
 

@@ -1,17 +1,37 @@
-/* NAME    curl_shard.c
- * PURPOSE Drives one curl multi handle from a libuv loop with curl_multi_socket_action. */
-#include "curl_shard.h"
+/* NAME    curl_loop.c
+ * PURPOSE Drives curl multi handles from a libuv loop with curl_multi_socket_action, and spreads
+ *         transfers over them by slot hand-over (see curl_loop.h). */
+#include "curl_loop.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "evloop.h"
+struct curl_loop;
+
+/* One multi handle and the one timer curl asks it for. */
+struct shard {
+    CURLM *multi;
+    uv_timer_t timer; /* CURLMOPT_TIMERFUNCTION's */
+    uv_loop_t *loop;
+    struct curl_loop *cl;
+    long idle; /* connections its cache likely holds idle (reuse only) */
+};
+
+struct curl_loop {
+    struct shard *shards;
+    int nshards;
+    int reuse;
+    /* A stack of shard numbers, one per free slot: with several shards, a transfer takes the
+     * slot on top, the one the last finished transfer left, with its idle connection. */
+    int *free_slots;
+    long nfree, nslots;
+};
 
 /* The poll handle watching one of curl's sockets. */
 struct sock_ctx {
     uv_poll_t poll;
     curl_socket_t fd;
-    struct curl_shard *s;
+    struct shard *s;
 };
 
 static void check_multi(CURLMcode rc, const char *where)
@@ -20,19 +40,28 @@ static void check_multi(CURLMcode rc, const char *where)
         fprintf(stderr, "cvpbench: curl multi: %s: %s\n", where, curl_multi_strerror(rc));
 }
 
-/* Finishes every transfer curl reports done: each maps back to its owner via CURLOPT_PRIVATE. */
-static void drain_done(struct curl_shard *s)
+/* Finishes every transfer curl reports done: each maps back to its owner via CURLOPT_PRIVATE.
+ * Its slot (and its connection, now idle in this shard's cache) is free again before the owner
+ * hears of it, since the owner's callback is what starts the next transfer. */
+static void drain_done(struct shard *s)
 {
+    struct curl_loop *cl = s->cl;
     CURLMsg *msg;
     int left;
     while ((msg = curl_multi_info_read(s->multi, &left))) {
         if (msg->msg != CURLMSG_DONE) continue;
         CURL *easy = msg->easy_handle;
         CURLcode result = msg->data.result;
-        struct evloop_xfer *x = NULL;
+        struct curl_xfer *x = NULL;
         curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&x);
         check_multi(curl_multi_remove_handle(s->multi, easy), "remove_handle");
-        if (x) x->done(x, result);
+        if (cl->reuse && result == CURLE_OK) s->idle++;
+        if (!x) continue;
+        if (x->slot) {
+            cl->free_slots[cl->nfree++] = x->shard;
+            x->slot = 0;
+        }
+        x->done(x, result);
     }
 }
 
@@ -49,7 +78,7 @@ static void on_poll(uv_poll_t *h, int status, int events)
 
 static void on_timeout(uv_timer_t *t)
 {
-    struct curl_shard *s = t->data;
+    struct shard *s = t->data;
     int running;
     check_multi(curl_multi_socket_action(s->multi, CURL_SOCKET_TIMEOUT, 0, &running),
                 "socket_action(timeout)");
@@ -64,7 +93,7 @@ static void free_sock_ctx(uv_handle_t *h)
 /* CURLMOPT_SOCKETFUNCTION: start, change or stop watching one of curl's sockets. */
 static int on_socket(CURL *easy, curl_socket_t fd, int action, void *userp, void *socketp)
 {
-    struct curl_shard *s = userp;
+    struct shard *s = userp;
     struct sock_ctx *c = socketp;
     if (action == CURL_POLL_REMOVE) {
         if (c) {
@@ -97,7 +126,7 @@ static int on_socket(CURL *easy, curl_socket_t fd, int action, void *userp, void
 /* CURLMOPT_TIMERFUNCTION: one loop timer; -1 disarms it, 0 means "soon, but not from here". */
 static int on_timer(CURLM *multi, long timeout_ms, void *userp)
 {
-    struct curl_shard *s = userp;
+    struct shard *s = userp;
     if (timeout_ms < 0)
         uv_timer_stop(&s->timer);
     else
@@ -105,9 +134,10 @@ static int on_timer(CURLM *multi, long timeout_ms, void *userp)
     return 0;
 }
 
-int curl_shard_init(struct curl_shard *s, uv_loop_t *loop, long max_total, long max_idle)
+static int shard_init(struct shard *s, struct curl_loop *cl, uv_loop_t *loop, long max_conns)
 {
     s->loop = loop;
+    s->cl = cl;
     s->multi = curl_multi_init();
     if (!s->multi) return -1;
     uv_timer_init(loop, &s->timer);
@@ -118,17 +148,72 @@ int curl_shard_init(struct curl_shard *s, uv_loop_t *loop, long max_total, long 
     curl_multi_setopt(s->multi, CURLMOPT_TIMERDATA, s);
     /* The cap is enforced by whoever starts transfers; curl's own limit only matches it, so
      * that curl never queues a transfer (queued time would count against its timeout). */
-    if (max_total > 0) curl_multi_setopt(s->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, max_total);
+    curl_multi_setopt(s->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, max_conns);
     /* Keep as many idle connections as may be in flight, so reuse is never limited by the
      * cache (curl's default keeps 4 per easy handle added). */
-    curl_multi_setopt(s->multi, CURLMOPT_MAXCONNECTS, max_idle);
+    curl_multi_setopt(s->multi, CURLMOPT_MAXCONNECTS, max_conns);
     return 0;
 }
 
-void curl_shard_close(struct curl_shard *s)
+static void shard_close(struct shard *s)
 {
     if (!s->multi) return;
     curl_multi_cleanup(s->multi); /* closes cached connections through on_socket */
     s->multi = NULL;
     uv_close((uv_handle_t *)&s->timer, NULL);
+}
+
+struct curl_loop *curl_loop_new(uv_loop_t *loop, long max_in_flight, int reuse)
+{
+    struct curl_loop *cl = calloc(1, sizeof *cl);
+    if (!cl) return NULL;
+    if (max_in_flight < 1) max_in_flight = 1;
+    cl->reuse = reuse;
+    cl->nshards = (int)((max_in_flight + CURL_LOOP_SHARD_CONNS - 1) / CURL_LOOP_SHARD_CONNS);
+    cl->shards = calloc((size_t)cl->nshards, sizeof *cl->shards);
+    if (cl->nshards > 1) {
+        cl->nslots = max_in_flight;
+        cl->free_slots = malloc((size_t)cl->nslots * sizeof *cl->free_slots);
+        for (cl->nfree = 0; cl->free_slots && cl->nfree < cl->nslots; cl->nfree++)
+            cl->free_slots[cl->nfree] = (int)(cl->nfree % cl->nshards);
+    }
+    int bad = !cl->shards || (cl->nshards > 1 && !cl->free_slots);
+    for (int k = 0; !bad && k < cl->nshards; k++)
+        bad = shard_init(&cl->shards[k], cl, loop, max_in_flight) != 0;
+    if (bad) {
+        curl_loop_free(cl);
+        return NULL;
+    }
+    return cl;
+}
+
+CURLMcode curl_loop_add(struct curl_loop *cl, struct curl_xfer *x, CURL *easy)
+{
+    /* A slot if one is free; more transfers than slots (never with the cap enforced) share the
+     * first handle without one. */
+    x->slot = cl->nfree > 0;
+    x->shard = x->slot ? cl->free_slots[--cl->nfree] : 0;
+    struct shard *s = &cl->shards[x->shard];
+    if (cl->reuse) {
+        /* A new connection when the shard's cache has none idle: curl would otherwise wait to
+         * see whether one comes back rather than open one (multiplexing checks). */
+        curl_easy_setopt(easy, CURLOPT_FRESH_CONNECT, s->idle > 0 ? 0L : 1L);
+        if (s->idle > 0) s->idle--;
+    }
+    CURLMcode rc = curl_multi_add_handle(s->multi, easy);
+    if (rc != CURLM_OK && x->slot) {
+        cl->free_slots[cl->nfree++] = x->shard;
+        x->slot = 0;
+    }
+    return rc;
+}
+
+void curl_loop_free(struct curl_loop *cl)
+{
+    if (!cl) return;
+    for (int k = 0; cl->shards && k < cl->nshards; k++)
+        shard_close(&cl->shards[k]);
+    free(cl->shards);
+    free(cl->free_slots);
+    free(cl);
 }

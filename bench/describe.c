@@ -1,0 +1,260 @@
+/* NAME    describe.c
+ * PURPOSE --help and --list, text and JSON, generated from the parameter table, the run options
+ *         and the registries, so what cvpbench says about itself cannot drift from what it does.
+ *         Scripts read `--list --format json` instead of keeping their own lists. */
+#include "describe.h"
+
+#include <string.h>
+
+#include "cli.h"
+#include "executor.h"
+#include "gitrev.h"
+#include "workload.h"
+
+#define HELP_COL 24 /* where help text starts */
+#define WIDTH    96 /* wrap help text here */
+
+static const char *const kind_names[] = {"io", "cpu", "mixed"};
+static const char *const width_names[] = {"1", "threads", "cap"};
+static const char *const overlap_names[] = {"workers", "loop"};
+static const char *const type_names[] = {"int", "flag", "text"};
+
+/* Prints text from column col, wrapped at WIDTH, continuing lines indented to col. */
+static void wrapped(FILE *f, int col, const char *text)
+{
+    int at = col;
+    while (*text) {
+        size_t word = strcspn(text, " ");
+        if (at > col && at + 1 + (int)word > WIDTH) {
+            fprintf(f, "\n%*s", col, "");
+            at = col;
+        } else if (at > col) {
+            fputc(' ', f);
+            at++;
+        }
+        fprintf(f, "%.*s", (int)word, text);
+        at += (int)word;
+        text += word;
+        while (*text == ' ')
+            text++;
+    }
+    fputc('\n', f);
+}
+
+/* "  --name ARG" padded to HELP_COL (or a line of its own when longer), then the help. */
+static void option_line(FILE *f, int short_opt, const char *name, const char *arg, const char *help)
+{
+    char head[96];
+    int n = short_opt ? snprintf(head, sizeof head, "  -%c, --%s", short_opt, name)
+                      : snprintf(head, sizeof head, "      --%s", name);
+    if (arg) n += snprintf(head + n, sizeof head - (size_t)n, " %s", arg);
+    if (n + 1 > HELP_COL)
+        fprintf(f, "%s\n%*s", head, HELP_COL, "");
+    else
+        fprintf(f, "%-*s", HELP_COL, head);
+    wrapped(f, HELP_COL, help);
+}
+
+/* The default a workload states for id, or NULL. */
+static const struct param_default *own_default(const struct workload *w, enum param_id id)
+{
+    for (const struct param_default *d = w->defaults; d && d->id < P_COUNT; d++)
+        if (d->id == id) return d;
+    return NULL;
+}
+
+/* "for: sleep, http; event-loop (default: sleep 100)" — who reads the parameter. */
+static void readers(FILE *f, enum param_id id)
+{
+    char line[512];
+    size_t n = (size_t)snprintf(line, sizeof line, "for:");
+    const char *sep = " ";
+    for (const struct workload *const *w = workloads; *w; w++)
+        if ((*w)->params & PM(id)) {
+            const struct param_default *d = own_default(*w, id);
+            if (d && param_table[id].type == PT_LONG)
+                n += (size_t)snprintf(line + n, sizeof line - n, "%s%s (%ld)", sep, (*w)->name,
+                                      d->value);
+            else
+                n += (size_t)snprintf(line + n, sizeof line - n, "%s%s", sep, (*w)->name);
+            sep = ", ";
+        }
+    for (const struct executor *const *e = executors; *e; e++)
+        if ((*e)->params & PM(id)) {
+            n += (size_t)snprintf(line + n, sizeof line - n, "%s%s", sep, (*e)->name);
+            sep = ", ";
+        }
+    if (n >= sizeof line) n = sizeof line - 1;
+    fprintf(f, "%*s", HELP_COL + 2, "");
+    wrapped(f, HELP_COL + 2, line);
+}
+
+void describe_usage(FILE *f)
+{
+    fputs("usage: cvpbench -w WORKLOAD -e EXECUTOR [options]\n"
+          "       cvpbench --list [--format json] | --help | --version\n"
+          "\n"
+          "Runs one workload under one executor and reports each repetition. The executor is the\n"
+          "only variable: concurrency (waits overlap on one thread) versus parallelism (work\n"
+          "overlaps on several cores).\n"
+          "\n"
+          "Run options:\n",
+          f);
+    for (const struct run_opt *r = run_opts_table; r->name; r++)
+        option_line(f, r->short_opt, r->name, r->arg, r->help);
+    fputs(
+        "\nParameters (each lists the workloads, with their own defaults, and the executors that\n"
+        "read it; a parameter that neither the workload nor the executor reads is refused):\n",
+        f);
+    for (int id = 0; id < P_COUNT; id++) {
+        const struct param_def *d = &param_table[id];
+        char help[512];
+        size_t n = (size_t)snprintf(help, sizeof help, "%s", d->help);
+        /* A default outside the range (0 tasks, 0 threads) means "decided at run time", as
+         * the help says; only a real default is shown. */
+        if (d->type == PT_LONG && d->def >= d->min)
+            n += (size_t)snprintf(help + n, sizeof help - n, " [default %ld; %ld..%ld]", d->def,
+                                  d->min, d->max);
+        else if (d->type == PT_LONG)
+            n += (size_t)snprintf(help + n, sizeof help - n, " [%ld..%ld]", d->min, d->max);
+        else if (d->type == PT_TEXT && d->choices)
+            snprintf(help + n, sizeof help - n, " [%s; default %s]", d->choices, d->text_def);
+        char name[64];
+        snprintf(name, sizeof name, d->negation ? "%s, --%s" : "%s", d->name, d->negation);
+        option_line(f, 0, name, d->arg, help);
+        readers(f, id);
+    }
+    fputs("\nExit status: 0 every repetition valid; 1 a repetition failed validation or the run\n"
+          "could not start; 2 bad command line.\n",
+          f);
+}
+
+static void names_of(struct jw *j, const char *key, unsigned mask)
+{
+    jw_arr_begin(j, key);
+    for (int id = 0; id < P_COUNT; id++)
+        if (mask & PM(id)) jw_str(j, NULL, param_name(id));
+    jw_arr_end(j);
+}
+
+static void json_workload(struct jw *j, const struct workload *w)
+{
+    jw_obj_begin(j, NULL);
+    jw_str(j, "name", w->name);
+    jw_str(j, "kind", kind_names[w->kind]);
+    jw_str(j, "summary", w->summary);
+    names_of(j, "params", w->params);
+    jw_obj_begin(j, "defaults");
+    for (int id = 0; id < P_COUNT; id++) {
+        if (!(w->params & PM(id))) continue;
+        const struct param_default *d = own_default(w, id);
+        const struct param_def *pd = &param_table[id];
+        if (pd->type == PT_TEXT)
+            jw_str(j, pd->name, d ? d->text : pd->text_def);
+        else if (pd->type == PT_FLAG)
+            jw_bool(j, pd->name, (int)(d ? d->value : pd->def));
+        else
+            jw_int(j, pd->name, d ? d->value : pd->def);
+    }
+    jw_obj_end(j);
+    jw_arr_begin(j, "forms");
+    jw_str(j, NULL, "blocking");
+    if (w->start_task) jw_str(j, NULL, "loop");
+    jw_arr_end(j);
+    jw_bool(j, "needs_server", (w->params & PM(P_URL_BASE)) != 0);
+    jw_obj_end(j);
+}
+
+static void json_executor(struct jw *j, const struct executor *e)
+{
+    jw_obj_begin(j, NULL);
+    jw_str(j, "name", e->name);
+    jw_str(j, "summary", e->summary);
+    names_of(j, "params", e->params);
+    jw_arr_begin(j, "forms");
+    jw_str(j, NULL, e->overlap == OVERLAP_LOOP ? "loop" : "blocking");
+    jw_arr_end(j);
+    jw_bool(j, "threads", (e->params & PM(P_THREADS)) != 0);
+    jw_bool(j, "cap", e->waits == WIDTH_CAP);
+    jw_bool(j, "pin", (e->params & PM(P_PIN)) != 0);
+    jw_str(j, "waits_at_once", width_names[e->waits]);
+    jw_str(j, "computes_at_once", width_names[e->computes]);
+    jw_str(j, "overlap", overlap_names[e->overlap]);
+    /* Every executor with threads starts one per usable core unless told otherwise (the pools
+     * take --concurrency as their thread count first: affinity_default_threads). */
+    jw_str(j, "threads_default", (e->params & PM(P_THREADS)) ? "cores" : NULL);
+    jw_obj_end(j);
+}
+
+static void json_param(struct jw *j, const struct param_def *d)
+{
+    jw_obj_begin(j, NULL);
+    jw_str(j, "name", d->name);
+    jw_str(j, "type", type_names[d->type]);
+    if (d->type == PT_TEXT)
+        jw_str(j, "default", d->text_def);
+    else if (d->type == PT_FLAG)
+        jw_bool(j, "default", (int)d->def);
+    else
+        jw_int(j, "default", d->def);
+    if (d->type == PT_LONG) {
+        jw_int(j, "min", d->min);
+        jw_int(j, "max", d->max);
+    }
+    if (d->choices) {
+        jw_arr_begin(j, "choices");
+        for (const char *c = d->choices; *c;) {
+            size_t n = strcspn(c, "|");
+            char item[64];
+            snprintf(item, sizeof item, "%.*s", (int)n, c);
+            jw_str(j, NULL, item);
+            c += n + (c[n] == '|');
+        }
+        jw_arr_end(j);
+    }
+    jw_str(j, "negation", d->negation);
+    jw_str(j, "help", d->help);
+    jw_arr_begin(j, "workloads");
+    for (const struct workload *const *w = workloads; *w; w++)
+        if ((*w)->params & PM(d->id)) jw_str(j, NULL, (*w)->name);
+    jw_arr_end(j);
+    jw_arr_begin(j, "executors");
+    for (const struct executor *const *e = executors; *e; e++)
+        if ((*e)->params & PM(d->id)) jw_str(j, NULL, (*e)->name);
+    jw_arr_end(j);
+    jw_obj_end(j);
+}
+
+void describe_list(FILE *f, enum format fmt)
+{
+    if (fmt != FMT_JSON) {
+        fputs("workloads:\n", f);
+        for (const struct workload *const *w = workloads; *w; w++)
+            fprintf(f, "  %-12s %-5s %s\n", (*w)->name, kind_names[(*w)->kind], (*w)->summary);
+        fputs("executors:\n", f);
+        for (const struct executor *const *e = executors; *e; e++)
+            fprintf(f, "  %-12s %s\n", (*e)->name, (*e)->summary);
+        return;
+    }
+    struct jw j;
+    jw_init(&j);
+    jw_obj_begin(&j, NULL);
+    jw_int(&j, "schema", 1);
+    jw_str(&j, "version", CVP_VERSION);
+    jw_str(&j, "git_rev", CVP_GIT_REV);
+    jw_arr_begin(&j, "workloads");
+    for (const struct workload *const *w = workloads; *w; w++)
+        json_workload(&j, *w);
+    jw_arr_end(&j);
+    jw_arr_begin(&j, "executors");
+    for (const struct executor *const *e = executors; *e; e++)
+        json_executor(&j, *e);
+    jw_arr_end(&j);
+    jw_arr_begin(&j, "params");
+    for (int id = 0; id < P_COUNT; id++)
+        json_param(&j, &param_table[id]);
+    jw_arr_end(&j);
+    jw_obj_end(&j);
+    if (j.buf && !j.oom) fprintf(f, "%s\n", j.buf);
+    jw_free(&j);
+}

@@ -1,0 +1,182 @@
+/* NAME    params.c
+ * PURPOSE The parameter table: every workload and executor parameter, once, with its type,
+ *         default, range and help. Which workloads and executors read a parameter is not written
+ *         here: each declares it in its own `params` mask, and --help reads the registries. */
+#include "params.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define F(field) offsetof(struct params, field)
+
+const struct param_def param_table[P_COUNT] = {
+    [P_TASKS] = {P_TASKS, "tasks", PT_LONG, F(tasks), .def = 0, .min = 1, .max = 100000000,
+                 .arg = "N",
+                 .help = "tasks per batch (each workload has its own default; matmul: one per 64 "
+                         "rows)"},
+    [P_THREADS] = {P_THREADS, "threads", PT_LONG, F(threads), .def = 0, .min = 1, .max = 100000,
+                   .arg = "T",
+                   .help = "worker threads (default: --concurrency where it is the thread "
+                           "count, else the usable cores)"},
+    [P_CONCURRENCY] = {P_CONCURRENCY, "concurrency", PT_LONG, F(concurrency), .def = 0, .min = 0,
+                       .max = 10000000, .arg = "C",
+                       .help = "most tasks in flight at once (0 = no cap); for thread-pool and "
+                               "openmp it is their thread count"},
+    [P_PIN] = {P_PIN, "pin", PT_FLAG, F(pin), .def = 0,
+               .help = "pin worker threads to cores (recorded as \"pinned\")"},
+    [P_BLOCKING] = {P_BLOCKING, "blocking", PT_FLAG, F(blocking), .def = 0,
+                    .help = "call the blocking form on the loop thread (the stall)"},
+    [P_LATENCY_MS] = {P_LATENCY_MS, "latency-ms", PT_LONG, F(latency_ms), .def = 100, .min = 0,
+                      .max = 3600000, .arg = "L", .help = "each task waits L milliseconds"},
+    [P_TIMEOUT_MS] = {P_TIMEOUT_MS, "timeout-ms", PT_LONG, F(timeout_ms), .def = 30000, .min = 0,
+                      .max = 86400000, .arg = "MS",
+                      .help = "per-request deadline in milliseconds (0 = none)"},
+    [P_URL] = {P_URL, "url", PT_TEXT, F(url), .arg = "URL",
+               .help = "fetch this URL in every task (loopback only)"},
+    [P_URL_BASE] = {P_URL_BASE, "url-base", PT_TEXT, F(url_base), .arg = "URL",
+                    .help = "the mock server, e.g. http://127.0.0.1:8080 (or $CVP_URL_BASE)"},
+    [P_REUSE] = {P_REUSE, "reuse", PT_FLAG, F(reuse), .def = 1, .negation = "no-reuse",
+                 .help = "keep connections alive across tasks (default), or --no-reuse: a new "
+                         "connection per task"},
+    [P_SIZE] = {P_SIZE, "size", PT_LONG, F(size), .def = 1024, .min = 1, .max = 16384, .arg = "n",
+                .help = "matrix order"},
+    [P_KERNEL] = {P_KERNEL, "kernel", PT_TEXT, F(kernel), .text_def = "blocked",
+                  .choices = "blocked|ikj|naive", .arg = "K", .help = "matmul kernel"},
+    [P_WORK_US] = {P_WORK_US, "work-us", PT_LONG, F(work_us), .def = 1000, .min = 0,
+                   .max = 60000000, .arg = "W", .help = "CPU work per task, in microseconds"},
+};
+
+const struct param_def *param_def(enum param_id id)
+{
+    return (unsigned)id < P_COUNT ? &param_table[id] : NULL;
+}
+
+const char *param_name(enum param_id id)
+{
+    return (unsigned)id < P_COUNT ? param_table[id].name : "?";
+}
+
+const struct param_def *param_find(const char *name)
+{
+    for (int id = 0; id < P_COUNT; id++)
+        if (strcmp(param_table[id].name, name) == 0) return &param_table[id];
+    return NULL;
+}
+
+static void *field(const struct params *p, enum param_id id)
+{
+    return (char *)p + param_table[id].offset;
+}
+
+long param_long(const struct params *p, enum param_id id)
+{
+    return param_table[id].type == PT_FLAG ? *(int *)field(p, id) : *(long *)field(p, id);
+}
+
+const char *param_text(const struct params *p, enum param_id id)
+{
+    return *(const char **)field(p, id);
+}
+
+void param_set_long(struct params *p, enum param_id id, long v)
+{
+    if (param_table[id].type == PT_FLAG)
+        *(int *)field(p, id) = v != 0;
+    else
+        *(long *)field(p, id) = v;
+}
+
+void param_set_text(struct params *p, enum param_id id, const char *v)
+{
+    *(const char **)field(p, id) = v;
+}
+
+static void apply(struct params *p, const struct param_default *d, int only_unset)
+{
+    for (; d && d->id < P_COUNT; d++) {
+        if (only_unset && (p->set & PM(d->id))) continue;
+        if (param_table[d->id].type == PT_TEXT)
+            param_set_text(p, d->id, d->text);
+        else
+            param_set_long(p, d->id, d->value);
+    }
+}
+
+void params_defaults(struct params *p, const struct param_default *defaults)
+{
+    memset(p, 0, sizeof *p);
+    for (int id = 0; id < P_COUNT; id++) {
+        const struct param_def *d = &param_table[id];
+        if (d->type == PT_TEXT)
+            param_set_text(p, id, d->text_def);
+        else
+            param_set_long(p, id, d->def);
+    }
+    apply(p, defaults, 0);
+}
+
+void params_apply_defaults(struct params *p, const struct param_default *defaults)
+{
+    apply(p, defaults, 1);
+}
+
+int parse_whole(const char *opt, const char *s, long min, long max, long *out, char *err,
+                size_t errlen)
+{
+    const char *c = s;
+    if (*c == '\0') {
+        snprintf(err, errlen, "--%s needs a value", opt);
+        return -1;
+    }
+    if (*c == '-' && c[1] >= '0' && c[1] <= '9') {
+        snprintf(err, errlen, "--%s must not be negative (got '%s')", opt, s);
+        return -1;
+    }
+    for (; *c; c++)
+        if (*c < '0' || *c > '9') {
+            snprintf(err, errlen, "--%s takes a whole number, not '%s'", opt, s);
+            return -1;
+        }
+    errno = 0;
+    long v = strtol(s, NULL, 10);
+    if (errno == ERANGE || v < min || v > max) {
+        snprintf(err, errlen, "--%s must be between %ld and %ld (got '%s')", opt, min, max, s);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+/* 1 when value is one of the '|'-separated choices. */
+static int one_of(const char *choices, const char *value)
+{
+    size_t len = strlen(value);
+    for (const char *c = choices; *c;) {
+        size_t n = strcspn(c, "|");
+        if (n == len && strncmp(c, value, n) == 0) return 1;
+        c += n + (c[n] == '|');
+    }
+    return 0;
+}
+
+int param_parse(struct params *p, enum param_id id, const char *value, char *err, size_t errlen)
+{
+    const struct param_def *d = &param_table[id];
+    if (d->type == PT_LONG) {
+        long v;
+        if (parse_whole(d->name, value, d->min, d->max, &v, err, errlen) != 0) return -1;
+        param_set_long(p, id, v);
+    } else if (d->type == PT_TEXT) {
+        if (d->choices && !one_of(d->choices, value)) {
+            snprintf(err, errlen, "unknown --%s '%s' (%s)", d->name, value, d->choices);
+            return -1;
+        }
+        param_set_text(p, id, value);
+    } else {
+        param_set_long(p, id, 1);
+    }
+    p->set |= PM(id);
+    return 0;
+}

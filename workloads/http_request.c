@@ -1,0 +1,137 @@
+/* NAME    http_request.c
+ * PURPOSE One HTTP request as every form of the http workload makes it: the URL (loopback only),
+ *         the options each curl handle shares, and the outcome a finished transfer leaves. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "http.h"
+
+/* Only loopback: this suite never sends load anywhere else. */
+static int is_loopback_url(const char *url, char *err, size_t errlen)
+{
+    if (strncmp(url, "http://", 7) != 0) {
+        snprintf(err, errlen, "URL '%s' must start with http://", url);
+        return 0;
+    }
+    const char *host = url + 7;
+    size_t len = strcspn(host, ":/?#");
+    if ((len >= 4 && strncmp(host, "127.", 4) == 0) || (len == 5 && !strncmp(host, "[::1]", 5)) ||
+        (len == 9 && !strncmp(host, "localhost", 9)))
+        return 1;
+    snprintf(err, errlen,
+             "URL '%s' is not on loopback (127.0.0.1): this suite only loads "
+             "servers on this machine",
+             url);
+    return 0;
+}
+
+int http_state_init(struct http_state *s, const struct params *p, char *err, size_t errlen)
+{
+    const char *base = p->url_base ? p->url_base : getenv("CVP_URL_BASE");
+    if (!p->url && !base) {
+        snprintf(err, errlen,
+                 "http needs --url-base http://127.0.0.1:PORT (a running mockserver) "
+                 "or --url");
+        return -EINVAL;
+    }
+    if (!is_loopback_url(p->url ? p->url : base, err, errlen)) return -EINVAL;
+    s->tasks = p->tasks;
+    s->timeout_ms = p->timeout_ms;
+    s->reuse = p->reuse;
+    int n;
+    if (p->url) {
+        n = snprintf(s->url, sizeof s->url, "%s", p->url);
+        s->latency_ns = 0;
+    } else {
+        size_t blen = strlen(base);
+        while (blen > 0 && base[blen - 1] == '/')
+            blen--; /* "http://h:p/" and "http://h:p" mean the same server */
+        n = snprintf(s->url, sizeof s->url, "%.*s/delay/%ld", (int)blen, base, p->latency_ms);
+        s->latency_ns = p->latency_ms * 1000000L;
+    }
+    if (n < 0 || (size_t)n >= sizeof s->url) {
+        snprintf(err, errlen, "URL too long");
+        return -EINVAL;
+    }
+    return 0;
+}
+
+static size_t count_bytes(char *data, size_t size, size_t nmemb, void *userp)
+{
+    *(int64_t *)userp += (int64_t)(size * nmemb);
+    return size * nmemb;
+}
+
+/* CURLOPT_SOCKOPTFUNCTION: close with a reset instead of leaving the socket in TIME_WAIT.
+ * Ten thousand connections per run would otherwise hold loopback's 28,000 ephemeral ports for a
+ * minute, and the next run could not connect at all. */
+static int no_time_wait(void *userp, curl_socket_t fd, curlsocktype purpose)
+{
+    struct linger lg = {.l_onoff = 1, .l_linger = 0};
+    if (purpose == CURLSOCKTYPE_IPCXN) setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+    return CURL_SOCKOPT_OK;
+}
+
+int http_easy_setup(const struct http_state *s, CURL *easy, int64_t *bytes_counter)
+{
+    int bad = 0;
+    bad |= curl_easy_setopt(easy, CURLOPT_URL, s->url) != CURLE_OK;
+    bad |= curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L) != CURLE_OK; /* threads + timeouts */
+    bad |= curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, count_bytes) != CURLE_OK;
+    bad |= curl_easy_setopt(easy, CURLOPT_WRITEDATA, bytes_counter) != CURLE_OK;
+    bad |= curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, s->timeout_ms) != CURLE_OK;
+    bad |= curl_easy_setopt(easy, CURLOPT_PROXY, "") != CURLE_OK;         /* never via a proxy */
+    bad |= curl_easy_setopt(easy, CURLOPT_BUFFERSIZE, 4096L) != CURLE_OK; /* small bodies */
+    bad |= curl_easy_setopt(easy, CURLOPT_SOCKOPTFUNCTION, no_time_wait) != CURLE_OK;
+    if (!s->reuse) {
+        bad |= curl_easy_setopt(easy, CURLOPT_FRESH_CONNECT, 1L) != CURLE_OK;
+        bad |= curl_easy_setopt(easy, CURLOPT_FORBID_REUSE, 1L) != CURLE_OK;
+    }
+    return bad ? -1 : 0;
+}
+
+void http_classify(const struct http_state *s, CURL *easy, CURLcode rc, int64_t bytes,
+                   struct outcome *o)
+{
+    long status = 0;
+    curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
+    o->status = (int16_t)status;
+    o->bytes = bytes;
+    switch (rc) {
+    case CURLE_OK:
+        break;
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_COULDNT_RESOLVE_HOST:
+        outcome_fail(o, OUT_CONNECT, curl_easy_strerror(rc));
+        return;
+    case CURLE_OPERATION_TIMEDOUT:
+        outcome_fail(o, OUT_TIMEOUT, curl_easy_strerror(rc));
+        return;
+    case CURLE_RECV_ERROR:   /* reset mid-response (56), even when the status read 200 */
+    case CURLE_SEND_ERROR:   /* 55 */
+    case CURLE_GOT_NOTHING:  /* 52: closed before any response */
+    case CURLE_PARTIAL_FILE: /* 18: closed before the whole body */
+        outcome_fail(o, OUT_RESET, curl_easy_strerror(rc));
+        return;
+    default:
+        outcome_fail(o, OUT_OTHER, curl_easy_strerror(rc));
+        return;
+    }
+    if (status < 200 || status > 299) {
+        outcome_fail(o, OUT_HTTP_STATUS,
+                     status >= 500   ? "HTTP 5xx status"
+                     : status >= 400 ? "HTTP 4xx status"
+                                     : "HTTP status not 2xx");
+        return;
+    }
+    curl_off_t want = -1;
+    curl_easy_getinfo(easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &want);
+    if (want >= 0 && want != bytes) {
+        outcome_fail(o, OUT_OTHER, "body length differs from Content-Length");
+        return;
+    }
+    o->cls = OUT_OK;
+}
