@@ -12,54 +12,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hashwork.h"
 #include "http.h"
 
 extern const struct workload workload_http;
 
 struct mixed_state {
     struct http_state *http; /* the fetch part, set up by the http workload */
-    long work_us;            /* CPU work per task, in microseconds */
-    uint64_t rounds;         /* hash rounds that take work_us here */
-    double rounds_per_us;    /* measured at set-up */
-    uint64_t expect;         /* the chain's result after `rounds` rounds */
+    struct hashwork work;    /* the compute part: --work-us of hashing */
     atomic_long computing;   /* compute parts running now */
     atomic_long peak;        /* most compute parts that ever ran at once */
 };
-
-/* A dependent chain (splitmix64's finaliser): every round needs the previous one, so it cannot
- * be vectorised or skipped, and its result proves all rounds ran. */
-static uint64_t hash_chain(uint64_t rounds)
-{
-    uint64_t x = 0x9E3779B97F4A7C15ull;
-    for (uint64_t r = 0; r < rounds; r++) {
-        x ^= x >> 30;
-        x *= 0xBF58476D1CE4E5B9ull;
-        x ^= x >> 27;
-        x *= 0x94D049BB133111EBull;
-        x ^= x >> 31;
-    }
-    return x;
-}
-
-/* Rounds per microsecond: the best of a few 5 ms trials (the least disturbed one). */
-static double calibrate(void)
-{
-    double best = 0;
-    uint64_t rounds = 1 << 16;
-    for (int trial = 0; trial < 8; trial++) {
-        int64_t t0 = now_ns();
-        volatile uint64_t sink = hash_chain(rounds);
-        (void)sink;
-        int64_t dt = now_ns() - t0;
-        if (dt < 2000000 && trial < 7) {
-            rounds *= 2; /* too short to time well */
-            continue;
-        }
-        double rate = (double)rounds / ((double)dt / 1e3);
-        if (rate > best) best = rate;
-    }
-    return best > 0 ? best : 1;
-}
 
 static void mixed_teardown(void *state)
 {
@@ -78,10 +41,7 @@ static int mixed_setup(const struct params *p, void **state, char *err, size_t e
         free(s);
         return rc;
     }
-    s->work_us = p->work_us;
-    s->rounds_per_us = calibrate();
-    s->rounds = (uint64_t)((double)s->work_us * s->rounds_per_us);
-    s->expect = hash_chain(s->rounds);
+    hashwork_init(&s->work, p->work_us);
     *state = s;
     return 0;
 }
@@ -108,9 +68,9 @@ static void compute(struct mixed_state *s, struct outcome *o)
     long peak = atomic_load(&s->peak);
     while (now > peak && !atomic_compare_exchange_weak(&s->peak, &peak, now)) {
     }
-    uint64_t got = hash_chain(s->rounds);
+    int bad = hashwork_run(&s->work);
     atomic_fetch_sub(&s->computing, 1);
-    if (got != s->expect) outcome_fail(o, OUT_OTHER, "the compute part gave a wrong result");
+    if (bad) outcome_fail(o, OUT_OTHER, "the compute part gave a wrong result");
 }
 
 static void mixed_run_task(void *state, void *tls, long i, struct outcome *o)
@@ -198,8 +158,8 @@ static int mixed_verify(void *state, const struct outcome *o, long n, char *why,
 static void mixed_report(void *state, struct jw *j)
 {
     struct mixed_state *s = state;
-    jw_num(j, "hash_rounds_per_us", s->rounds_per_us);
-    jw_int(j, "hash_rounds_per_task", (long long)s->rounds);
+    jw_num(j, "hash_rounds_per_us", s->work.rounds_per_us);
+    jw_int(j, "hash_rounds_per_task", (long long)s->work.rounds);
     jw_int(j, "peak_concurrent_compute", atomic_load(&s->peak));
 }
 
