@@ -75,6 +75,33 @@ r = run("--list")
 for name in ["sleep", "matmul", "sequential", "thread-pool", "openmp"]:
     check(name in r.stdout, f"--list lacks {name}")
 
+# --list --format json: what scripts read instead of keeping lists. Every name --list shows is
+# there, with its parameters, defaults and (executors) concurrency rule; --help names every
+# parameter the JSON lists, so the two cannot drift.
+r = run("--list", "--format", "json")
+check(r.returncode == 0, f"--list --format json exit {r.returncode}")
+reg = json.loads(r.stdout)
+text = run("--list").stdout
+names = [l.split()[0] for l in text.splitlines() if l.startswith("  ")]
+check(sorted(names) == sorted([w["name"] for w in reg["workloads"]] +
+                              [e["name"] for e in reg["executors"]]),
+      "the JSON lists exactly the workloads and executors --list shows")
+params = {p["name"]: p for p in reg["params"]}
+for w in reg["workloads"]:
+    check(set(w["params"]) <= set(params) and "blocking" in w["forms"], f"workload {w['name']}")
+    check(set(w["defaults"]) == set(w["params"]), f"{w['name']}: a default for every parameter")
+for e in reg["executors"]:
+    check(e["waits_at_once"] in ("1", "threads", "cap") and e["overlap"] in ("workers", "loop")
+          and e["computes_at_once"] in ("1", "threads", "cap"), f"executor {e['name']} rule")
+    check(e["threads"] == ("threads" in e["params"]), f"{e['name']}: threads capability")
+help_text = run("--help").stdout
+for name, p in params.items():
+    check(f"--{name}" in help_text, f"--help documents --{name}")
+    check(p["type"] in ("int", "flag", "text") and p["help"], f"param {name} typed and described")
+    readers = p["workloads"] + p["executors"]
+    check(readers, f"param {name} is read by someone")
+check(reg["workloads"][0]["defaults"]["tasks"] >= 1, "workload defaults are real values")
+
 # A JSON line per repetition, with every promised field.
 r = run("-w", "matmul", "-e", "openmp", "--size", "64", "--reps", "2", "--warmup", "1",
         "--format", "json")
@@ -85,7 +112,7 @@ for k, line in enumerate(lines):
     rec = json.loads(line)
     for key in ["workload", "executor", "params", "rep", "wall_s", "user_s", "sys_s",
                 "max_rss_kib", "tasks", "ok", "errors", "latency_us", "gflops", "valid",
-                "context", "vcsw", "ivcsw", "pinned", "steal_s"]:
+                "context", "vcsw", "ivcsw", "pinned", "steal_s", "cpu_threads", "overlap"]:
         check(key in rec, f"JSON lacks {key}")
     for q in ["p50", "p90", "p99", "max"]:
         check(q in rec["latency_us"], f"latency_us lacks {q}")
