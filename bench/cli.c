@@ -19,6 +19,11 @@ enum run_opt_id {
     R_EXECUTOR,
     R_REPS,
     R_WARMUP,
+    R_MIN_TIME,
+    R_CI,
+    R_MAX_ROUNDS,
+    R_MAX_TIME,
+    R_SEED,
     R_FORMAT,
     R_OUTPUT,
     R_QUIET,
@@ -30,12 +35,28 @@ enum run_opt_id {
 
 const struct run_opt run_opts_table[R_COUNT + 1] = {
     [R_WORKLOAD] = {"workload", 'w', "NAME", "what each task does (see --list)"},
-    [R_EXECUTOR] = {"executor", 'e', "NAME", "how tasks are scheduled (see --list)"},
-    [R_REPS] = {"reps", 0, "R", "timed repetitions, each reported (default 1)"},
-    [R_WARMUP] = {"warmup", 0, "W", "untimed repetitions first (default 0)"},
+    [R_EXECUTOR] = {"executor", 'e', "LIST",
+                    "how tasks are scheduled (see --list): one executor, or several to compare "
+                    "(\"event-loop,thread-pool\", or \"all\"), each with its own settings after "
+                    "a colon (\"thread-pool:threads=2:pin\"); may be given more than once"},
+    [R_REPS] = {"reps", 0, "R",
+                "rounds: every executor is timed R times, each sample reported (default 1); with "
+                "several executors their order is shuffled in every round"},
+    [R_WARMUP] = {"warmup", 0, "W", "untimed batches of each executor first (default 0)"},
+    [R_MIN_TIME] = {"min-time-ms", 0, "MS",
+                    "repeat the batch within a sample until the sample has lasted MS (its time is "
+                    "then per batch), so no figure rests on a too short region (default 0: one "
+                    "batch)"},
+    [R_CI] = {"ci", 0, "PCT",
+              "add rounds (after --reps, at least 6) until every median's 95% interval is "
+              "within +-PCT percent, or --max-rounds or --max-time"},
+    [R_MAX_ROUNDS] = {"max-rounds", 0, "N", "with --ci: at most N rounds (default 50)"},
+    [R_MAX_TIME] = {"max-time", 0, "S",
+                    "with --ci: stop adding rounds after S seconds of rounds (default 60)"},
+    [R_SEED] = {"seed", 0, "N", "seeds the shuffled order of executors (default 1)"},
     [R_FORMAT] = {"format", 0, "F", "text (default), json (one object per line) or csv"},
     [R_OUTPUT] = {"output", 0, "FILE",
-                  "write there instead of stdout, replaced atomically after every repetition "
+                  "write there instead of stdout, replaced atomically after every sample "
                   "(an interrupted run keeps completed ones)"},
     [R_QUIET] = {"quiet", 0, NULL, "no progress line on stderr"},
     [R_LIST] = {"list", 0, NULL,
@@ -96,11 +117,36 @@ static int run_option(struct run_opts *o, int r, const char *arg, enum cli_actio
         return 0;
     case R_EXECUTOR:
         *ename = arg;
-        return 0;
+        return arms_parse(arg, o->arms, &o->narms, err, errlen);
     case R_REPS:
         return parse_whole("reps", arg, 1, 100000, &o->reps, err, errlen);
     case R_WARMUP:
         return parse_whole("warmup", arg, 0, 100000, &o->warmup, err, errlen);
+    case R_MIN_TIME:
+        return parse_whole("min-time-ms", arg, 0, 3600000, &o->min_time_ms, err, errlen);
+    case R_MAX_ROUNDS:
+        return parse_whole("max-rounds", arg, 1, 100000, &o->max_rounds, err, errlen);
+    case R_SEED: {
+        long v;
+        if (parse_whole("seed", arg, 1, 2147483647, &v, err, errlen)) return -1;
+        o->seed = (unsigned long)v;
+        return 0;
+    }
+    case R_CI:
+    case R_MAX_TIME: {
+        const char *name = r == R_CI ? "ci" : "max-time";
+        char *end;
+        double v = strtod(arg, &end);
+        if (*arg == '\0' || *end != '\0' || !(v > 0) || v > 1e6) {
+            snprintf(err, errlen, "--%s takes a positive number, not '%s'", name, arg);
+            return -1;
+        }
+        if (r == R_CI)
+            o->ci = v / 100;
+        else
+            o->max_time_s = v;
+        return 0;
+    }
     case R_FORMAT:
         if (strcmp(arg, "text") == 0)
             o->format = FMT_TEXT;
@@ -136,6 +182,9 @@ enum cli_action cli_parse(int argc, char **argv, struct run_opts *o, char *err, 
 {
     memset(o, 0, sizeof *o);
     o->reps = 1;
+    o->max_rounds = 50;
+    o->max_time_s = 60;
+    o->seed = 1;
     o->format = FMT_TEXT;
     params_defaults(&o->p, NULL);
     build_long_opts();
@@ -198,19 +247,20 @@ enum cli_action cli_parse(int argc, char **argv, struct run_opts *o, char *err, 
         snprintf(err, errlen, "unknown workload '%s' (see --list)", wname);
         return CLI_ERROR;
     }
-    if (!(o->e = executor_find(ename))) {
-        snprintf(err, errlen, "unknown executor '%s' (see --list)", ename);
-        return CLI_ERROR;
+    /* A flag that the workload does not read, nor every executor, would be silently ignored
+     * somewhere: refuse it instead. */
+    for (int k = 0; k < o->narms; k++) {
+        unsigned stray = o->p.set & ~(o->w->params | o->arms[k].e->params);
+        for (int id = 0; id < P_COUNT; id++)
+            if (stray & PM(id)) {
+                snprintf(err, errlen, "--%s does not apply to workload %s under executor %s",
+                         param_name(id), o->w->name, o->arms[k].e->name);
+                return CLI_ERROR;
+            }
     }
-    /* A flag that neither side reads would be silently ignored: refuse it instead. */
-    unsigned stray = o->p.set & ~(o->w->params | o->e->params);
-    for (int id = 0; id < P_COUNT; id++)
-        if (stray & PM(id)) {
-            snprintf(err, errlen, "--%s does not apply to workload %s under executor %s",
-                     param_name(id), o->w->name, o->e->name);
-            return CLI_ERROR;
-        }
     params_apply_defaults(&o->p, o->w->defaults);
+    if (arms_apply(o->arms, o->narms, &o->p, err, errlen) != 0) return CLI_ERROR;
+    if (o->ci > 0 && o->reps < 6) o->reps = 6; /* a 95% interval takes 6 samples */
     o->progress = o->progress == 0 && isatty(2);
     return CLI_RUN;
 }

@@ -1,6 +1,6 @@
 /* NAME    report.c
- * PURPOSE Formats repetitions (text table, JSON lines, CSV) and writes them without losing any:
- *         stdout is flushed per line; a file is replaced atomically after every repetition. */
+ * PURPOSE Formats samples (text table, JSON lines, CSV) and writes them without losing any:
+ *         stdout is flushed per line; a file is replaced atomically after every sample. */
 #include "report.h"
 
 #include <stdio.h>
@@ -43,7 +43,8 @@ static void json_context(struct jw *j, const struct context *c)
 /* The parameters that apply to this workload and executor, with the values in force. */
 static void json_params(struct jw *j, const struct run_opts *o, const struct rep_result *r)
 {
-    unsigned m = o->w->params | o->e->params;
+    const struct arm *a = &o->arms[r->arm];
+    unsigned m = o->w->params | a->e->params;
     jw_obj_begin(j, "params");
     /* What the run actually got, whatever was asked for. */
     jw_int(j, "tasks", r->tasks);
@@ -57,11 +58,11 @@ static void json_params(struct jw *j, const struct run_opts *o, const struct rep
         for (char *c = key; *c; c++)
             if (*c == '-') *c = '_'; /* JSON keys: latency_ms */
         if (d->type == PT_TEXT)
-            jw_str(j, key, param_text(&o->p, id));
+            jw_str(j, key, param_text(&a->p, id));
         else if (d->type == PT_FLAG)
-            jw_bool(j, key, (int)param_long(&o->p, id));
+            jw_bool(j, key, (int)param_long(&a->p, id));
         else
-            jw_int(j, key, param_long(&o->p, id));
+            jw_int(j, key, param_long(&a->p, id));
     }
     jw_int(j, "reps", o->reps);
     jw_int(j, "warmup", o->warmup);
@@ -76,11 +77,16 @@ void report_json(struct jw *j, const struct run_opts *o, const struct context *c
     strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
     jw_obj_begin(j, NULL);
     jw_int(j, "schema", 1);
+    jw_str(j, "type", "sample");
     jw_str(j, "workload", o->w->name);
-    jw_str(j, "executor", o->e->name);
+    jw_str(j, "executor", o->arms[r->arm].e->name);
+    jw_str(j, "arm", o->arms[r->arm].label);
+    jw_int(j, "arm_index", r->arm);
     jw_str(j, "kind", kind_names[o->w->kind]);
     json_params(j, o, r);
     jw_int(j, "rep", r->rep);
+    jw_int(j, "round", r->rep);
+    jw_int(j, "batches", r->batches);
     jw_str(j, "time_utc", ts);
     jw_int(j, "threads", r->info.threads);
     jw_int(j, "concurrency", r->info.concurrency);
@@ -106,6 +112,7 @@ void report_json(struct jw *j, const struct run_opts *o, const struct context *c
         if (r->first_msg[c]) jw_str(j, outcome_class_name(c), r->first_msg[c]);
     jw_obj_end(j);
     jw_num(j, "tasks_per_s", r->u.wall_s > 0 ? (double)r->tasks / r->u.wall_s : 0);
+    jw_num(j, "first_task_us", r->first_task_us);
     jw_obj_begin(j, "latency_us");
     jw_num(j, "mean", hist_mean(&r->lat));
     jw_int(j, "min", r->lat.n ? (long long)r->lat.min : 0);
@@ -136,12 +143,12 @@ static void csv_row(struct jw *j, const struct run_opts *o, const struct rep_res
     int n = snprintf(line, sizeof line,
                      "%s,%s,%ld,%ld,%ld,%d,%ld,%.6f,%.6f,%.6f,%ld,%ld,%ld,%ld,%ld,%ld,%ld,%ld,%ld,"
                      "%ld,%.1f,%llu,%llu,%llu,%llu,%.3f,%s,\"",
-                     o->w->name, o->e->name, r->rep, r->info.threads, r->info.concurrency,
-                     r->info.pinned, r->tasks, r->u.wall_s, r->u.user_s, r->u.sys_s, r->u.vcsw,
-                     r->u.ivcsw, r->u.max_rss_kib, r->count[OUT_OK], r->count[OUT_CONNECT],
-                     r->count[OUT_TIMEOUT], r->count[OUT_HTTP_STATUS], r->count[OUT_RESET],
-                     r->count[OUT_OTHER], r->count[OUT_NOT_RUN], hist_mean(&r->lat),
-                     (unsigned long long)hist_quantile(&r->lat, 0.5),
+                     o->w->name, o->arms[r->arm].e->name, r->rep, r->info.threads,
+                     r->info.concurrency, r->info.pinned, r->tasks, r->u.wall_s, r->u.user_s,
+                     r->u.sys_s, r->u.vcsw, r->u.ivcsw, r->u.max_rss_kib, r->count[OUT_OK],
+                     r->count[OUT_CONNECT], r->count[OUT_TIMEOUT], r->count[OUT_HTTP_STATUS],
+                     r->count[OUT_RESET], r->count[OUT_OTHER], r->count[OUT_NOT_RUN],
+                     hist_mean(&r->lat), (unsigned long long)hist_quantile(&r->lat, 0.5),
                      (unsigned long long)hist_quantile(&r->lat, 0.9),
                      (unsigned long long)hist_quantile(&r->lat, 0.99),
                      (unsigned long long)r->lat.max, r->gflops, r->valid ? "true" : "false");
@@ -156,24 +163,40 @@ static void csv_row(struct jw *j, const struct run_opts *o, const struct rep_res
     jw_raw(j, line);
 }
 
-static void text_header(struct jw *j)
+static int label_width(const struct run_opts *o)
 {
-    jw_raw(j, "workload   executor     rep thr  wall_s    tasks/s     ok/tasks     p50_ms    "
-              "p99_ms    max_ms  user_s  sys_s  rss_MiB  GFLOP/s valid\n");
+    int w = 8;
+    for (int k = 0; k < o->narms; k++)
+        if ((int)strlen(o->arms[k].label) > w) w = (int)strlen(o->arms[k].label);
+    return w;
+}
+
+static void text_header(struct jw *j, const struct run_opts *o)
+{
+    char line[512];
+    snprintf(line, sizeof line,
+             "%-10s %-*s %5s %4s %10s %11s %15s %10s %10s %10s %10s %10s %8s %8s %s\n", "workload",
+             label_width(o), "executor", "round", "thr", "wall", "tasks/s", "ok/tasks", "p50",
+             "p99", "max", "user", "sys", "rss_MiB", "GFLOP/s", "valid");
+    jw_raw(j, line);
 }
 
 static void text_row(struct jw *j, const struct run_opts *o, const struct rep_result *r)
 {
-    char line[512], gf[16] = "-";
+    char line[640], gf[16] = "-", t[6][24];
     if (o->w->flops) snprintf(gf, sizeof gf, "%.1f", r->gflops);
     snprintf(line, sizeof line,
-             "%-10s %-12s %3ld %3ld %8.4f %10.1f %7ld/%-7ld %9.3f %9.3f %9.3f %7.3f %6.3f %8.1f "
-             "%8s %s\n",
-             o->w->name, o->e->name, r->rep, r->info.threads, r->u.wall_s,
-             r->u.wall_s > 0 ? (double)r->tasks / r->u.wall_s : 0, r->count[OUT_OK], r->tasks,
-             (double)hist_quantile(&r->lat, 0.5) / 1e3, (double)hist_quantile(&r->lat, 0.99) / 1e3,
-             (double)r->lat.max / 1e3, r->u.user_s, r->u.sys_s, (double)r->u.max_rss_kib / 1024.0,
-             gf, r->valid ? "yes" : "NO");
+             "%-10s %-*s %5ld %4ld %10s %11.1f %7ld/%-7ld %10s %10s %10s %10s %10s %8.1f %8s %s\n",
+             o->w->name, label_width(o), o->arms[r->arm].label, r->rep, r->info.threads,
+             fmt_duration(t[0], sizeof t[0], r->u.wall_s),
+             r->u.wall_s > 0 ? (double)r->tasks / r->u.wall_s : 0, r->count[OUT_OK],
+             r->tasks * r->batches,
+             fmt_duration(t[1], sizeof t[1], (double)hist_quantile(&r->lat, 0.5) / 1e6),
+             fmt_duration(t[2], sizeof t[2], (double)hist_quantile(&r->lat, 0.99) / 1e6),
+             fmt_duration(t[3], sizeof t[3], (double)r->lat.max / 1e6),
+             fmt_duration(t[4], sizeof t[4], r->u.user_s),
+             fmt_duration(t[5], sizeof t[5], r->u.sys_s), (double)r->u.max_rss_kib / 1024.0, gf,
+             r->valid ? "yes" : "NO");
     jw_raw(j, line);
 }
 
@@ -208,12 +231,23 @@ static int write_atomically(const char *path, const struct jw *all)
     return 0;
 }
 
+/* Writes text: to stdout, flushed; or appended to what the file holds, atomically. */
+static int emit(struct report *rp, const struct jw *text)
+{
+    if (text->oom) return -1;
+    if (rp->o->output) {
+        jw_raw(&rp->all, text->buf);
+        return rp->all.oom ? -1 : write_atomically(rp->o->output, &rp->all);
+    }
+    return fputs(text->buf, stdout) < 0 || fflush(stdout) != 0 ? -1 : 0;
+}
+
 int report_rep(struct report *rp, const struct rep_result *r)
 {
     struct jw line;
     jw_init(&line);
     if (rp->lines == 0 && rp->o->format == FMT_CSV) jw_raw(&line, csv_header);
-    if (rp->lines == 0 && rp->o->format == FMT_TEXT) text_header(&line);
+    if (rp->lines == 0 && rp->o->format == FMT_TEXT) text_header(&line, rp->o);
     switch (rp->o->format) {
     case FMT_JSON:
         report_json(&line, rp->o, rp->ctx, r);
@@ -227,14 +261,18 @@ int report_rep(struct report *rp, const struct rep_result *r)
         break;
     }
     rp->lines++;
-    int rc = line.oom ? -1 : 0;
-    if (rc == 0 && rp->o->output) {
-        jw_raw(&rp->all, line.buf);
-        rc = rp->all.oom ? -1 : write_atomically(rp->o->output, &rp->all);
-    } else if (rc == 0) {
-        rc = fputs(line.buf, stdout) < 0 || fflush(stdout) != 0 ? -1 : 0;
-    }
+    int rc = emit(rp, &line);
     jw_free(&line);
+    return rc;
+}
+
+int report_summary(struct report *rp, const double *const *walls, const long *batches, long rounds)
+{
+    struct jw text;
+    jw_init(&text);
+    summary_write(&text, rp->o, walls, batches, rounds);
+    int rc = text.len ? emit(rp, &text) : (text.oom ? -1 : 0);
+    jw_free(&text);
     return rc;
 }
 

@@ -1,5 +1,6 @@
 /* NAME    report.h
- * PURPOSE Writes repetitions as text, JSON lines or CSV, to stdout or atomically to a file. */
+ * PURPOSE Writes samples as text, JSON lines or CSV, then the run's summary (summary.c), to
+ *         stdout or atomically to a file. */
 #ifndef CVP_REPORT_H
 #define CVP_REPORT_H
 
@@ -9,13 +10,21 @@
 struct report;
 
 struct report *report_open(const struct run_opts *o, const struct context *ctx);
-/* Writes one repetition. With --output, the file is rewritten through a temporary file and a
- * rename after every repetition, so an interrupted run keeps every completed one. */
+/* Writes one sample. With --output, the file is rewritten through a temporary file and a
+ * rename after every sample, so an interrupted run keeps every completed one. */
 int report_rep(struct report *rp, const struct rep_result *r);
+/* Writes the summary of the rounds: walls[k][round] is arm k's wall per batch in each round. */
+int report_summary(struct report *rp, const double *const *walls, const long *batches, long rounds);
 int report_close(struct report *rp);
 
 /* The run's record as one JSON object (no newline); exposed for tests. */
 void report_json(struct jw *j, const struct run_opts *o, const struct context *ctx,
                  const struct rep_result *r);
+
+/* summary.c: the summary in o's format, appended to out. Nothing for one arm and one round. */
+void summary_write(struct jw *out, const struct run_opts *o, const double *const *walls,
+                   const long *batches, long rounds);
+/* A duration with a unit that suits it ("850 us", "2.40 ms", "1.234 s"). */
+const char *fmt_duration(char *buf, size_t len, double seconds);
 
 #endif

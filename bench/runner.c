@@ -1,102 +1,280 @@
 /* NAME    runner.c
- * PURPOSE Runs a workload under an executor: set-up outside the timer, warm-up repetitions that
- *         are not reported, then timed repetitions, each checked for exactly one outcome per task
- *         and validated by the workload before it is reported. */
+ * PURPOSE Runs a workload under one or more executors ("arms"): the workload is set up once and
+ *         every arm created before anything is timed; warm-up batches are not reported; then
+ *         rounds: in each, every arm gives one sample, in an order shuffled anew each round so
+ *         that drift (a neighbour's load, the clock, the cache) hits all arms alike. A sample is
+ *         one batch, or several back to back until --min-time-ms, so no figure rests on a 2 ms
+ *         region. Every batch is checked for exactly one outcome per task and validated by the
+ *         workload before its sample is reported. With --ci, rounds are added until every arm's
+ *         median is known within the asked precision (or --max-rounds / --max-time). */
 #include "runner.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "report.h"
+#include "stats.h"
+
+#define QUIESCE_MAX_MS 50 /* longest wait for the process to go idle before a sample */
+
+struct armrun {
+    void *ex;
+    struct exec_info info;
+    double *walls; /* per-round wall per batch, in seconds, for the stopping rule */
+    long batches;  /* batches in its last sample */
+    int created;
+};
 
 /* Latencies go into the histogram after the batch, from the outcomes' timestamps, so measuring
  * costs the timed region nothing but two clock reads per task. */
-static void summarise(const struct outcome *out, long n, struct rep_result *r)
+static void summarise(const struct outcome *out, long n, int64_t t0, struct rep_result *r)
 {
-    hist_init(&r->lat);
+    int64_t first[256];
+    for (int k = 0; k < 256; k++)
+        first[k] = INT64_MAX;
     for (long i = 0; i < n; i++) {
         const struct outcome *o = &out[i];
         unsigned c = o->cls < OUT_NCLASSES ? o->cls : OUT_OTHER;
         r->count[c]++;
         if (c != OUT_OK && !r->first_msg[c])
             r->first_msg[c] = o->msg ? o->msg : outcome_class_name(c);
-        if (c != OUT_NOT_RUN) {
-            int64_t d = o->end_ns - o->start_ns;
-            hist_record(&r->lat, d > 0 ? (uint64_t)(d / 1000) : 0);
-        }
+        if (c == OUT_NOT_RUN) continue;
+        int64_t d = o->end_ns - o->start_ns;
+        hist_record(&r->lat, d > 0 ? (uint64_t)(d / 1000) : 0);
+        if (o->start_ns < first[o->worker]) first[o->worker] = o->start_ns;
     }
+    /* How long after the batch began the last worker took its first task: waking threads. */
+    int64_t last = t0;
+    for (int k = 0; k < 256; k++)
+        if (first[k] != INT64_MAX && first[k] > last) last = first[k];
+    double us = (double)(last - t0) / 1e3;
+    if (us > r->first_task_us) r->first_task_us = us;
 }
 
-static void validate(const struct run_opts *o, void *wstate, const struct outcome *out, long n,
-                     struct rep_result *r)
+/* 0 when the batch is valid, else a reason in why. */
+static int validate(const struct run_opts *o, void *wstate, const struct outcome *out, long n,
+                    const long *count, const char *const *first_msg, char *why, size_t len)
 {
-    r->valid = 0;
-    if (r->count[OUT_NOT_RUN] > 0) {
-        snprintf(r->why, sizeof r->why, "%ld of %ld tasks were never run by the executor",
-                 r->count[OUT_NOT_RUN], n);
-        return;
+    if (count[OUT_NOT_RUN] > 0) {
+        snprintf(why, len, "%ld of %ld tasks were never run by the executor", count[OUT_NOT_RUN],
+                 n);
+        return -1;
     }
-    long failed = n - r->count[OUT_OK];
+    long failed = n - count[OUT_OK];
     if (failed > 0) {
         for (unsigned c = 1; c < OUT_NCLASSES; c++)
-            if (r->count[c]) {
-                snprintf(r->why, sizeof r->why, "%ld of %ld tasks failed (first: %s: %s)", failed,
-                         n, outcome_class_name(c), r->first_msg[c]);
+            if (count[c]) {
+                snprintf(why, len, "%ld of %ld tasks failed (first: %s: %s)", failed, n,
+                         outcome_class_name(c), first_msg[c]);
                 break;
             }
-        return;
+        return -1;
     }
-    if (o->w->verify(wstate, out, n, r->why, sizeof r->why) != 0) return;
-    r->valid = 1;
-    r->why[0] = '\0';
+    return o->w->verify(wstate, out, n, why, len);
 }
 
-static void progress(const struct run_opts *o, long k, long total)
+/* One batch of arm a; adds its figures to r (times summed; divided by the batches later). */
+static void run_batch(const struct run_opts *o, void *wstate, struct armrun *a, struct outcome *out,
+                      long n, struct rep_result *r)
+{
+    if (o->w->reset) o->w->reset(wstate);
+    for (long i = 0; i < n; i++)
+        out[i] = (struct outcome){.cls = OUT_NOT_RUN};
+    struct usage_mark mark;
+    struct usage u;
+    usage_begin(&mark);
+    o->arms[r->arm].e->run(a->ex, out, n);
+    usage_end(&mark, &u);
+
+    long count[OUT_NCLASSES] = {0};
+    const char *first_msg[OUT_NCLASSES] = {0};
+    struct rep_result b = {.first_task_us = 0};
+    hist_init(&b.lat);
+    summarise(out, n, mark.t_ns, &b);
+    memcpy(count, b.count, sizeof count);
+    memcpy(first_msg, b.first_msg, sizeof first_msg);
+    char why[256] = "";
+    if (validate(o, wstate, out, n, count, first_msg, why, sizeof why) != 0 && r->valid) {
+        r->valid = 0;
+        snprintf(r->why, sizeof r->why, "%s", why);
+    }
+    for (unsigned c = 0; c < OUT_NCLASSES; c++) {
+        r->count[c] += count[c];
+        if (!r->first_msg[c]) r->first_msg[c] = first_msg[c];
+    }
+    hist_merge(&r->lat, &b.lat);
+    if (b.first_task_us > r->first_task_us) r->first_task_us = b.first_task_us;
+    if (r->batches == 0) {
+        r->u = u;
+    } else {
+        r->u.wall_s += u.wall_s;
+        r->u.user_s += u.user_s;
+        r->u.sys_s += u.sys_s;
+        r->u.vcsw += u.vcsw;
+        r->u.ivcsw += u.ivcsw;
+        r->u.steal_s += u.steal_s;
+        if (u.max_rss_kib > r->u.max_rss_kib) r->u.max_rss_kib = u.max_rss_kib;
+    }
+    r->batches++;
+}
+
+/* Waits (at most QUIESCE_MAX_MS) until the process uses almost no CPU: an arm that ran before
+ * may leave threads spinning for a while (OpenMP's do), and they must not share the next
+ * arm's cores. Each arm then starts from an idle process, as if it ran alone. */
+static void quiesce(void)
+{
+    for (int k = 0; k < QUIESCE_MAX_MS; k++) {
+        struct timespec a, b;
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &a);
+        sleep_ns(1000000);
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &b);
+        int64_t used = (b.tv_sec - a.tv_sec) * 1000000000LL + (b.tv_nsec - a.tv_nsec);
+        if (used < 100000) return; /* under 10% of a core */
+    }
+}
+
+static void sample(const struct run_opts *o, void *wstate, struct armrun *a, int arm, long round,
+                   struct outcome *out, long n, struct rep_result *r)
+{
+    memset(r, 0, sizeof *r);
+    hist_init(&r->lat);
+    r->rep = round;
+    r->arm = arm;
+    r->valid = 1;
+    r->info = a->info;
+    r->tasks = n;
+    /* One batch, or as many as it takes to last --min-time-ms (Google Benchmark's min_time). */
+    double min_s = (double)o->min_time_ms / 1e3;
+    do
+        run_batch(o, wstate, a, out, n, r);
+    while (r->u.wall_s < min_s && r->batches < 100000000);
+    a->batches = r->batches;
+    double b = (double)r->batches;
+    r->u.wall_s /= b;
+    r->u.user_s /= b;
+    r->u.sys_s /= b;
+    r->u.steal_s /= b;
+    if (o->w->report) {
+        struct jw m;
+        jw_init(&m);
+        jw_obj_begin(&m, NULL);
+        o->w->report(wstate, &m);
+        jw_obj_end(&m);
+        snprintf(r->metrics, sizeof r->metrics, "%s", m.oom || !m.buf ? "{}" : m.buf);
+        jw_free(&m);
+    }
+    r->gflops = o->w->flops && r->u.wall_s > 0 ? o->w->flops(wstate) / r->u.wall_s / 1e9 : 0;
+}
+
+/* 1 when every arm's median is known within o->ci at 95% (which takes 6 rounds or more). */
+static int precise_enough(const struct run_opts *o, struct armrun *runs, long rounds)
+{
+    for (int k = 0; k < o->narms; k++) {
+        struct estimate e = stats_median(runs[k].walls, (size_t)rounds, 0.95);
+        if (e.level < 0.95 || stats_rel_halfwidth(&e) > o->ci) return 0;
+    }
+    return 1;
+}
+
+static void progress(const struct run_opts *o, const char *what, long k, long total)
 {
     if (!o->progress) return;
-    if (k < total)
-        fprintf(stderr, "\r%s x %s: %s %ld/%ld ", o->w->name, o->e->name,
-                k < o->warmup ? "warm-up" : "rep", k < o->warmup ? k + 1 : k - o->warmup + 1,
-                k < o->warmup ? o->warmup : o->reps);
+    if (what)
+        fprintf(stderr, "\r%s: %s %ld/%ld ", o->w->name, what, k + 1, total);
     else
         fprintf(stderr, "\r%*s\r", 60, "");
+}
+
+/* A fixed permutation generator (xorshift64*), so --seed reproduces an order. */
+static uint64_t next_rand(uint64_t *s)
+{
+    *s ^= *s >> 12;
+    *s ^= *s << 25;
+    *s ^= *s >> 27;
+    return *s * 0x2545F4914F6CDD1DULL;
+}
+
+static void shuffle(int *order, int n, uint64_t *seed)
+{
+    for (int i = 0; i < n; i++)
+        order[i] = i;
+    for (int i = n - 1; i > 0; i--) {
+        int j = (int)(next_rand(seed) % (uint64_t)(i + 1));
+        int t = order[i];
+        order[i] = order[j];
+        order[j] = t;
+    }
+}
+
+/* Fail before the run, not half-way through it, when the connections cannot all be open: every
+ * arm holds its descriptors from set-up on. */
+static int fd_check(const struct run_opts *o, struct armrun *runs, long n)
+{
+    if (o->w->fds_per_task <= 0 && o->w->fds_per_worker <= 0) return 0;
+    long need = 64, inflight_all = 0, threads_all = 0;
+    for (int k = 0; k < o->narms; k++) {
+        long c = runs[k].info.concurrency;
+        long inflight = c > 0 && c < n ? c : n;
+        need += inflight * o->w->fds_per_task + runs[k].info.threads * o->w->fds_per_worker;
+        inflight_all += inflight;
+        threads_all += runs[k].info.threads;
+    }
+    long have = fd_limit_raise(need);
+    if (need <= have) return 0;
+    fprintf(stderr,
+            "cvpbench: %ld tasks in flight on %ld threads need about %ld descriptors, but the "
+            "limit is %ld (ulimit -n); lower --concurrency or --threads\n",
+            inflight_all, threads_all, need, have);
+    return -1;
+}
+
+static void teardown(const struct run_opts *o, void *wstate, struct armrun *runs)
+{
+    for (int k = 0; runs && k < o->narms; k++) {
+        if (runs[k].created) o->arms[k].e->destroy(runs[k].ex);
+        free(runs[k].walls);
+    }
+    free(runs);
+    if (wstate) o->w->teardown(wstate);
 }
 
 int runner_run(const struct run_opts *o, const struct context *ctx)
 {
     char err[256] = "";
-    void *wstate = NULL, *ex = NULL;
-    int rc = o->w->setup(&o->p, &wstate, err, sizeof err);
+    void *wstate = NULL;
+    int rc = o->w->setup(&o->arms[0].p, &wstate, err, sizeof err);
     if (rc != 0) {
         fprintf(stderr, "cvpbench: %s\n", err[0] ? err : strerror(-rc));
         return rc == -EINVAL ? 2 : 1;
     }
-    struct exec_info info = {0};
-    rc = o->e->create(o->w, wstate, &o->p, &ex, &info, err, sizeof err);
-    if (rc != 0) {
-        fprintf(stderr, "cvpbench: %s\n", err[0] ? err : strerror(-rc));
-        o->w->teardown(wstate);
-        return rc == -EINVAL ? 2 : 1;
-    }
-
     long n = o->w->ntasks(wstate);
-    /* Fail before the run, not half-way through it, when the connections cannot all be open. */
-    if (o->w->fds_per_task > 0 || o->w->fds_per_worker > 0) {
-        long inflight = info.concurrency > 0 && info.concurrency < n ? info.concurrency : n;
-        long need = inflight * o->w->fds_per_task + info.threads * o->w->fds_per_worker + 64;
-        long have = fd_limit_raise(need);
-        if (need > have) {
-            fprintf(stderr,
-                    "cvpbench: %ld tasks in flight on %ld threads need about %ld descriptors, "
-                    "but the limit is %ld (ulimit -n); lower --concurrency or --threads\n",
-                    inflight, info.threads, need, have);
-            o->e->destroy(ex);
-            o->w->teardown(wstate);
+    long max_rounds = o->ci > 0 ? (o->max_rounds > o->reps ? o->max_rounds : o->reps) : o->reps;
+    struct armrun *runs = calloc((size_t)o->narms, sizeof *runs);
+    for (int k = 0; runs && k < o->narms; k++) {
+        runs[k].walls = calloc((size_t)max_rounds, sizeof(double));
+        if (!runs[k].walls) {
+            teardown(o, wstate, runs);
+            fprintf(stderr, "cvpbench: out of memory\n");
             return 1;
         }
+        rc = o->arms[k].e->create(o->w, wstate, &o->arms[k].p, &runs[k].ex, &runs[k].info, err,
+                                  sizeof err);
+        if (rc != 0) {
+            fprintf(stderr, "cvpbench: %s\n", err[0] ? err : strerror(-rc));
+            teardown(o, wstate, runs);
+            return rc == -EINVAL ? 2 : 1;
+        }
+        runs[k].created = 1;
+        runs[k].batches = 1;
+    }
+    if (!runs || fd_check(o, runs, n) != 0) {
+        teardown(o, wstate, runs);
+        return 1;
     }
     struct outcome *out = calloc((size_t)(n > 0 ? n : 1), sizeof *out);
     struct rep_result *r = calloc(1, sizeof *r);
@@ -108,52 +286,61 @@ int runner_run(const struct run_opts *o, const struct context *ctx)
         goto done;
     }
 
-    long total = o->warmup + o->reps;
-    for (long k = 0; k < total; k++) {
-        progress(o, k, total);
-        if (o->w->reset) o->w->reset(wstate);
-        for (long i = 0; i < n; i++)
-            out[i] = (struct outcome){.cls = OUT_NOT_RUN};
+    /* Warm-up, arm by arm: samples like the others, not reported. */
+    for (long w = 0; w < o->warmup; w++)
+        for (int k = 0; k < o->narms; k++) {
+            progress(o, "warm-up", w * o->narms + k, o->warmup * o->narms);
+            if (o->narms > 1) quiesce();
+            sample(o, wstate, &runs[k], k, -1, out, n, r);
+            if (!r->valid) {
+                status = 1;
+                fprintf(stderr, "cvpbench: %s x %s warm-up: INVALID: %s\n", o->w->name,
+                        o->arms[k].label, r->why);
+            }
+        }
 
-        struct usage_mark mark;
-        usage_begin(&mark);
-        o->e->run(ex, out, n);
-        memset(r, 0, sizeof *r);
-        usage_end(&mark, &r->u);
-
-        if (k < o->warmup) continue;
-        r->rep = k - o->warmup;
-        r->info = info;
-        r->tasks = n;
-        summarise(out, n, r);
-        validate(o, wstate, out, n, r);
-        if (o->w->report) {
-            struct jw m;
-            jw_init(&m);
-            jw_obj_begin(&m, NULL);
-            o->w->report(wstate, &m);
-            jw_obj_end(&m);
-            snprintf(r->metrics, sizeof r->metrics, "%s", m.oom || !m.buf ? "{}" : m.buf);
-            jw_free(&m);
+    uint64_t seed = o->seed ? o->seed : 1;
+    int order[MAX_ARMS];
+    int64_t t_rounds = now_ns();
+    long round = 0;
+    for (; round < max_rounds; round++) {
+        shuffle(order, o->narms, &seed);
+        for (int j = 0; j < o->narms; j++) {
+            int k = order[j];
+            progress(o, "sample", round * o->narms + j, max_rounds * o->narms);
+            if (o->narms > 1) quiesce();
+            sample(o, wstate, &runs[k], k, round, out, n, r);
+            runs[k].walls[round] = r->u.wall_s;
+            if (!r->valid) {
+                status = 1;
+                fprintf(stderr, "cvpbench: %s x %s round %ld: INVALID: %s\n", o->w->name,
+                        o->arms[k].label, round, r->why);
+            }
+            if (report_rep(rep, r) != 0) {
+                status = 1;
+                goto done;
+            }
         }
-        r->gflops = o->w->flops && r->u.wall_s > 0 ? o->w->flops(wstate) / r->u.wall_s / 1e9 : 0;
-        if (!r->valid) {
-            status = 1;
-            fprintf(stderr, "cvpbench: %s x %s rep %ld: INVALID: %s\n", o->w->name, o->e->name,
-                    r->rep, r->why);
-        }
-        if (report_rep(rep, r) != 0) {
-            status = 1;
-            break;
-        }
+        if (o->ci <= 0 || round + 1 < o->reps) continue;
+        if (precise_enough(o, runs, round + 1)) break;
+        if ((double)(now_ns() - t_rounds) / 1e9 >= o->max_time_s) break;
     }
-    progress(o, total, total);
+    progress(o, NULL, 0, 0);
+    {
+        const double *walls[MAX_ARMS];
+        long batches[MAX_ARMS];
+        for (int k = 0; k < o->narms; k++) {
+            walls[k] = runs[k].walls;
+            batches[k] = runs[k].batches;
+        }
+        long rounds = round < max_rounds ? round + 1 : max_rounds;
+        if (report_summary(rep, walls, batches, rounds) != 0) status = 1;
+    }
 
 done:
     if (rep && report_close(rep) != 0) status = 1;
     free(r);
     free(out);
-    o->e->destroy(ex);
-    o->w->teardown(wstate);
+    teardown(o, wstate, runs);
     return status;
 }

@@ -1,8 +1,11 @@
 /* NAME    runner.h
- * PURPOSE One run of workload x executor: set-up, warm-up, timed repetitions, validation. */
+ * PURPOSE One run of a workload under one or more executors ("arms"): set-up, warm-up, then
+ *         interleaved rounds of timed samples, each validated, until the medians are known
+ *         well enough. */
 #ifndef CVP_RUNNER_H
 #define CVP_RUNNER_H
 
+#include "arms.h"
 #include "context.h"
 #include "executor.h"
 #include "histogram.h"
@@ -13,28 +16,37 @@ enum format { FMT_TEXT, FMT_JSON, FMT_CSV };
 
 struct run_opts {
     const struct workload *w;
-    const struct executor *e;
-    struct params p;
-    long reps;   /* timed repetitions, each reported */
-    long warmup; /* untimed repetitions before them */
+    struct arm arms[MAX_ARMS];
+    int narms;
+    struct params p;    /* the parameters given for every arm */
+    long reps;          /* rounds: every arm is sampled this many times (--ci: at least) */
+    long warmup;        /* untimed batches per arm before the first round */
+    long min_time_ms;   /* a sample repeats the batch until it has lasted this long */
+    double ci;          /* --ci: add rounds until each median is known within +-ci (0 = off) */
+    long max_rounds;    /* --ci stops here */
+    double max_time_s;  /* --ci stops after this much time in rounds */
+    unsigned long seed; /* shuffles the arms' order in each round */
     enum format format;
-    const char *output; /* file written atomically after every repetition; NULL = stdout */
+    const char *output; /* file written atomically after every sample; NULL = stdout */
     int progress;       /* 1 = a progress line on stderr */
 };
 
-/* Everything measured in one repetition. */
+/* One sample: one arm in one round, one or more batches back to back. */
 struct rep_result {
-    long rep;
+    long rep;     /* the round */
+    int arm;      /* index into run_opts.arms */
+    long batches; /* batches in this sample; times are per batch */
     struct usage u;
     struct exec_info info;
     long tasks;
     long count[OUT_NCLASSES];            /* outcomes per class; count[OUT_OK] = successes */
     const char *first_msg[OUT_NCLASSES]; /* the first error message seen in each class */
     struct histogram lat;                /* per-task latency, in microseconds */
+    double first_task_us;                /* the last worker to start began this late */
     char metrics[512];                   /* the workload's own figures, a JSON object, or empty */
     double gflops;                       /* 0 when the workload does no floating point */
     int valid;
-    char why[256]; /* why the repetition is invalid */
+    char why[256]; /* why the sample is invalid */
 };
 
 /* Runs it all and reports. Returns the exit status: 0 valid, 1 invalid or failed, 2 bad input. */

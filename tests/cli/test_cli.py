@@ -54,6 +54,17 @@ BAD = [
     (["-w", "sleep", "-e", "sequential", "--output", "/nonexistent/dir/x.jsonl"], "--output"),
     (["-w", "http", "-e", "sequential", "--reuse", "--no-reuse", "--url-base",
       "http://127.0.0.1:9"], "--no-reuse"),
+    (["-w", "sleep", "-e", "sequential,nosuch"], "nosuch"),
+    (["-w", "sleep", "-e", "sequential,,openmp"], "empty item"),
+    (["-w", "sleep", "-e", "thread-pool:latency-ms=5"], "latency-ms"),
+    (["-w", "sleep", "-e", "sequential:threads=2"], "threads"),
+    (["-w", "sleep", "-e", "thread-pool:threads"], "needs a value"),
+    (["-w", "sleep", "-e", "thread-pool:threads=0"], "--threads"),
+    (["-w", "sleep", "-e", "openmp:pin=maybe"], "yes or no"),
+    (["-w", "sleep", "-e", "event-loop,thread-pool", "--threads", "2"], "--threads"),
+    (["-w", "sleep", "-e", "sequential", "--ci", "0"], "--ci"),
+    (["-w", "sleep", "-e", "sequential", "--ci", "x"], "--ci"),
+    (["-w", "sleep", "-e", "sequential", "--min-time-ms", "-1"], "--min-time-ms"),
     (["-w", "http", "-e", "sequential", "--url", "http://127.0.0.1:9/",
       "--url-base", "http://127.0.0.1:9"], "--url-base"),
 ]
@@ -106,10 +117,17 @@ check(reg["workloads"][0]["defaults"]["tasks"] >= 1, "workload defaults are real
 r = run("-w", "matmul", "-e", "openmp", "--size", "64", "--reps", "2", "--warmup", "1",
         "--format", "json")
 check(r.returncode == 0, f"matmul json run exit {r.returncode}: {r.stderr}")
-lines = r.stdout.strip().splitlines()
-check(len(lines) == 2, f"expected 2 JSON lines, got {len(lines)}")
-for k, line in enumerate(lines):
-    rec = json.loads(line)
+records = [json.loads(line) for line in r.stdout.strip().splitlines()]
+samples = [x for x in records if x.get("type") == "sample"]
+aggregates = [x for x in records if x.get("type") == "aggregate"]
+check(len(samples) == 2 and len(aggregates) == 1 and len(records) == 3,
+      f"expected 2 samples and their aggregate, got {[x.get('type') for x in records]}")
+agg = aggregates[0] if aggregates else {"wall_s": {}}
+walls = sorted(x["wall_s"] for x in samples)
+check(agg.get("samples") == 2 and abs(agg["wall_s"].get("median", 0) - sum(walls) / 2) < 1e-9
+      and agg["wall_s"]["ci_low"] == walls[0] and agg["wall_s"]["ci_high"] == walls[1],
+      f"aggregate: median of the samples and [min, max] with 2 samples ({agg})")
+for k, rec in enumerate(samples):
     for key in ["workload", "executor", "params", "rep", "wall_s", "user_s", "sys_s",
                 "max_rss_kib", "tasks", "ok", "errors", "latency_us", "gflops", "valid",
                 "context", "vcsw", "ivcsw", "pinned", "steal_s", "cpu_threads", "overlap"]:
@@ -125,6 +143,53 @@ for k, line in enumerate(lines):
     check(rec["gflops"] > 0 and rec["params"]["size"] == 64, "gflops/params")
     check(rec["context"]["cores"] == os.cpu_count() or rec["context"]["cores"] >= 1, "cores")
 
+# Several executors in one run: interleaved rounds, each arm with its own settings, one sample
+# per arm per round in a shuffled order, the aggregates and how much faster the fastest ran.
+r = run("-w", "spin", "-e", "sequential,thread-pool:threads=2", "-e", "openmp:threads=2:pin",
+        "--tasks", "20", "--work-us", "200", "--reps", "4", "--warmup", "1", "--format", "json")
+check(r.returncode == 0, f"three arms: exit {r.returncode} {r.stderr}")
+recs = [json.loads(x) for x in r.stdout.splitlines()]
+samples = [x for x in recs if x["type"] == "sample"]
+arms = sorted({x["arm"] for x in samples})
+check(arms == ["openmp threads=2 pin", "sequential", "thread-pool threads=2"], f"arms {arms}")
+check(all(sum(1 for x in samples if x["arm"] == a and x["round"] == k) == 1
+          for a in arms for k in range(4)), "one sample per arm per round")
+orders = [[x["arm"] for x in samples if x["round"] == k] for k in range(4)]
+check(len({tuple(o) for o in orders}) > 1, f"the order is shuffled between rounds: {orders}")
+pinned = [x for x in samples if x["arm"].startswith("openmp")]
+check(all(x["threads"] == 2 and x["params"]["pin"] for x in pinned), "an arm's own settings")
+check(len([x for x in recs if x["type"] == "aggregate"]) == 3, "an aggregate per arm")
+comp = [x for x in recs if x["type"] == "comparison"]
+check(len(comp) == 2 and all(x["ratio"] >= 1 and x["ci_low"] <= x["ratio"] <= x["ci_high"]
+                             and x["verdict"] in ("faster", "tie") for x in comp),
+      "the fastest against each other arm, with the ratio's interval")
+again = run("-w", "spin", "-e", "sequential,thread-pool:threads=2", "-e", "openmp:threads=2:pin",
+            "--tasks", "20", "--work-us", "200", "--reps", "4", "--warmup", "1", "--format",
+            "json")
+orders2 = [[json.loads(x)["arm"] for x in again.stdout.splitlines()
+            if '"sample"' in x and json.loads(x)["round"] == k] for k in range(4)]
+check(orders == orders2, "the same --seed gives the same order")
+r = run("-w", "noop", "-e", "all", "--tasks", "100", "--reps", "2")
+check(r.returncode == 0 and "ran" in r.stdout and all(
+    e["name"] in r.stdout for e in reg["executors"]), "-e all runs every executor")
+
+# --min-time-ms: a sample repeats the batch; --ci adds rounds until the median is precise.
+r = run("-w", "noop", "-e", "sequential", "--tasks", "1000", "--min-time-ms", "20", "--format",
+        "json")
+rec = json.loads(r.stdout.splitlines()[0])
+check(r.returncode == 0 and rec["batches"] > 1 and rec["wall_s"] * rec["batches"] >= 0.015,
+      f"--min-time-ms 20: {rec['batches']} batches of {rec['wall_s']} s")
+r = run("-w", "sleep", "-e", "sequential", "--tasks", "1", "--latency-ms", "2", "--ci", "50",
+        "--format", "json")
+recs = [json.loads(x) for x in r.stdout.splitlines()]
+agg = [x for x in recs if x["type"] == "aggregate"][0]
+check(r.returncode == 0 and agg["samples"] == 6 and agg["wall_s"]["ci_level"] >= 0.95,
+      f"--ci 50: stops at the 6 rounds a 95% interval takes ({agg['samples']})")
+r = run("-w", "sleep", "-e", "sequential", "--tasks", "1", "--latency-ms", "1", "--ci", "0.0001",
+        "--max-rounds", "9", "--format", "json")
+agg = [json.loads(x) for x in r.stdout.splitlines() if '"aggregate"' in x][0]
+check(agg["samples"] == 9, f"--max-rounds bounds --ci ({agg['samples']})")
+
 # CSV has a header and one row per repetition.
 r = run("-w", "noop", "-e", "sequential", "--tasks", "10", "--reps", "3", "--format", "csv")
 rows = r.stdout.strip().splitlines()
@@ -137,7 +202,9 @@ with tempfile.TemporaryDirectory() as d:
             "json", "--output", out)
     check(r.returncode == 0 and r.stdout == "", "--output run")
     with open(out) as f:
-        check(len([json.loads(x) for x in f]) == 3, "--output holds 3 lines")
+        recs = [json.loads(x) for x in f]
+        check([x["type"] for x in recs] == ["sample"] * 3 + ["aggregate"],
+              "--output holds the 3 samples and their aggregate")
     check(os.listdir(d) == ["r.jsonl"], f"leftover files: {os.listdir(d)}")
 
 # Sleep: no task returns before its latency, under every blocking executor.

@@ -85,4 +85,5 @@ def bench(binary, *args, timeout=300):
     r = subprocess.run([binary, "--format", "json", "--quiet", *args], capture_output=True,
                        text=True, timeout=timeout)
     recs = [json.loads(line) for line in r.stdout.splitlines() if line.strip()]
+    recs = [x for x in recs if x.get("type", "sample") == "sample"]
     return r.returncode, recs, r.stderr.strip()
