@@ -177,14 +177,16 @@ check(r.returncode == 0 and "ran" in r.stdout and all(
 r = run("-w", "noop", "-e", "sequential", "--tasks", "1000", "--min-time-ms", "20", "--format",
         "json")
 rec = json.loads(r.stdout.splitlines()[0])
-check(r.returncode == 0 and rec["batches"] > 1 and rec["wall_s"] * rec["batches"] >= 0.015,
-      f"--min-time-ms 20: {rec['batches']} batches of {rec['wall_s']} s")
+check(r.returncode == 0 and rec["wall_s"] * rec["batches"] >= 0.020
+      and (rec["batches"] > 1 or rec["wall_s"] >= 0.020),
+      f"--min-time-ms 20: {rec['batches']} batches of {rec['wall_s']} s last at least 20 ms")
 r = run("-w", "sleep", "-e", "sequential", "--tasks", "1", "--latency-ms", "2", "--ci", "50",
         "--format", "json")
 recs = [json.loads(x) for x in r.stdout.splitlines()]
 agg = [x for x in recs if x["type"] == "aggregate"][0]
-check(r.returncode == 0 and agg["samples"] == 6 and agg["wall_s"]["ci_level"] >= 0.95,
-      f"--ci 50: stops at the 6 rounds a 95% interval takes ({agg['samples']})")
+# On a quiet machine 6 rounds suffice; a busy one may need more, never fewer.
+check(r.returncode == 0 and 6 <= agg["samples"] <= 50 and agg["wall_s"]["ci_level"] >= 0.95,
+      f"--ci 50: at least the 6 rounds a 95% interval takes ({agg['samples']})")
 r = run("-w", "sleep", "-e", "sequential", "--tasks", "1", "--latency-ms", "1", "--ci", "0.0001",
         "--max-rounds", "9", "--format", "json")
 agg = [json.loads(x) for x in r.stdout.splitlines() if '"aggregate"' in x][0]
