@@ -65,7 +65,7 @@ static void on_timer(uv_timer_t *t)
         conn_process_buffered(c);
         break;
     case ST_WRITE:
-        conn_fail(c, ERR_SEND_TIMEOUT);
+        writer_timer(c);
         break;
     case ST_STALL:
     case ST_LINGER:

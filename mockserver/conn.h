@@ -8,7 +8,7 @@
  *   BODY   skipping a request body    timer: the same deadline, still running
  *   DELAY  waiting to answer          timer: the injected delay
  *   STALL  never answering            timer: the idle timeout, then close
- *   WRITE  response queued in libuv   timer: send timeout, re-armed on progress
+ *   WRITE  response queued in libuv   timer: checks for progress; send timeout without any
  *   LINGER FIN sent, draining input   timer: MS_LINGER_MS, then close
  * One request is served at a time per connection; pipelined requests wait in the input buffer,
  * which is how they are answered in order. Input is parsed in place in one shared read buffer and
@@ -75,11 +75,13 @@ struct conn {
     struct route rt;      /* what the current request asked for */
     /* The response: the head, then body_len bytes from body (or the pattern when body is NULL). */
     const char *body;
-    char *owned;       /* heap body (the /stats document), freed with the response */
-    uint64_t body_len; /* bytes of body to send; 0 for HEAD */
-    uint64_t sent;     /* bytes of head and body written so far */
-    uint64_t queued;   /* bytes handed to uv_write and not yet confirmed */
-    uint16_t head_len; /* in bytes */
+    char *owned;           /* heap body (the /stats document), freed with the response */
+    uint64_t body_len;     /* bytes of body to send; 0 for HEAD */
+    uint64_t sent;         /* bytes of head and body written so far */
+    uint64_t queued;       /* bytes handed to uv_write and not yet confirmed */
+    uint64_t progress_ms;  /* ST_WRITE: loop time (uv_now) of the last progress seen */
+    uint64_t unacked_seen; /* ST_WRITE: bytes not yet acknowledged by the client, last look */
+    uint16_t head_len;     /* in bytes */
     char head[RESPONSE_HEAD_MAX + MERGE_MAX]; /* the head, and a small body copied after it */
     char small[64];                           /* small JSON bodies */
 };
@@ -109,6 +111,8 @@ void respond_on_wake(struct waker_entry *e);
 /* writer.c: getting the response to the client. */
 /* Writes what is left of the response (from c->sent), then calls conn_response_done. */
 void writer_start(struct conn *c);
+/* ST_WRITE's timer: drops the client once its response made no progress for the idle timeout. */
+void writer_timer(struct conn *c);
 
 /* faults.c: --error-rate, --reset-rate and --stall-rate. */
 /* One draw for one request: the fault to inject, FAULT_NONE mostly. */

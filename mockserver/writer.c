@@ -5,6 +5,30 @@
  *         the send timeout while the client is slow to read. */
 #include "conn.h"
 
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
+
+/* How often a queued response is checked for progress: a quarter of the idle timeout, so a
+ * client that stops reading is dropped between 1 and 1.25 idle timeouts after its last byte. */
+static uint64_t check_ms(const struct conn *c)
+{
+    return (c->srv->cfg->idle_timeout_ms + 3) / 4;
+}
+
+/* Bytes written and not yet acknowledged by the client: what libuv still queues plus the
+ * kernel's send queue (SIOCOUTQ counts unsent and unacknowledged bytes). libuv's queue alone
+ * is not enough: the kernel's buffer grows to megabytes, and it only makes room for libuv in
+ * large steps, long after the client started reading again. */
+static uint64_t unacked(struct conn *c)
+{
+    uv_os_fd_t fd;
+    int outq = 0;
+    uint64_t n = uv_stream_get_write_queue_size((uv_stream_t *)&c->tcp);
+    if (uv_fileno((uv_handle_t *)&c->tcp, &fd) == 0 && ioctl(fd, SIOCOUTQ, &outq) == 0 && outq > 0)
+        n += (uint64_t)outq;
+    return n;
+}
+
 /* Fills bufs from offset c->sent, at most WRITE_CHUNK body bytes; returns the count of buffers. */
 static unsigned fill_bufs(struct conn *c, uv_buf_t *bufs, uint64_t *bytes)
 {
@@ -56,7 +80,9 @@ void writer_start(struct conn *c)
                 return;
             }
             c->state = ST_WRITE;
-            conn_arm(c, c->srv->cfg->idle_timeout_ms);
+            c->progress_ms = uv_now(c->srv->loop);
+            c->unacked_seen = unacked(c);
+            conn_arm(c, check_ms(c));
             return;
         }
     }
@@ -75,4 +101,22 @@ static void on_write(uv_write_t *req, int status)
     c->queued = 0;
     writer_start(c);
     conn_process_buffered(c);
+}
+
+/* Progress is the client acknowledging bytes, however few: a reader that is slow but steady
+ * keeps its connection however long the whole body takes; one that stops is dropped. */
+void writer_timer(struct conn *c)
+{
+    uint64_t idle = c->srv->cfg->idle_timeout_ms, now = uv_now(c->srv->loop);
+    uint64_t left = unacked(c);
+    if (left < c->unacked_seen) {
+        c->unacked_seen = left;
+        c->progress_ms = now;
+    }
+    uint64_t quiet = now - c->progress_ms;
+    if (quiet >= idle) {
+        conn_fail(c, ERR_SEND_TIMEOUT);
+        return;
+    }
+    conn_arm(c, idle - quiet < check_ms(c) ? idle - quiet : check_ms(c));
 }
