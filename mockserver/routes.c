@@ -97,7 +97,8 @@ void route_resolve(const struct http_request *req, const struct ms_config *cfg, 
     memset(out, 0, sizeof(*out));
     out->kind = ROUTE_ERROR;
     out->status = 200;
-    out->close = req->version_minor == 0 ? !req->conn_keep_alive : req->conn_close;
+    /* "close" always wins; HTTP/1.0 keeps the connection only when asked to (RFC 9112 9.3). */
+    out->close = req->conn_close || (req->version_minor == 0 && !req->conn_keep_alive);
     out->head = req->method_len == 4 && memcmp(req->method, "HEAD", 4) == 0;
 
     int get = req->method_len == 3 && memcmp(req->method, "GET", 3) == 0;

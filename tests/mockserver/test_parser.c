@@ -28,8 +28,10 @@ static long parse(const char *s, size_t n, struct http_request *req)
     long r = http_parse_request(copy, n, req);
     if (r > 0) { /* re-point into the caller's buffer before freeing the copy */
         req->method = s + (req->method - copy);
-        req->path = s + (req->path - copy);
+        req->target = s + (req->target - copy);
+        if (req->path >= copy && req->path < copy + n) req->path = s + (req->path - copy);
         if (req->query) req->query = s + (req->query - copy);
+        if (req->host) req->host = s + (req->host - copy);
     }
     free(copy);
     return r;
@@ -77,6 +79,31 @@ static void test_known(void)
         {"GET /%4 HTTP/1.1\r\nHost: a\r\n\r\n", -400},
         {"GET /a#b HTTP/1.1\r\nHost: a\r\n\r\n", -400},
         {"GET / HTTP/1.1\r\nhost: a\r\nHOST: b\r\n\r\n", -400},
+        /* Absolute-form (RFC 9112 3.2.2): http only, a valid authority, Host still required. */
+        {"GET http://127.0.0.1/x HTTP/1.1\r\nHost: a\r\n\r\n", 44},
+        {"GET HTTP://[::1]:8080 HTTP/1.1\r\nHost: a\r\n\r\n", 43},
+        {"GET http://h?ms=1 HTTP/1.0\r\n\r\n", 30},
+        {"GET http://127.0.0.1/ HTTP/1.1\r\n\r\n", -400},
+        {"GET http://u@h/ HTTP/1.1\r\nHost: a\r\n\r\n", -400},
+        {"GET http:/// HTTP/1.1\r\nHost: a\r\n\r\n", -400},
+        {"GET http://:80/ HTTP/1.1\r\nHost: a\r\n\r\n", -400},
+        {"GET https://h/ HTTP/1.1\r\nHost: a\r\n\r\n", -400},
+        {"GET http:/h HTTP/1.1\r\nHost: a\r\n\r\n", -400},
+        /* Host is uri-host [":" port]. */
+        {"GET / HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n\r\n", 40},
+        {"GET / HTTP/1.1\r\nHost: [::1]\r\n\r\n", 31},
+        {"GET / HTTP/1.1\r\nHost: a-b.c_d~e%41!$&'()*+,;=:\r\n\r\n", 50},
+        {"GET / HTTP/1.1\r\nHost: a b\r\n\r\n", -400},
+        {"GET / HTTP/1.1\r\nHost: a/b@c\r\n\r\n", -400},
+        {"GET / HTTP/1.1\r\nHost: \r\n\r\n", -400},
+        {"GET / HTTP/1.0\r\nHost:\r\n\r\n", -400},
+        {"GET / HTTP/1.1\r\nHost: a:x\r\n\r\n", -400},
+        {"GET / HTTP/1.1\r\nHost: :80\r\n\r\n", -400},
+        {"GET / HTTP/1.1\r\nHost: a%4\r\n\r\n", -400},
+        {"GET / HTTP/1.1\r\nHost: [zz]\r\n\r\n", -400},
+        {"GET / HTTP/1.1\r\nHost: [::1\r\n\r\n", -400},
+        {"GET / HTTP/1.1\r\nHost: [::1]x\r\n\r\n", -400},
+        {"GET / HTTP/1.1\r\nHost: a@b\r\n\r\n", -400},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         EXPECT_EQ(parse_str(cases[i].in), cases[i].want, cases[i].in);
@@ -92,6 +119,32 @@ static void test_known(void)
     EXPECT_EQ(req.conn_close && req.conn_keep_alive, 1, "connection tokens");
     EXPECT_EQ(req.content_length, 12, "content-length");
     EXPECT_EQ(req.nheaders, 3, "nheaders");
+    EXPECT_EQ(req.host_len == 1 && req.host[0] == 'a', 1, "host from the Host field");
+
+    s = "GET http://127.0.0.1:80/a/b?c=d HTTP/1.1\r\nHost: other\r\n\r\n";
+    EXPECT_EQ(parse(s, strlen(s), &req), strlen(s), "absolute-form");
+    EXPECT_EQ(req.absolute_form, 1, "absolute-form flag");
+    EXPECT_EQ(req.path_len == 4 && memcmp(req.path, "/a/b", 4) == 0, 1, "absolute-form path");
+    EXPECT_EQ(req.query_len == 3 && memcmp(req.query, "c=d", 3) == 0, 1, "absolute-form query");
+    EXPECT_EQ(req.host_len == 12 && memcmp(req.host, "127.0.0.1:80", 12) == 0, 1,
+              "the authority stands for Host");
+    EXPECT_EQ(req.target_len, 27, "target");
+    s = "GET http://h?x HTTP/1.0\r\n\r\n";
+    EXPECT_EQ(parse(s, strlen(s), &req), strlen(s), "absolute-form, empty path");
+    EXPECT_EQ(req.path_len == 1 && req.path[0] == '/', 1, "an empty path is /");
+    EXPECT_EQ(req.query_len == 1 && req.query[0] == 'x', 1, "query after an empty path");
+
+    /* Connection and Expect are comma-separated lists, case-insensitive, OWS trimmed. */
+    s = "GET / HTTP/1.1\r\nHost: a\r\nConnection: , foo ,\tKEEP-ALIVE\t\r\n"
+        "Expect: 100-Continue\r\n\r\n";
+    EXPECT_EQ(parse(s, strlen(s), &req), strlen(s), "lists");
+    EXPECT_EQ(req.conn_keep_alive && !req.conn_close, 1, "keep-alive among tokens");
+    EXPECT_EQ(req.expect_continue && !req.expect_other, 1, "100-continue");
+    s = "GET / HTTP/1.1\r\nHost: a\r\nConnection: keep alive, closed\r\n"
+        "Expect: 100-continue, x=1\r\n\r\n";
+    EXPECT_EQ(parse(s, strlen(s), &req), strlen(s), "lists, no match");
+    EXPECT_EQ(req.conn_keep_alive || req.conn_close, 0, "whole tokens only");
+    EXPECT_EQ(req.expect_continue && req.expect_other, 1, "an unknown expectation");
 }
 
 /* A request whose request line is exactly n bytes long, CRLF included. */
@@ -162,6 +215,11 @@ static void test_routes(void)
         {"GET /stats HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n", ROUTE_STATS, 200, 0, 1},
         {"GET /stats/reset HTTP/1.0\r\n\r\n", ROUTE_STATS_RESET, 200, 0, 1},
         {"GET /x HTTP/1.0\r\nConnection: keep-alive\r\n\r\n", ROUTE_ERROR, 404, 0, 0},
+        {"GET / HTTP/1.0\r\nConnection: keep-alive, close\r\n\r\n", ROUTE_ROOT, 200, 0, 1},
+        {"GET / HTTP/1.0\r\nConnection: close\r\nConnection: keep-alive\r\n\r\n", ROUTE_ROOT, 200,
+         0, 1},
+        {"GET / HTTP/1.1\r\nHost: a\r\nConnection: Foo, CLOSE\r\n\r\n", ROUTE_ROOT, 200, 0, 1},
+        {"GET http://a/delay/3 HTTP/1.1\r\nHost: a\r\n\r\n", ROUTE_DELAY, 200, 3, 0},
         {"PUT / HTTP/1.1\r\nHost: a\r\n\r\n", ROUTE_ERROR, 405, 0, 1},
         {"GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 1048577\r\n\r\n", ROUTE_ERROR, 413, 0, 1},
     };

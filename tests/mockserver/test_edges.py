@@ -1,0 +1,96 @@
+"""NAME    test_edges.py
+PURPOSE HTTP/1.1 edges where the mock server must behave like a real server (nginx as the
+        reference): absolute-form targets, Host validation, Connection as a token list.
+USAGE   python3 test_edges.py PATH/TO/mockserver"""
+import json
+import socket
+import unittest
+
+from msutil import Server, binary, request
+
+MOCKSERVER = None
+
+
+def raw(srv, data):
+    """Sends data on a fresh connection; returns (status, headers, body, closed after it)."""
+    with srv.connect() as c:
+        c.send(data)
+        status, headers, body = c.response()
+        return status, headers, body, c.closed()
+
+
+class Edges(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.srv = Server(MOCKSERVER)
+
+    @classmethod
+    def tearDownClass(cls):
+        code, _ = cls.srv.stop()
+        assert code == 0, (code, cls.srv.stderr)
+
+    def test_absolute_form_target(self):
+        """RFC 9112 3.2.2: a server MUST accept absolute-form; its path is what is routed."""
+        with self.srv.connect() as c:
+            for target, status, body in (
+                    ("http://127.0.0.1/", 200, b"Hello, world\n"),
+                    ("HTTP://127.0.0.1:8080/status/201", 201, b'{"status":201}'),
+                    ("http://127.0.0.1", 200, b"Hello, world\n"),  # empty path: "/"
+                    ("http://[::1]/delay?ms=1", 200, b'{"delay_ms":1}'),
+                    ("http://127.0.0.1/nope", 404, b'{"status":404}')):
+                c.send(request(target))
+                self.assertEqual(c.response()[::2], (status, body), target)
+        # Bad authorities, other schemes and a missing Host (still required on 1.1) get 400.
+        for target, headers in (("http://u@127.0.0.1/", None), ("http:///", None),
+                                ("http://a b/", None), ("https://127.0.0.1/", None),
+                                ("ftp://127.0.0.1/", None)):
+            status, _, _, closed = raw(self.srv, request(target, headers=headers))
+            self.assertEqual((status, closed), (400, True), target)
+        status, _, _, closed = raw(self.srv, b"GET http://127.0.0.1/ HTTP/1.1\r\n\r\n")
+        self.assertEqual((status, closed), (400, True))
+        # The authority stands for Host, but a Host field must still be valid (as nginx does).
+        status = raw(self.srv, b"GET http://127.0.0.1/ HTTP/1.1\r\nHost: a b\r\n\r\n")[0]
+        self.assertEqual(status, 400)
+
+    def test_host_validation(self):
+        """Host is uri-host [":" port] (RFC 9112 3.2: an invalid one gets 400, as from nginx)."""
+        for host in ("a b", "a/b@c", "", "a@b", ":80", "a:x", "a%zz", "[zz]", "[::1", "a,b/c"):
+            data = b"GET / HTTP/1.1\r\nHost: " + host.encode() + b"\r\n\r\n"
+            status, _, _, closed = raw(self.srv, data)
+            self.assertEqual((status, closed), (400, True), repr(host))
+        status = raw(self.srv, b"GET / HTTP/1.0\r\nHost:\r\n\r\n")[0]
+        self.assertEqual(status, 400)  # an empty Host is refused on 1.0 too, as by nginx
+        with self.srv.connect() as c:
+            for host in ("127.0.0.1", "127.0.0.1:8080", "localhost:", "[::1]:80", "a-b.c_d~e",
+                         "%41", "EXAMPLE.org"):
+                c.send(request("/", headers={"Host": host}))
+                self.assertEqual(c.response()[0], 200, host)
+
+    def test_connection_token_list(self):
+        """Connection is a comma-separated, case-insensitive token list; close always wins."""
+        closing = [("HTTP/1.0", "keep-alive, close"), ("HTTP/1.0", "close, Keep-Alive"),
+                   ("HTTP/1.1", "foo, CLOSE"), ("HTTP/1.1", " close ,"), ("HTTP/1.0", "foo"),
+                   ("HTTP/1.0", "keep alive")]
+        for version, value in closing:
+            status, h, _, closed = raw(self.srv, request("/", version=version,
+                                                         headers={"Connection": value}))
+            self.assertEqual((status, h.get("connection"), closed), (200, "close", True),
+                             (version, value))
+        # Two Connection lines are one list.
+        status, h, _, closed = raw(self.srv, b"GET / HTTP/1.0\r\nConnection: keep-alive\r\n"
+                                   b"Connection: close\r\n\r\n")
+        self.assertEqual((h.get("connection"), closed), ("close", True))
+        for version, value in (("HTTP/1.0", "KEEP-ALIVE"), ("HTTP/1.0", "foo,keep-alive"),
+                               ("HTTP/1.1", "keep-alive"), ("HTTP/1.1", "foo")):
+            with self.srv.connect() as c:
+                for _ in range(2):  # still open: the second request is answered too
+                    c.send(request("/", version=version, headers={"Connection": value}))
+                    status, h, _ = c.response()
+                    self.assertEqual(status, 200, (version, value))
+                    self.assertEqual(h.get("connection"),
+                                     "keep-alive" if version == "HTTP/1.0" else None)
+
+
+if __name__ == "__main__":
+    MOCKSERVER = binary()
+    unittest.main()
