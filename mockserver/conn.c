@@ -146,7 +146,8 @@ void conn_response_done(struct conn *c)
     conn_arm(c, c->srv->cfg->idle_timeout_ms);
 }
 
-static void conn_dispatch(struct conn *c, const struct http_request *req)
+/* avail: bytes already received after the head (the start of any body). */
+static void conn_dispatch(struct conn *c, const struct http_request *req, size_t avail)
 {
     struct server *s = c->srv;
     route_resolve(req, s->cfg, &c->rt);
@@ -160,6 +161,10 @@ static void conn_dispatch(struct conn *c, const struct http_request *req)
     c->discard = (uint64_t)c->rt.body;
     if (c->discard > 0) {
         c->state = ST_BODY;
+        /* The client waits for this before sending its body (RFC 9110 10.1.1); it may be
+         * skipped once the body is here, and HTTP/1.0 clients never get it. */
+        if (req->expect_continue && req->version_minor == 1 && avail < c->discard)
+            writer_continue(c);
         return;
     }
     respond_start(c);
@@ -202,7 +207,7 @@ static size_t conn_process(struct conn *c, const char *data, size_t len)
         }
         off += (size_t)r;
         /* The head deadline keeps running through any body; every next state re-arms it. */
-        conn_dispatch(c, &req);
+        conn_dispatch(c, &req, len - off);
     }
     if (c->state == ST_LINGER || c->state == ST_CLOSED) return len;
     return off;

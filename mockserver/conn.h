@@ -111,6 +111,8 @@ void respond_on_wake(struct waker_entry *e);
 /* writer.c: getting the response to the client. */
 /* Writes what is left of the response (from c->sent), then calls conn_response_done. */
 void writer_start(struct conn *c);
+/* Sends "100 Continue" ahead of reading a request body. */
+void writer_continue(struct conn *c);
 /* ST_WRITE's timer: drops the client once its response made no progress for the idle timeout. */
 void writer_timer(struct conn *c);
 

@@ -37,6 +37,8 @@ const char *response_reason(int status)
         return "Content Too Large";
     case 414:
         return "URI Too Long";
+    case 417:
+        return "Expectation Failed";
     case 429:
         return "Too Many Requests";
     case 431:

@@ -108,6 +108,13 @@ void route_resolve(const struct http_request *req, const struct ms_config *cfg, 
         out->close = 1;
         return;
     }
+    /* RFC 9110 10.1.1: only 100-continue can be met; HTTP/1.0 requests' expectations are
+     * ignored. Close: the client may or may not send the body it announced. */
+    if (req->expect_other && req->version_minor == 1) {
+        out->status = 417;
+        out->close = 1;
+        return;
+    }
     if (req->content_length > MS_MAX_BODY) {
         out->status = 413;
         out->close = 1;

@@ -12,7 +12,7 @@ enum ms_error {
     ERR_NOT_FOUND,      /* 404 sent */
     ERR_METHOD,         /* 405 sent */
     ERR_TOO_LARGE,      /* 413, 414 or 431 sent */
-    ERR_UNSUPPORTED,    /* 501 or 505 sent */
+    ERR_UNSUPPORTED,    /* 417, 501 or 505 sent */
     ERR_REFUSED,        /* connection over --max-conns, answered 503 */
     ERR_ACCEPT,         /* accept() failed, e.g. EMFILE */
     ERR_IDLE_TIMEOUT,   /* idle connection closed at the deadline */

@@ -6,6 +6,7 @@
 #include "conn.h"
 
 #include <linux/sockios.h>
+#include <stdlib.h>
 #include <sys/ioctl.h>
 
 /* How often a queued response is checked for progress: a quarter of the idle timeout, so a
@@ -57,6 +58,38 @@ static unsigned fill_bufs(struct conn *c, uv_buf_t *bufs, uint64_t *bytes)
 }
 
 static void on_write(uv_write_t *req, int status);
+
+static const char continue_line[] = "HTTP/1.1 100 Continue\r\n\r\n";
+
+static void on_continue_written(uv_write_t *req, int status)
+{
+    struct conn *c = req->data; /* alive: a close calls this (ECANCELED) before freeing c */
+    free(req);
+    if (status < 0 && c->state != ST_CLOSED) conn_fail(c, ERR_CLIENT_RESET);
+}
+
+/* Almost always one uv_try_write. The rare rest (a client not reading what it was sent before)
+ * gets a request of its own, so that the response's c->wreq stays free; libuv keeps writes in
+ * order. */
+void writer_continue(struct conn *c)
+{
+    uv_buf_t buf = uv_buf_init((char *)continue_line, sizeof(continue_line) - 1);
+    int r = uv_try_write((uv_stream_t *)&c->tcp, &buf, 1);
+    if (r == UV_EAGAIN || r == UV_ENOSYS) r = 0;
+    if (r < 0) {
+        conn_fail(c, ERR_CLIENT_RESET);
+        return;
+    }
+    if ((unsigned)r == buf.len) return;
+    buf.base += r;
+    buf.len -= (unsigned)r;
+    uv_write_t *w = malloc(sizeof(*w));
+    if (w != NULL) w->data = c;
+    if (w == NULL || uv_write(w, (uv_stream_t *)&c->tcp, &buf, 1, on_continue_written) != 0) {
+        free(w);
+        conn_fail(c, ERR_CLIENT_RESET);
+    }
+}
 
 void writer_start(struct conn *c)
 {

@@ -1,9 +1,11 @@
 """NAME    test_edges.py
 PURPOSE HTTP/1.1 edges where the mock server must behave like a real server (nginx as the
-        reference): absolute-form targets, Host validation, Connection as a token list.
+        reference): absolute-form targets, Host validation, Connection as a token list,
+        Expect: 100-continue.
 USAGE   python3 test_edges.py PATH/TO/mockserver"""
 import json
 import socket
+import time
 import unittest
 
 from msutil import Server, binary, request
@@ -89,6 +91,55 @@ class Edges(unittest.TestCase):
                     self.assertEqual(status, 200, (version, value))
                     self.assertEqual(h.get("connection"),
                                      "keep-alive" if version == "HTTP/1.0" else None)
+
+    def test_expect_100_continue(self):
+        """HTTP/1.1 and a body still to come: "100 Continue" first (RFC 9110 10.1.1)."""
+        head = request("/status/201", headers={"Expect": "100-continue", "Content-Length": "5"})
+        with self.srv.connect() as c:
+            for _ in range(2):  # and again on the same connection
+                t = time.monotonic()
+                c.send(head)
+                self.assertEqual(c.read_until(b"\r\n\r\n"), b"HTTP/1.1 100 Continue\r\n\r\n")
+                self.assertLess(time.monotonic() - t, 1)  # not the head deadline (15 s)
+                c.send(b"hello")
+                self.assertEqual(c.response()[0], 201)
+        # Body sent with the head: the 100 may be skipped (allowed), the answer must come.
+        with self.srv.connect() as c:
+            c.send(head + b"hello")
+            status = c.response()[0]
+            if status == 100:
+                status = c.response()[0]
+            self.assertEqual(status, 201)
+        # No body, an HTTP/1.0 request, or a method answered at once: no 100.
+        for data, status in (
+                (request("/", headers={"Expect": "100-continue"}), 200),
+                (request("/", version="HTTP/1.0",
+                         headers={"Expect": "100-continue", "Content-Length": "5"}), None),
+                (request("/", method="PUT",
+                         headers={"Expect": "100-continue", "Content-Length": "5"}), 405)):
+            with self.srv.connect() as c:
+                c.send(data)
+                if status is None:
+                    c.sock.settimeout(0.3)
+                    with self.assertRaises(socket.timeout):
+                        c.sock.recv(100)
+                    c.sock.settimeout(5)
+                    c.send(b"hello")
+                    status = 200
+                self.assertEqual(c.response()[0], status, data)
+
+    def test_expect_unknown_gets_417(self):
+        self.srv.reset_stats()
+        for value in ("foo", "100-continue, foo", "100-continue=1"):
+            data = request("/", headers={"Expect": value, "Content-Length": "5"})
+            status, h, body, closed = raw(self.srv, data)
+            self.assertEqual((status, h.get("connection"), closed), (417, "close", True), value)
+            self.assertEqual(json.loads(body), {"status": 417})
+        st = self.srv.stats()
+        self.assertEqual((st["status"], st["errors"]["unsupported"]), ({"417": 3}, 3))
+        # HTTP/1.0 expectations are ignored.
+        data = request("/", version="HTTP/1.0", headers={"Expect": "foo"})
+        self.assertEqual(raw(self.srv, data)[0], 200)
 
 
 if __name__ == "__main__":
