@@ -33,6 +33,7 @@ void conn_close(struct conn *c, int reset)
     }
     if (!c->refused) stats_conn_close(&c->srv->stats);
     c->state = ST_CLOSED;
+    waker_remove(&c->srv->waker, &c->wake); /* a delay in its last stretch must not fire later */
     uv_timer_stop(&c->timer);
     uv_close((uv_handle_t *)&c->timer, on_handle_closed);
     if (!reset || uv_tcp_close_reset(&c->tcp, on_handle_closed) != 0)
@@ -205,11 +206,13 @@ static size_t conn_process(struct conn *c, const char *data, size_t len)
             conn_reject(c, (int)-r);
             return len;
         }
+        if (off > 0) c->pipelined = 1; /* behind another request in the same bytes */
         off += (size_t)r;
         /* The head deadline keeps running through any body; every next state re-arms it. */
         conn_dispatch(c, &req, len - off);
     }
     if (c->state == ST_LINGER || c->state == ST_CLOSED) return len;
+    if (off < len && c->state != ST_HEAD && c->state != ST_BODY) c->pipelined = 1;
     return off;
 }
 
@@ -247,6 +250,12 @@ static void on_eof(struct conn *c)
     case ST_STALL:
     case ST_LINGER:
         conn_close(c, 0);
+        break;
+    case ST_DELAY:
+        /* A client with one request at a time that closes before its delayed answer has gone
+         * (nginx logs it as 499): counted as its early close, like a reset, never as a 200 it
+         * did not receive. A client that pipelined and half-closed still gets every answer. */
+        if (!c->pipelined && c->in_len == 0) conn_fail(c, ERR_CLIENT_EOF);
         break;
     default:
         break; /* the pending response goes out; conn_process_buffered ends it after */

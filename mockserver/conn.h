@@ -72,6 +72,7 @@ struct conn {
     uint8_t refused;      /* over --max-conns: answered 503, not counted as a connection */
     uint8_t active;       /* a counted request is in flight */
     uint8_t http10;       /* the current request is HTTP/1.0 */
+    uint8_t pipelined;    /* the client sent a request before its previous one was answered */
     struct route rt;      /* what the current request asked for */
     /* The response: the head, then body_len bytes from body (or the pattern when body is NULL). */
     const char *body;

@@ -42,6 +42,8 @@ static const char usage[] =
     "keep-alive. Request bodies (Content-Length) are read and discarded; on HTTP/1.1,\n"
     "Expect: 100-continue gets \"100 Continue\" before the body is read, any other\n"
     "expectation 417.\n"
+    "A client that closes (FIN or RST) before its /delay answer is counted as client_eof or\n"
+    "client_reset, not as a 200; one that pipelined, then half-closed, still gets every answer.\n"
     "A whole request head must arrive within the idle timeout of the connection going idle;\n"
     "a response the client stops reading is dropped once no byte of it was acknowledged for\n"
     "the idle timeout (checked every quarter of it); a slow but steady reader is never cut.\n"

@@ -18,7 +18,7 @@ enum ms_error {
     ERR_IDLE_TIMEOUT,   /* idle connection closed at the deadline */
     ERR_HEADER_TIMEOUT, /* partial request head or body at the deadline */
     ERR_SEND_TIMEOUT,   /* client stopped reading its response */
-    ERR_CLIENT_EOF,     /* client closed in the middle of a request */
+    ERR_CLIENT_EOF,     /* client closed in the middle of a request, or during its /delay */
     ERR_CLIENT_RESET,   /* read or write error, e.g. ECONNRESET */
     ERR_INJECTED_ERROR, /* --error-rate: 500 sent */
     ERR_INJECTED_RESET, /* --reset-rate: reset mid-response */

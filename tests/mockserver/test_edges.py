@@ -1,14 +1,14 @@
 """NAME    test_edges.py
 PURPOSE HTTP/1.1 edges where the mock server must behave like a real server (nginx as the
         reference): absolute-form targets, Host validation, Connection as a token list,
-        Expect: 100-continue.
+        Expect: 100-continue, a client closing before its /delay answer.
 USAGE   python3 test_edges.py PATH/TO/mockserver"""
 import json
 import socket
 import time
 import unittest
 
-from msutil import Server, binary, request
+from msutil import Server, binary, request, wait_until
 
 MOCKSERVER = None
 
@@ -140,6 +140,53 @@ class Edges(unittest.TestCase):
         # HTTP/1.0 expectations are ignored.
         data = request("/", version="HTTP/1.0", headers={"Expect": "foo"})
         self.assertEqual(raw(self.srv, data)[0], 200)
+
+    def test_close_before_delayed_answer(self):
+        """A FIN before the /delay answer is the client's early close, counted like an RST."""
+        self.srv.reset_stats()
+        for how in ("close", "shutdown", "reset"):
+            c = self.srv.connect()
+            c.send(request("/delay/300"))
+            self.assertTrue(wait_until(lambda: self.srv.stats()["in_flight"] == 1, 2))
+            if how == "shutdown":
+                c.sock.shutdown(socket.SHUT_WR)  # a lone request's FIN: the client has gone
+            elif how == "reset":
+                c.sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\1\0\0\0\0\0\0\0")
+            if how != "shutdown":
+                c.close()
+            self.assertTrue(wait_until(lambda: self.srv.stats()["in_flight"] == 0, 1), how)
+            c.close()
+        time.sleep(0.4)  # past the delays: nothing is sent or counted later
+        st = self.srv.stats()
+        self.assertEqual(st["status"], {})
+        self.assertEqual((st["requests"], st["errors"]["client_eof"],
+                          st["errors"]["client_reset"]), (3, 2, 1))
+
+    def test_pipelined_then_half_close_still_answered(self):
+        for paths in (["/", "/delay/100"], ["/delay/50", "/delay/50"], ["/delay/30", "/"]):
+            with self.srv.connect() as c:
+                c.send(b"".join(request(p) for p in paths))
+                c.sock.shutdown(socket.SHUT_WR)
+                self.assertEqual([c.response()[0] for _ in paths], [200] * len(paths), paths)
+                self.assertTrue(c.closed())
+
+    def test_close_in_the_last_stretch_of_a_delay(self):
+        """Closes while the precise waker holds the delay (its last 2 ms): nothing fires later
+        on a freed connection (ASan builds check this), and every request has one outcome."""
+        self.srv.reset_stats()
+        n = 200
+        for i in range(n):
+            c = self.srv.connect()
+            c.send(request("/delay/%d" % (1 + i % 3)))
+            if i % 2:
+                c.sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\1\0\0\0\0\0\0\0")
+            c.close()
+        self.assertTrue(wait_until(lambda: self.srv.stats()["in_flight"] == 0, 3))
+        st = self.srv.stats()
+        outcomes = (st["status"].get("200", 0) + st["errors"]["client_eof"] +
+                    st["errors"]["client_reset"])
+        self.assertEqual((st["requests"], outcomes), (n, n), st)
+        self.assertEqual(self.srv.get("/")[0], 200)
 
 
 if __name__ == "__main__":
