@@ -48,7 +48,7 @@ void respond_send(struct conn *c)
         c->body_len = stats_json(&s->stats, c->owned, STATS_JSON_MAX);
         break;
     case ROUTE_STATS_RESET:
-        stats_reset(&s->stats);
+        if (!c->rt.head) stats_reset(&s->stats); /* HEAD is safe: no side effect */
         respond_small(c, "reset", 1);
         break;
     case ROUTE_STATUS:
@@ -63,6 +63,7 @@ void respond_send(struct conn *c)
     a.content_length = c->body_len;
     a.close = c->rt.close || s->stopping;
     a.keep_alive_10 = c->http10;
+    a.allow_post = c->rt.allow_post;
     c->head_len = (uint16_t)response_head(c->head, &a);
     if (c->rt.head)
         c->body_len = 0; /* after the head: HEAD announces the length it does not send */

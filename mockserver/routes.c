@@ -102,10 +102,14 @@ void route_resolve(const struct http_request *req, const struct ms_config *cfg, 
     out->head = req->method_len == 4 && memcmp(req->method, "HEAD", 4) == 0;
 
     int get = req->method_len == 3 && memcmp(req->method, "GET", 3) == 0;
-    if (!get && !out->head) {
+    int post = req->method_len == 4 && memcmp(req->method, "POST", 4) == 0;
+    int reset = req->path_len == 12 && memcmp(req->path, "/stats/reset", 12) == 0;
+    /* POST for the one route with a side effect; GET still resets there, for old scripts. */
+    if (!get && !out->head && !(post && reset)) {
         /* Close: the request may carry a body we would otherwise have to skip. */
         out->status = 405;
         out->close = 1;
+        out->allow_post = reset;
         return;
     }
     /* RFC 9110 10.1.1: only 100-continue can be met; HTTP/1.0 requests' expectations are

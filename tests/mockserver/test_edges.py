@@ -1,7 +1,8 @@
 """NAME    test_edges.py
 PURPOSE HTTP/1.1 edges where the mock server must behave like a real server (nginx as the
         reference): absolute-form targets, Host validation, Connection as a token list,
-        Expect: 100-continue, a client closing before its /delay answer.
+        Expect: 100-continue, a client closing before its /delay answer, /stats/reset only
+        resetting on POST (and GET), never on HEAD.
 USAGE   python3 test_edges.py PATH/TO/mockserver"""
 import json
 import socket
@@ -187,6 +188,27 @@ class Edges(unittest.TestCase):
                     st["errors"]["client_reset"])
         self.assertEqual((st["requests"], outcomes), (n, n), st)
         self.assertEqual(self.srv.get("/")[0], 200)
+
+    def test_stats_reset_methods(self):
+        def requests_counted():
+            return self.srv.stats()["requests"]
+
+        self.srv.get("/")
+        self.assertGreater(requests_counted(), 0)
+        status, h, body = self.srv.get("/stats/reset", method="HEAD")
+        self.assertEqual((status, h["content-length"], body), (200, "11", b""))
+        self.assertGreater(requests_counted(), 0)  # HEAD has no side effect
+        for method, extra in (("POST", {}), ("POST", {"Content-Length": "4"}), ("GET", {})):
+            self.srv.get("/")
+            with self.srv.connect() as c:
+                c.send(request("/stats/reset", method=method, headers=extra) +
+                       (b"body" if extra else b""))
+                self.assertEqual(c.response()[::2], (200, b'{"reset":1}'), (method, extra))
+            self.assertEqual(requests_counted(), 0, (method, extra))
+        status, h, _, closed = raw(self.srv, request("/stats/reset", method="PUT"))
+        self.assertEqual((status, h["allow"], closed), (405, "GET, HEAD, POST", True))
+        status, h, _, closed = raw(self.srv, request("/", method="POST"))
+        self.assertEqual((status, h["allow"], closed), (405, "GET, HEAD", True))
 
 
 if __name__ == "__main__":

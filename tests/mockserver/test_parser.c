@@ -221,6 +221,13 @@ static void test_routes(void)
         {"GET / HTTP/1.1\r\nHost: a\r\nConnection: Foo, CLOSE\r\n\r\n", ROUTE_ROOT, 200, 0, 1},
         {"GET http://a/delay/3 HTTP/1.1\r\nHost: a\r\n\r\n", ROUTE_DELAY, 200, 3, 0},
         {"PUT / HTTP/1.1\r\nHost: a\r\n\r\n", ROUTE_ERROR, 405, 0, 1},
+        {"POST / HTTP/1.1\r\nHost: a\r\n\r\n", ROUTE_ERROR, 405, 0, 1},
+        {"POST /stats/reset HTTP/1.1\r\nHost: a\r\n\r\n", ROUTE_STATS_RESET, 200, 0, 0},
+        {"HEAD /stats/reset HTTP/1.1\r\nHost: a\r\n\r\n", ROUTE_STATS_RESET, 200, 0, 0},
+        {"PUT /stats/reset HTTP/1.1\r\nHost: a\r\n\r\n", ROUTE_ERROR, 405, 0, 1},
+        {"POST /stats HTTP/1.1\r\nHost: a\r\n\r\n", ROUTE_ERROR, 405, 0, 1},
+        {"GET / HTTP/1.1\r\nHost: a\r\nExpect: x\r\n\r\n", ROUTE_ERROR, 417, 0, 1},
+        {"GET / HTTP/1.0\r\nExpect: x\r\n\r\n", ROUTE_ROOT, 200, 0, 1},
         {"GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 1048577\r\n\r\n", ROUTE_ERROR, 413, 0, 1},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
