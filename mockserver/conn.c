@@ -152,6 +152,7 @@ static void conn_dispatch(struct conn *c, const struct http_request *req, size_t
 {
     struct server *s = c->srv;
     route_resolve(req, s->cfg, &c->rt);
+    respond_prepare(c, req);
     c->http10 = req->version_minor == 0 && !c->rt.close;
     c->fault = FAULT_NONE;
     if (c->rt.kind != ROUTE_STATS && c->rt.kind != ROUTE_STATS_RESET) {

@@ -76,10 +76,11 @@ struct conn {
     struct route rt;      /* what the current request asked for */
     /* The response: the head, then body_len bytes from body (or the pattern when body is NULL). */
     const char *body;
-    char *owned;           /* heap body (the /stats document), freed with the response */
-    uint64_t body_len;     /* bytes of body to send; 0 for HEAD */
-    uint64_t sent;         /* bytes of head and body written so far */
-    uint64_t queued;       /* bytes handed to uv_write and not yet confirmed */
+    char *owned;        /* heap body (the /stats document, the /get one), freed with the response */
+    uint32_t owned_len; /* /get: the length of its body in owned, in bytes */
+    uint64_t body_len;  /* bytes of body to send; 0 for HEAD */
+    uint64_t sent;      /* bytes of head and body written so far */
+    uint64_t queued;    /* bytes handed to uv_write and not yet confirmed */
     uint64_t progress_ms;  /* ST_WRITE: loop time (uv_now) of the last progress seen */
     uint64_t unacked_seen; /* ST_WRITE: bytes not yet acknowledged by the client, last look */
     uint16_t head_len;     /* in bytes */
@@ -102,6 +103,8 @@ void conn_process_buffered(struct conn *c);
 /* respond.c: what a request is answered with, and when. */
 /* The head is in (and any body skipped): answer now, after a delay, or never. */
 void respond_start(struct conn *c);
+/* Keeps what the answer needs from the request (whose bytes may be gone by then): /get's body. */
+void respond_prepare(struct conn *c, const struct http_request *req);
 /* Builds the response for c->rt and hands it to the writer. */
 void respond_send(struct conn *c);
 /* A small JSON body {"key":v} in c->small. */

@@ -19,6 +19,45 @@ void respond_small(struct conn *c, const char *key, uint64_t v)
     c->body_len = (uint64_t)n;
 }
 
+/* {"delay_ms":X}, X the value as sent (in milliseconds, with the decimals it was sent with)
+ * minus leading zeros, which JSON numbers may not have. */
+static void delay_body(struct conn *c)
+{
+    static const unsigned scale[4] = {1000, 100, 10, 1};
+    uint64_t ms = c->rt.arg / 1000, frac = c->rt.arg % 1000 / scale[c->rt.decimals];
+    int n = c->rt.decimals == 0
+                ? snprintf(c->small, sizeof(c->small), "{\"delay_ms\":%" PRIu64 "}", ms)
+                : snprintf(c->small, sizeof(c->small), "{\"delay_ms\":%" PRIu64 ".%0*" PRIu64 "}",
+                           ms, c->rt.decimals, frac);
+    c->body = c->small;
+    c->body_len = (uint64_t)n;
+}
+
+void respond_prepare(struct conn *c, const struct http_request *req)
+{
+    static const char url[] = "{\"url\":\"", method[] = "\",\"method\":\"";
+    if (c->rt.kind != ROUTE_GET) return;
+    /* The target's bytes are visible ASCII (the parser saw to it): only '"' and '\\' need
+     * escaping, to at most twice the length. */
+    char *b = malloc(sizeof(url) + 2 * req->target_len + sizeof(method) + req->method_len + 2);
+    if (b == NULL) return; /* respond_send closes the connection */
+    size_t n = sizeof(url) - 1;
+    memcpy(b, url, n);
+    for (size_t i = 0; i < req->target_len; i++) {
+        if (req->target[i] == '"' || req->target[i] == '\\') b[n++] = '\\';
+        b[n++] = req->target[i];
+    }
+    memcpy(b + n, method, sizeof(method) - 1);
+    n += sizeof(method) - 1;
+    memcpy(b + n, req->method, req->method_len);
+    n += req->method_len;
+    b[n++] = '"';
+    b[n++] = '}';
+    free(c->owned);
+    c->owned = b;
+    c->owned_len = (uint32_t)n;
+}
+
 void respond_send(struct conn *c)
 {
     struct server *s = c->srv;
@@ -32,7 +71,15 @@ void respond_send(struct conn *c)
         a.content_type = "text/plain";
         break;
     case ROUTE_DELAY:
-        respond_small(c, "delay_ms", c->rt.arg);
+        delay_body(c);
+        break;
+    case ROUTE_GET:
+        if (c->owned == NULL) {
+            conn_close(c, 0);
+            return;
+        }
+        c->body = c->owned;
+        c->body_len = c->owned_len;
         break;
     case ROUTE_BYTES:
         c->body_len = c->rt.arg; /* body stays NULL: the seeded pattern */
@@ -100,13 +147,13 @@ void respond_start(struct conn *c)
     }
     if (c->rt.kind == ROUTE_DELAY && c->rt.arg > 0 && c->fault != FAULT_RESET) {
         c->state = ST_DELAY;
-        /* Due exactly rt.arg ms from now. A libuv timer (whole, possibly stale milliseconds,
+        /* Due exactly rt.arg us from now. A libuv timer (whole, possibly stale milliseconds,
          * up to one early or late) brings us within reach; the waker's timerfd does the rest,
-         * so answers come neither early nor a millisecond late. */
-        c->wake.due_ns = uv_hrtime() + c->rt.arg * 1000000;
-        if (c->rt.arg > 2) {
+         * so answers come neither early nor a millisecond late, sub-millisecond ones too. */
+        c->wake.due_ns = uv_hrtime() + c->rt.arg * 1000;
+        if (c->rt.arg >= 3000) {
             uv_update_time(c->srv->loop);
-            conn_arm(c, c->rt.arg - 2);
+            conn_arm(c, c->rt.arg / 1000 - 2);
         } else {
             waker_add(&c->srv->waker, &c->wake);
         }

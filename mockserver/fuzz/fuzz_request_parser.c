@@ -48,7 +48,7 @@ static void check_valid(const char *buf, size_t size, long r, const struct http_
     CHECK(req->nheaders <= HTTP_MAX_HEADERS);
     route_resolve(req, &cfg, &rt);
     CHECK(rt.status >= 200 && rt.status <= 599);
-    CHECK(rt.kind != ROUTE_DELAY || rt.arg <= cfg.max_delay_ms);
+    CHECK(rt.kind != ROUTE_DELAY || (rt.arg <= cfg.max_delay_ms * 1000 && rt.decimals <= 3));
     CHECK(rt.kind != ROUTE_BYTES || rt.arg <= cfg.max_bytes);
 }
 

@@ -193,6 +193,62 @@ static void test_limits(void)
     }
 }
 
+/* /delay takes milliseconds with up to three decimals; arg is in microseconds. */
+static void test_delays(void)
+{
+    static const struct ms_config cfg = {.max_delay_ms = 10000, .max_bytes = 1000};
+    static const struct {
+        const char *value;
+        long us; /* -1: 400 */
+        int decimals;
+    } cases[] = {
+        {"0.3", 300, 1},
+        {"2.125", 2125, 3},
+        {"007.50", 7500, 2},
+        {"0", 0, 0},
+        {"0.000", 0, 3},
+        {"5", 5000, 0},
+        {"10000", 10000000, 0},
+        {"10000.000", 10000000, 3},
+        {"9999.999", 9999999, 3},
+        {"10000.001", -1, 0},
+        {"10001", -1, 0},
+        {"1.2345", -1, 0},
+        {".5", -1, 0},
+        {"5.", -1, 0},
+        {".", -1, 0},
+        {"+5", -1, 0},
+        {"-5", -1, 0},
+        {"5e3", -1, 0},
+        {"1.2.3", -1, 0},
+        {"1,5", -1, 0},
+        {"0x10", -1, 0},
+        {"1.-2", -1, 0},
+        {"", -1, 0},
+        {"99999999999999999999.1", -1, 0},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        for (int form = 0; form < 2; form++) {
+            char buf[256];
+            struct http_request req;
+            struct route rt;
+            snprintf(buf, sizeof(buf), "GET /delay%s%s HTTP/1.1\r\nHost: a\r\n\r\n",
+                     form ? "?ms=" : "/", cases[i].value);
+            long r = parse_str(buf);
+            EXPECT_EQ(r, (long)strlen(buf), buf);
+            http_parse_request(buf, strlen(buf), &req);
+            route_resolve(&req, &cfg, &rt);
+            if (cases[i].us < 0) {
+                EXPECT_EQ(rt.status, 400, buf);
+                continue;
+            }
+            EXPECT_EQ(rt.kind, ROUTE_DELAY, buf);
+            EXPECT_EQ(rt.arg, cases[i].us, buf);
+            EXPECT_EQ(rt.decimals, cases[i].decimals, buf);
+        }
+    }
+}
+
 static void test_routes(void)
 {
     static const struct ms_config cfg = {.max_delay_ms = 10000, .max_bytes = 1000};
@@ -203,9 +259,9 @@ static void test_routes(void)
         int close;
     } cases[] = {
         {"GET / HTTP/1.1\r\nHost: a\r\n\r\n", ROUTE_ROOT, 200, 0, 0},
-        {"GET /delay/10000 HTTP/1.1\r\nHost: a\r\n\r\n", ROUTE_DELAY, 200, 10000, 0},
+        {"GET /delay/10000 HTTP/1.1\r\nHost: a\r\n\r\n", ROUTE_DELAY, 200, 10000000, 0},
         {"GET /delay/10001 HTTP/1.1\r\nHost: a\r\n\r\n", ROUTE_ERROR, 400, 0, 0},
-        {"GET /delay?a=b&ms=7 HTTP/1.1\r\nHost: a\r\n\r\n", ROUTE_DELAY, 200, 7, 0},
+        {"GET /delay?a=b&ms=7 HTTP/1.1\r\nHost: a\r\n\r\n", ROUTE_DELAY, 200, 7000, 0},
         {"GET /delay/ HTTP/1.1\r\nHost: a\r\n\r\n", ROUTE_ERROR, 400, 0, 0},
         {"GET /bytes/1000 HTTP/1.1\r\nHost: a\r\n\r\n", ROUTE_BYTES, 200, 1000, 0},
         {"GET /bytes/1001 HTTP/1.1\r\nHost: a\r\n\r\n", ROUTE_ERROR, 400, 0, 0},
@@ -219,7 +275,9 @@ static void test_routes(void)
         {"GET / HTTP/1.0\r\nConnection: close\r\nConnection: keep-alive\r\n\r\n", ROUTE_ROOT, 200,
          0, 1},
         {"GET / HTTP/1.1\r\nHost: a\r\nConnection: Foo, CLOSE\r\n\r\n", ROUTE_ROOT, 200, 0, 1},
-        {"GET http://a/delay/3 HTTP/1.1\r\nHost: a\r\n\r\n", ROUTE_DELAY, 200, 3, 0},
+        {"GET http://a/delay/3 HTTP/1.1\r\nHost: a\r\n\r\n", ROUTE_DELAY, 200, 3000, 0},
+        {"GET /get?x=\"1\" HTTP/1.1\r\nHost: a\r\n\r\n", ROUTE_GET, 200, 0, 0},
+        {"GET /get/x HTTP/1.1\r\nHost: a\r\n\r\n", ROUTE_ERROR, 404, 0, 0},
         {"PUT / HTTP/1.1\r\nHost: a\r\n\r\n", ROUTE_ERROR, 405, 0, 1},
         {"POST / HTTP/1.1\r\nHost: a\r\n\r\n", ROUTE_ERROR, 405, 0, 1},
         {"POST /stats/reset HTTP/1.1\r\nHost: a\r\n\r\n", ROUTE_STATS_RESET, 200, 0, 0},
@@ -249,6 +307,7 @@ int main(void)
     test_known();
     test_limits();
     test_routes();
+    test_delays();
     if (failures) {
         fprintf(stderr, "%d failures\n", failures);
         return 1;
