@@ -125,7 +125,10 @@ void respond_send(struct conn *c)
     }
     if (c->active) {
         stats_status(&s->stats, a.status);
-        if (c->rt.kind == ROUTE_ERROR) s->stats.errors[stats_error_of_status(a.status)]++;
+        /* The class of the error the route chose, unless an injected 500 replaced it: one
+         * response, one count. */
+        if (c->rt.kind == ROUTE_ERROR && c->fault != FAULT_ERROR)
+            s->stats.errors[stats_error_of_status(a.status)]++;
     }
     c->sent = 0;
     writer_start(c);
