@@ -59,6 +59,16 @@ static unsigned fill_bufs(struct conn *c, uv_buf_t *bufs, uint64_t *bytes)
 
 static void on_write(uv_write_t *req, int status);
 
+/* uv_try_write with "would block" as 0 bytes written; a real error (the client reset or
+ * vanished) fails the connection and returns -1. */
+static int try_write(struct conn *c, const uv_buf_t *bufs, unsigned n)
+{
+    int r = uv_try_write((uv_stream_t *)&c->tcp, bufs, n);
+    if (r == UV_EAGAIN || r == UV_ENOSYS) return 0;
+    if (r < 0) conn_fail(c, ERR_CLIENT_RESET);
+    return r < 0 ? -1 : r;
+}
+
 static const char continue_line[] = "HTTP/1.1 100 Continue\r\n\r\n";
 
 static void on_continue_written(uv_write_t *req, int status)
@@ -74,13 +84,8 @@ static void on_continue_written(uv_write_t *req, int status)
 void writer_continue(struct conn *c)
 {
     uv_buf_t buf = uv_buf_init((char *)continue_line, sizeof(continue_line) - 1);
-    int r = uv_try_write((uv_stream_t *)&c->tcp, &buf, 1);
-    if (r == UV_EAGAIN || r == UV_ENOSYS) r = 0;
-    if (r < 0) {
-        conn_fail(c, ERR_CLIENT_RESET);
-        return;
-    }
-    if ((unsigned)r == buf.len) return;
+    int r = try_write(c, &buf, 1);
+    if (r < 0 || (unsigned)r == buf.len) return;
     buf.base += r;
     buf.len -= (unsigned)r;
     uv_write_t *w = malloc(sizeof(*w));
@@ -98,12 +103,8 @@ void writer_start(struct conn *c)
     while (c->sent < total) {
         uint64_t bytes;
         unsigned n = fill_bufs(c, bufs, &bytes);
-        int r = uv_try_write((uv_stream_t *)&c->tcp, bufs, n);
-        if (r == UV_EAGAIN || r == UV_ENOSYS) r = 0;
-        if (r < 0) {
-            conn_fail(c, ERR_CLIENT_RESET);
-            return;
-        }
+        int r = try_write(c, bufs, n);
+        if (r < 0) return;
         c->sent += (uint64_t)r;
         if ((uint64_t)r < bytes) {
             n = fill_bufs(c, bufs, &c->queued);
