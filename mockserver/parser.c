@@ -4,6 +4,7 @@
  *         result independent of how the bytes were split across reads. */
 #include "parser.h"
 
+#include <arpa/inet.h>
 #include <string.h>
 
 /* tchar from RFC 9110: the bytes allowed in a method and a header name. */
@@ -36,26 +37,91 @@ static int ieq(const char *a, size_t n, const char *w)
     return i == n && w[i] == '\0';
 }
 
-/* The request target: origin-form only, visible ASCII, and every '%' followed by two hex digits.
- * We never decode it: routes match the raw path, so the check only rejects what is malformed. */
+/* reg-name's bytes besides pct-encoded ones (RFC 3986 3.2.2): unreserved and sub-delims. */
+static int is_reg_name_byte(unsigned char c)
+{
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return 1;
+    return c != 0 && strchr("-._~!$&'()*+,;=", c) != NULL;
+}
+
+/* uri-host [":" port] (RFC 9112 3.2 and 3.2.2): an IPv6 literal in brackets or a non-empty
+ * reg-name (which covers IPv4 addresses), then digits only after a colon. IPvFuture and zone
+ * identifiers are refused: no client of a loopback mock sends them. */
+static int valid_host(const char *h, size_t n)
+{
+    size_t i = 0;
+    if (n > 0 && h[0] == '[') {
+        const char *end = memchr(h, ']', n);
+        char ip[INET6_ADDRSTRLEN];
+        struct in6_addr addr;
+        size_t len = end ? (size_t)(end - h) - 1 : 0;
+        if (len == 0 || len >= sizeof(ip)) return 0;
+        memcpy(ip, h + 1, len);
+        ip[len] = '\0';
+        if (inet_pton(AF_INET6, ip, &addr) != 1) return 0;
+        i = len + 2;
+    } else {
+        while (i < n && h[i] != ':') {
+            if (h[i] == '%') {
+                if (i + 2 >= n || !is_hex((unsigned char)h[i + 1]) ||
+                    !is_hex((unsigned char)h[i + 2]))
+                    return 0;
+                i += 3;
+            } else if (is_reg_name_byte((unsigned char)h[i])) {
+                i++;
+            } else {
+                return 0;
+            }
+        }
+        if (i == 0) return 0; /* an empty host: nginx and RFC 9110 4.2.1 refuse it */
+    }
+    if (i < n && h[i++] != ':') return 0;
+    for (; i < n; i++)
+        if (h[i] < '0' || h[i] > '9') return 0;
+    return 1;
+}
+
+/* The request target: origin-form, or absolute-form with the "http" scheme (RFC 9112 3.2.2: a
+ * server MUST accept it), whose authority then stands for Host (3.2.3) and whose path is routed.
+ * Visible ASCII only, and every '%' followed by two hex digits. We never decode it: routes match
+ * the raw path, so the check only rejects what is malformed. */
 static int parse_target(const char *t, size_t n, struct http_request *req)
 {
-    if (n == 0 || t[0] != '/') return -400;
-    req->path = t;
-    req->path_len = n;
+    static const char root[] = "/"; /* the path of "http://host" and "http://host?q" */
+    size_t start = 0;
+    req->target = t;
+    req->target_len = n;
     req->query = NULL;
     req->query_len = 0;
+    if (n >= 7 && ieq(t, 7, "http://")) {
+        size_t a = 7;
+        while (a < n && t[a] != '/' && t[a] != '?')
+            a++;
+        if (!valid_host(t + 7, a - 7)) return -400; /* userinfo ('@') included */
+        req->absolute_form = 1;
+        req->host = t + 7;
+        req->host_len = a - 7;
+        start = a;
+    } else if (n == 0 || t[0] != '/') {
+        return -400;
+    }
+    req->path = t + start;
+    req->path_len = n - start;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)t[i];
         if (c <= 0x20 || c >= 0x7f || c == '#') return -400;
         if (c == '%' &&
             (i + 2 >= n || !is_hex((unsigned char)t[i + 1]) || !is_hex((unsigned char)t[i + 2])))
             return -400;
-        if (c == '?' && req->query == NULL) {
-            req->path_len = i;
+        if (c == '?' && req->query == NULL && i >= start) {
+            req->path_len = i - start;
             req->query = t + i + 1;
             req->query_len = n - i - 1;
         }
+    }
+    if (req->path_len == 0) {
+        req->path = root;
+        req->path_len = 1;
     }
     return 0;
 }
@@ -101,21 +167,42 @@ static int parse_length(const char *v, size_t n, uint64_t *out)
     return 0;
 }
 
-/* Connection is a comma-separated token list; only "close" and "keep-alive" matter to us. */
-static void parse_connection(const char *v, size_t n, struct http_request *req)
+/* Calls each(element) for the elements of a comma-separated list (RFC 9110 5.6.1): OWS around
+ * each element trimmed, empty elements skipped. */
+static void each_element(const char *v, size_t n, struct http_request *req,
+                         void (*each)(const char *e, size_t len, struct http_request *req))
 {
     size_t i = 0;
     while (i < n) {
-        while (i < n && (v[i] == ' ' || v[i] == '\t' || v[i] == ','))
-            i++;
         size_t s = i;
-        while (i < n && v[i] != ',' && v[i] != ' ' && v[i] != '\t')
+        while (i < n && v[i] != ',')
             i++;
-        if (ieq(v + s, i - s, "close"))
-            req->conn_close = 1;
-        else if (ieq(v + s, i - s, "keep-alive"))
-            req->conn_keep_alive = 1;
+        size_t e = i++;
+        while (s < e && (v[s] == ' ' || v[s] == '\t'))
+            s++;
+        while (e > s && (v[e - 1] == ' ' || v[e - 1] == '\t'))
+            e--;
+        if (e > s) each(v + s, e - s, req);
     }
+}
+
+/* Connection options are case-insensitive tokens; only "close" and "keep-alive" matter to us. */
+static void connection_option(const char *e, size_t n, struct http_request *req)
+{
+    if (ieq(e, n, "close"))
+        req->conn_close = 1;
+    else if (ieq(e, n, "keep-alive"))
+        req->conn_keep_alive = 1;
+}
+
+/* "100-continue" is the only expectation defined (RFC 9110 10.1.1); any other is one we cannot
+ * meet. */
+static void expectation(const char *e, size_t n, struct http_request *req)
+{
+    if (ieq(e, n, "100-continue"))
+        req->expect_continue = 1;
+    else
+        req->expect_other = 1;
 }
 
 /* name ":" OWS value OWS; no space before the colon, no obs-fold (checked by the caller). */
@@ -143,12 +230,19 @@ static int parse_header(const char *l, size_t n, struct http_request *req)
         return parse_length(v, vn, &req->content_length);
     }
     if (ieq(l, name_len, "host")) {
-        if (req->has_host) return -400;
+        /* Validated even when an absolute-form authority overrides it, as nginx does. */
+        if (req->has_host || !valid_host(v, vn)) return -400;
         req->has_host = 1;
+        if (!req->absolute_form) {
+            req->host = v;
+            req->host_len = vn;
+        }
     } else if (ieq(l, name_len, "transfer-encoding")) {
         req->has_transfer_encoding = 1;
     } else if (ieq(l, name_len, "connection")) {
-        parse_connection(v, vn, req);
+        each_element(v, vn, req, connection_option);
+    } else if (ieq(l, name_len, "expect")) {
+        each_element(v, vn, req, expectation);
     }
     return 0;
 }

@@ -37,6 +37,8 @@ const char *response_reason(int status)
         return "Content Too Large";
     case 414:
         return "URI Too Long";
+    case 417:
+        return "Expectation Failed";
     case 429:
         return "Too Many Requests";
     case 431:
@@ -95,7 +97,8 @@ size_t response_head(char *buf, const struct response_head_args *a)
         PUT("\r\nConnection: close");
     else if (a->keep_alive_10)
         PUT("\r\nConnection: keep-alive");
-    if (a->status == 405) PUT("\r\nAllow: GET, HEAD");
+    if (a->status == 405)
+        PUT(a->allow_post ? "\r\nAllow: GET, HEAD, POST" : "\r\nAllow: GET, HEAD");
     if (a->status == 503) PUT("\r\nRetry-After: 1");
     PUT("\r\n\r\n");
     return n;

@@ -15,6 +15,7 @@ struct response_head_args {
     uint64_t content_length;  /* in bytes */
     int close;                /* "Connection: close" */
     int keep_alive_10;        /* "Connection: keep-alive" for an HTTP/1.0 client that asked */
+    int allow_post;           /* 405: POST is among the allowed methods */
 };
 
 const char *response_reason(int status);

@@ -19,6 +19,28 @@ static int parse_number(const char *s, size_t n, uint64_t max, uint64_t *out)
     return 0;
 }
 
+/* A delay in milliseconds: digits, then optionally '.' and one to three more digits (so the
+ * unit stays milliseconds, with microsecond precision). No sign, exponent, or lone '.' at
+ * either end. The bound is max_ms, as for whole numbers. */
+static int parse_delay(const char *s, size_t n, uint64_t max_ms, struct route *out)
+{
+    const char *dot = memchr(s, '.', n);
+    size_t whole = dot ? (size_t)(dot - s) : n, frac = dot ? n - whole - 1 : 0;
+    uint64_t ms, us = 0;
+    if (parse_number(s, whole, max_ms, &ms) || (dot && (frac < 1 || frac > 3))) return -1;
+    for (size_t i = 0; i < 3; i++) {
+        char d = i < frac ? dot[1 + i] : '0';
+        if (d < '0' || d > '9') return -1;
+        us = us * 10 + (uint64_t)(d - '0');
+    }
+    us += ms * 1000;
+    if (us > max_ms * 1000) return -1;
+    out->kind = ROUTE_DELAY;
+    out->arg = us;
+    out->decimals = (int)frac;
+    return 0;
+}
+
 /* Finds "name=value" among '&'-separated query parameters. */
 static const char *query_param(const struct http_request *req, const char *name, size_t *vlen)
 {
@@ -54,9 +76,10 @@ static void route_path(const struct http_request *req, const struct ms_config *c
     const char *rest;
     size_t n;
     uint64_t v;
-    /* parse_number needs max < 2^60; the command line already caps both, this keeps it local. */
-    const uint64_t limit = (uint64_t)1 << 59;
-    const uint64_t max_delay = cfg->max_delay_ms < limit ? cfg->max_delay_ms : limit;
+    /* parse_number needs max < 2^60, and delays are counted in microseconds; the command line
+     * already caps both far lower, this keeps the check local. */
+    const uint64_t limit = (uint64_t)1 << 59, delay_limit = (uint64_t)1 << 40;
+    const uint64_t max_delay = cfg->max_delay_ms < delay_limit ? cfg->max_delay_ms : delay_limit;
     const uint64_t max_bytes = cfg->max_bytes < limit ? cfg->max_bytes : limit;
 
     if (req->path_len == 1) {
@@ -65,17 +88,13 @@ static void route_path(const struct http_request *req, const struct ms_config *c
         out->kind = ROUTE_STATS;
     } else if (req->path_len == 12 && memcmp(req->path, "/stats/reset", 12) == 0) {
         out->kind = ROUTE_STATS_RESET;
+    } else if (req->path_len == 4 && memcmp(req->path, "/get", 4) == 0) {
+        out->kind = ROUTE_GET;
     } else if (req->path_len == 6 && memcmp(req->path, "/delay", 6) == 0) {
         const char *ms = query_param(req, "ms", &n);
-        if (ms == NULL || parse_number(ms, n, max_delay, &v))
-            out->status = 400;
-        else
-            out->kind = ROUTE_DELAY, out->arg = v;
+        if (ms == NULL || parse_delay(ms, n, max_delay, out)) out->status = 400;
     } else if (has_prefix(req, "/delay/", &rest, &n)) {
-        if (parse_number(rest, n, max_delay, &v))
-            out->status = 400;
-        else
-            out->kind = ROUTE_DELAY, out->arg = v;
+        if (parse_delay(rest, n, max_delay, out)) out->status = 400;
     } else if (has_prefix(req, "/status/", &rest, &n)) {
         /* 1xx are interim responses a client would wait past, so only final codes are served. */
         if (parse_number(rest, n, 599, &v) || v < 200)
@@ -97,13 +116,25 @@ void route_resolve(const struct http_request *req, const struct ms_config *cfg, 
     memset(out, 0, sizeof(*out));
     out->kind = ROUTE_ERROR;
     out->status = 200;
-    out->close = req->version_minor == 0 ? !req->conn_keep_alive : req->conn_close;
+    /* "close" always wins; HTTP/1.0 keeps the connection only when asked to (RFC 9112 9.3). */
+    out->close = req->conn_close || (req->version_minor == 0 && !req->conn_keep_alive);
     out->head = req->method_len == 4 && memcmp(req->method, "HEAD", 4) == 0;
 
     int get = req->method_len == 3 && memcmp(req->method, "GET", 3) == 0;
-    if (!get && !out->head) {
+    int post = req->method_len == 4 && memcmp(req->method, "POST", 4) == 0;
+    int reset = req->path_len == 12 && memcmp(req->path, "/stats/reset", 12) == 0;
+    /* POST for the one route with a side effect; GET still resets there, for old scripts. */
+    if (!get && !out->head && !(post && reset)) {
         /* Close: the request may carry a body we would otherwise have to skip. */
         out->status = 405;
+        out->close = 1;
+        out->allow_post = reset;
+        return;
+    }
+    /* RFC 9110 10.1.1: only 100-continue can be met; HTTP/1.0 requests' expectations are
+     * ignored. Close: the client may or may not send the body it announced. */
+    if (req->expect_other && req->version_minor == 1) {
+        out->status = 417;
         out->close = 1;
         return;
     }

@@ -63,6 +63,7 @@ enum ms_error stats_error_of_status(int status)
     case 414:
     case 431:
         return ERR_TOO_LARGE;
+    case 417:
     case 501:
     case 505:
         return ERR_UNSUPPORTED;

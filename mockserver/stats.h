@@ -12,13 +12,13 @@ enum ms_error {
     ERR_NOT_FOUND,      /* 404 sent */
     ERR_METHOD,         /* 405 sent */
     ERR_TOO_LARGE,      /* 413, 414 or 431 sent */
-    ERR_UNSUPPORTED,    /* 501 or 505 sent */
+    ERR_UNSUPPORTED,    /* 417, 501 or 505 sent */
     ERR_REFUSED,        /* connection over --max-conns, answered 503 */
     ERR_ACCEPT,         /* accept() failed, e.g. EMFILE */
     ERR_IDLE_TIMEOUT,   /* idle connection closed at the deadline */
     ERR_HEADER_TIMEOUT, /* partial request head or body at the deadline */
     ERR_SEND_TIMEOUT,   /* client stopped reading its response */
-    ERR_CLIENT_EOF,     /* client closed in the middle of a request */
+    ERR_CLIENT_EOF,     /* client closed in the middle of a request, or during its /delay */
     ERR_CLIENT_RESET,   /* read or write error, e.g. ECONNRESET */
     ERR_INJECTED_ERROR, /* --error-rate: 500 sent */
     ERR_INJECTED_RESET, /* --reset-rate: reset mid-response */

@@ -35,13 +35,20 @@ static void check_valid(const char *buf, size_t size, long r, const struct http_
     struct route rt;
     CHECK((size_t)r <= size && r >= 4);
     CHECK(req->method >= buf && req->method + req->method_len <= buf + r);
-    CHECK(req->path >= buf && req->path + req->path_len <= buf + r && req->path[0] == '/');
+    CHECK(req->target >= buf && req->target + req->target_len <= buf + r);
+    /* The path lies inside the target, or is the static "/" of an absolute-form target with
+     * an empty path. */
+    CHECK(req->path[0] == '/' &&
+          (req->path_len == 1 || (req->path >= req->target &&
+                                  req->path + req->path_len <= req->target + req->target_len)));
     CHECK(req->query == NULL || req->query + req->query_len <= buf + r);
+    CHECK(req->host == NULL || (req->host >= buf && req->host + req->host_len <= buf + r));
+    CHECK(req->version_minor == 0 || req->host != NULL);
     CHECK(req->version_minor == 0 || req->version_minor == 1);
     CHECK(req->nheaders <= HTTP_MAX_HEADERS);
     route_resolve(req, &cfg, &rt);
     CHECK(rt.status >= 200 && rt.status <= 599);
-    CHECK(rt.kind != ROUTE_DELAY || rt.arg <= cfg.max_delay_ms);
+    CHECK(rt.kind != ROUTE_DELAY || (rt.arg <= cfg.max_delay_ms * 1000 && rt.decimals <= 3));
     CHECK(rt.kind != ROUTE_BYTES || rt.arg <= cfg.max_bytes);
 }
 

@@ -1,6 +1,7 @@
 """NAME    test_faults.py
 PURPOSE Fault injection: --error-rate answers 500, --reset-rate resets mid-response, --stall-rate
-        never answers; /stats counts each, and /stats itself is never faulted.
+        never answers; /stats counts each, and /stats itself is never faulted; with all three
+        rates at once a client's outcomes match the server's counts one for one, per seed.
 USAGE   python3 test_faults.py PATH/TO/mockserver"""
 import socket
 import time
@@ -76,6 +77,47 @@ class Faults(unittest.TestCase):
                 self.assertEqual(st["errors"]["injected_error"], n500)
                 counts.append(seen)
         self.assertEqual(counts[0], counts[1])  # the same seed, the same faults
+
+    def test_all_three_rates_match_the_clients_outcomes(self):
+        """Every request's outcome, as a client sees it, matches the server's counts one for
+        one, and the same seed gives the same sequence of outcomes."""
+        def run(seed):
+            args = ("--error-rate", "0.2", "--reset-rate", "0.2", "--stall-rate", "0.2",
+                    "--idle-timeout-ms", "100", "--seed", str(seed))
+            with Server(MOCKSERVER, *args) as srv:
+                seen = [outcome(srv, path) for path in ["/", "/bytes/3000", "/nope"] * 40]
+                st = srv.stats()
+            counts = {k: seen.count(k) for k in ("ok", "404", "error", "reset", "stall")}
+            self.assertEqual(len(seen), sum(counts.values()), seen)  # nothing else was seen
+            e = st["errors"]
+            self.assertEqual((e["injected_error"], e["injected_reset"], e["injected_stall"]),
+                             (counts["error"], counts["reset"], counts["stall"]))
+            self.assertEqual(st["status"].get("200", 0), counts["ok"])
+            self.assertEqual(st["status"].get("404", 0), counts["404"])
+            self.assertEqual(st["status"].get("500", 0), counts["error"])
+            self.assertEqual(e["not_found"], counts["404"])  # an injected 500 is not a 404 too
+            self.assertEqual(e["bad_request"], 0)
+            self.assertEqual((st["requests"], st["in_flight"]), (len(seen), 0))
+            for k in ("error", "reset", "stall"):
+                self.assertGreater(counts[k], 5, counts)
+            return seen
+
+        first = run(11)
+        self.assertEqual(run(11), first)
+        self.assertNotEqual(run(12), first)
+
+
+def outcome(srv, path):
+    """One request on its own connection, classified as a client would."""
+    with srv.connect() as c:
+        c.send(request(path))
+        try:
+            status, _, _ = c.response()
+        except ConnectionResetError:
+            return "reset"
+        except EOFError:
+            return "stall" if not c.buf else "reset"  # closed at the idle timeout, unanswered
+        return {200: "ok", 404: "404", 500: "error"}.get(status, "status %d" % status)
 
 
 if __name__ == "__main__":

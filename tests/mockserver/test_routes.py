@@ -1,5 +1,5 @@
 """NAME    test_routes.py
-PURPOSE Every route (GET and HEAD), keep-alive reuse, pipelining in order, HTTP/1.0, /stats counts.
+PURPOSE Every route (GET and HEAD; decimal delays, /get), keep-alive reuse, pipelining in order, HTTP/1.0, /stats counts.
 USAGE   python3 test_routes.py PATH/TO/mockserver"""
 import json
 import socket
@@ -44,6 +44,43 @@ class Routes(unittest.TestCase):
             self.assertGreaterEqual(dt, 0.150, path)
             self.assertLess(dt, 0.5, path)
         self.assertEqual(self.srv.get("/delay/0")[0], 200)
+
+    def test_delay_decimal(self):
+        """Milliseconds with up to 3 decimals; the body echoes the value as sent."""
+        with self.srv.connect() as c:
+            for value, body in (("0.3", b'{"delay_ms":0.3}'), ("2.125", b'{"delay_ms":2.125}'),
+                                ("007.50", b'{"delay_ms":7.50}'), ("5", b'{"delay_ms":5}'),
+                                ("0.000", b'{"delay_ms":0.000}')):
+                for path in ("/delay/" + value, "/delay?ms=" + value):
+                    t = time.monotonic()
+                    c.send(request(path))
+                    status, _, got = c.response()
+                    self.assertGreaterEqual(time.monotonic() - t, float(value) / 1000, path)
+                    self.assertEqual((status, got), (200, body), path)
+                    json.loads(got)
+            for value in ("1.2345", ".5", "5.", "+5", "-5", "5e3", "1.2.3", "10000.001"):
+                c.send(request("/delay/" + value))
+                self.assertEqual(c.response()[0], 400, value)
+
+    def test_get(self):
+        """httpbin-style /get: the target as sent and the method, as JSON."""
+        for target in ("/get", "/get?a=1&b=%22x%22", '/get?q="quoted"\\back', "/get?"):
+            status, h, body = self.srv.get(target)
+            self.assertEqual((status, h["content-type"]), (200, "application/json"), target)
+            self.assertEqual(json.loads(body), {"url": target, "method": "GET"}, target)
+        status, h, body = self.srv.get("/get?x=1", method="HEAD")
+        self.assertEqual((status, body), (200, b""))
+        self.assertEqual(h["content-length"], str(len('{"url":"/get?x=1","method":"HEAD"}')))
+        with self.srv.connect() as c:  # absolute-form: the whole target, as sent
+            c.send(request("http://127.0.0.1/get?a=b"))
+            self.assertEqual(json.loads(c.response()[2]),
+                             {"url": "http://127.0.0.1/get?a=b", "method": "GET"})
+            long = "/get?" + '"' * 4000
+            c.send(request(long))
+            self.assertEqual(json.loads(c.response()[2])["url"], long)
+            c.send(request("/get", headers={"Content-Length": "3"}) + b"abc")  # body skipped
+            self.assertEqual(json.loads(c.response()[2])["url"], "/get")
+        self.assertEqual(self.srv.get("/get/x")[0], 404)
 
     def test_status(self):
         for code in (200, 201, 299, 404, 418, 500, 503, 599):
