@@ -14,7 +14,7 @@ import subprocess
 import sys
 import time
 
-from . import estimate, fsutil, registry, runcase, suite
+from . import calibrate, estimate, fsutil, registry, runcase, suite
 from .runcase import Interrupted
 from .server import MockServer
 
@@ -149,6 +149,10 @@ def execute(args, suite_path, planned, total_est, binary, server_bin, n_cores, r
     fsutil.write_json(status_path, status)
     _save_context(binary, out)
     reg.save(out)
+    print("bench: measuring this machine's costs (cvpbench calibrate) ...", end="", flush=True)
+    machine = calibrate.machine(binary, out, quick=args.quick)
+    print(f" {machine.get('usable_cores', '?')} usable cores, "
+          f"{machine.get('fma_gflops_per_core') or '?'} GFLOP/s FMA peak per core", flush=True)
     needs_server = args.server == "always" or any(
         cmd.needs_server for _, run, _, _ in planned for cmd in run)
     server = MockServer(server_bin, out) if needs_server and os.access(server_bin, os.X_OK) else None
@@ -170,9 +174,14 @@ def execute(args, suite_path, planned, total_est, binary, server_bin, n_cores, r
             print(f"[{k}/{len(planned)}] {case.name} ({len(run)} commands"
                   f"{f', {len(skip)} not measured' if skip else ''}) ... ETA {fmt_s(remaining)}",
                   end="", flush=True)
+            if calibrate.needs_sizing(case):
+                calibrate.size_case(case, binary, url_base)
+                run = [c for c in suite.expand(case) if not any(
+                    s["label"] == c.label for s in skip)]
             rec = runcase.run(case, run, skip, binary, url_base,
                               os.path.join(out, "cases", f"{k:02d}-{case.name}"),
-                              helper_pid=server.pid if server else None)
+                              helper_pid=server.pid if server else None,
+                              budget_s=max(est, 10.0) * 3)
             print(f"  {rec['elapsed_s']:.1f} s" + (f"  ({rec['error']})" if "error" in rec else ""),
                   flush=True)
             done_est += est

@@ -8,9 +8,11 @@ of latency-ms, work-us of compute, a matrix of size n), how its executor overlap
 executor's published rule (models.py): no workload or executor is named here.
 """
 from . import models
+from .runcase import points_of
 
-PROCESS_S = 0.01  # process start, context probe, set-up
+PROCESS_S = 0.05  # process start, context probe, set-up of every arm
 CASE_S = 0.4  # hyperfine's own start and the case's bookkeeping, once per case
+EXTRA_ROUNDS = 0.3  # --ci adds rounds beyond the minimum on a noisy point: about this share
 REQUEST_S = 30e-6  # client CPU per request on loopback (what one request costs besides waiting)
 GFLOPS_PER_CORE = 20.0  # a blocked kernel on one core; the machine's peak is higher
 TASK_S = 0.2e-6  # handing out one task
@@ -24,7 +26,9 @@ def _tasks(cmd):
 
 
 def seconds(cmd, cores):
-    """One run of the command, in seconds."""
+    """One batch of the command, in seconds."""
+    if any(v == "auto" for v in cmd.params.values()):
+        return cmd.target or 0.2  # sized so that one core takes the case's target
     p, n, reg = cmd.params, _tasks(cmd), cmd.registry
     sched = models.schedule_before(reg.rule(cmd.executor), p, n, cores) or models.Schedule(1, 1,
                                                                                          False)
@@ -48,6 +52,15 @@ def seconds(cmd, cores):
 
 
 def case_seconds(case, cmds, cores):
+    """The case: per point, warm-up and rounds of every arm (a sample lasts at least min-time),
+    rounds capped by max-time once the minimum is done; then each command alone as a process."""
     if not cmds:
         return 0.0
-    return CASE_S + (case.warmup + case.runs) * sum(seconds(c, cores) for c in cmds)
+    total = CASE_S
+    for _, pcmds in points_of(cmds):
+        per_round = sum(max(case.min_time, seconds(c, cores)) for c in pcmds)
+        rounds = case.runs * per_round
+        extra = min(EXTRA_ROUNDS * rounds, max(0.0, case.max_time - rounds))
+        total += PROCESS_S + case.warmup * per_round + rounds + extra
+    total += case.process_runs * sum(seconds(c, cores) + PROCESS_S for c in cmds)
+    return total

@@ -1,14 +1,17 @@
 """NAME    results.py
 PURPOSE Load one run directory (results/<run-id>/) into rows that tabulate, claims and plot share.
 
-A row is one command of one case: hyperfine's whole-process times plus the medians of
-cvpbench's JSON lines (in-process wall, CPU, RSS, p99, errors, validity). Missing pieces stay
-None, so a consumer can say "not measured" instead of guessing.
+A row is one command of one case: an executor at one workload point. Its samples are the
+point's cvpbench JSON lines with its arm index: one per round, the in-process timed region (the
+one time basis of every table, plot and claim). Its time is their median with an order-statistic
+interval (stats.py). Rows of one point ran in the same rounds of one process, so their ratios
+pair round by round. The whole-process time (hyperfine) is kept apart as `process_wall`.
+Missing pieces stay None, so a consumer says "not measured" instead of guessing.
 """
 import os
 import statistics
 
-from . import fsutil, models, registry
+from . import fsutil, models, registry, stats
 
 
 def _median(xs):
@@ -17,46 +20,45 @@ def _median(xs):
 
 
 class Row:
-    def __init__(self, case, cmd, hf, detail, reg, cores):
+    def __init__(self, case, cmd, samples, hf, reg, cores):
         self.case = case
         self.registry = reg
         self.label = cmd["label"]
         self.executor = cmd["executor"]
         self.workload = cmd["workload"]
         self.params = cmd["params"]
+        self.point_index = cmd.get("point")
+        self.samples = samples
+        self.walls = {s.get("round", i): s["wall_s"] for i, s in enumerate(samples)
+                      if s.get("wall_s") is not None}
+        self.est = stats.median_ci(self.walls.values())
+        self.wall_in = self.est.value if self.est else None
         self.hf = hf or {}
-        self.detail = detail
-        self.times = self.hf.get("times") or []
-        self.exit_codes = self.hf.get("exit_codes") or []
-        self.wall = _median(self.times)  # whole process, seconds
-        self.wall_sd = statistics.stdev(self.times) if len(self.times) > 1 else None
-        self.wall_in = _median([d.get("wall_s") for d in detail])  # timed region only
-        self.cpu = _median([(d.get("user_s") or 0) + (d.get("sys_s") or 0) for d in detail])
-        self.rss_kib = _median([d.get("max_rss_kib") for d in detail])
-        self.p99_us = _median([(d.get("latency_us") or {}).get("p99") for d in detail])
-        self.gflops = _median([d.get("gflops") for d in detail])
-        self.tasks = _median([d.get("tasks") for d in detail]) or self.params.get("tasks")
-        self.errors = sum(sum((d.get("errors") or {}).values()) for d in detail)
-        self.threads = _median([d.get("threads") for d in detail])
+        self.process_times = self.hf.get("times") or []
+        self.process_wall = _median(self.process_times)
+        self.cpu = _median([(d.get("user_s") or 0) + (d.get("sys_s") or 0) for d in samples])
+        self.rss_kib = _median([d.get("max_rss_kib") for d in samples])
+        self.p99_us = _median([(d.get("latency_us") or {}).get("p99") for d in samples])
+        self.gflops = _median([d.get("gflops") for d in samples])
+        self.tasks = _median([d.get("tasks") for d in samples]) or self.params.get("tasks")
+        self.errors = sum(sum((d.get("errors") or {}).values()) for d in samples)
+        self.threads = _median([d.get("threads") for d in samples])
+        self.first_task_us = _median([d.get("first_task_us") for d in samples])
+        self.minflt = _median([d.get("minflt") for d in samples])
+        self.migrations = _median([d.get("migrations") for d in samples])
         self.valid, self.why = self._validity()
-        # How it scheduled: as recorded, else as its executor's rule says (older runs).
+        # How it scheduled: as recorded, else as its executor's rule says.
         n = int(self.tasks or 1)
-        self.schedule = models.schedule_of(detail[0] if detail else None, n) or \
+        self.schedule = models.schedule_of(samples[0] if samples else None, n) or \
             models.schedule_before(reg.rule(self.executor), self.params, n, cores)
 
     def _validity(self):
-        if not self.times:
-            return False, "no timing"
-        # cvpbench's own reason says more than its exit status, so it comes first.
-        bad = [d for d in self.detail if not d.get("valid")]
+        if not self.samples:
+            return False, "no samples"
+        bad = [d for d in self.samples if not d.get("valid")]
         if bad:
             why = bad[0].get("invalid_reason") or "invalid"
-            return False, f"{len(bad)}/{len(self.detail)} runs: {why[:70]}"
-        if any(c != 0 for c in self.exit_codes):
-            bad = sorted({c for c in self.exit_codes if c != 0})
-            return False, f"exit status {','.join(map(str, bad))}"
-        if not self.detail:
-            return False, "no JSON detail"
+            return False, f"{len(bad)}/{len(self.samples)} samples: {why[:70]}"
         return True, ""
 
     def point(self):
@@ -64,13 +66,25 @@ class Row:
         skip = self.registry.executor_only_params
         return tuple(sorted((k, v) for k, v in self.params.items() if k not in skip))
 
+    def get(self, name, default=None):
+        return self.params.get(name, default)
+
     def model_s(self, cores):
         """The model's ideal time at the row's own point and schedule, or None (no model)."""
         return models.time_s(self.schedule, int(self.tasks), self.get("latency-ms", 0) / 1e3,
                              self.get("work-us", 0) / 1e6, cores)
 
-    def get(self, name, default=None):
-        return self.params.get(name, default)
+    def ratio(self, other):
+        """self / other as an estimate: paired by round when both ran in one process (the same
+        point of the same case), else from the two medians' intervals (conservative)."""
+        if other is None or not self.walls or not other.walls:
+            return None
+        if self.case == other.case and self.point_index == other.point_index \
+                and self.point_index is not None:
+            r = stats.paired_ratio(self.walls, other.walls)
+            if r is not None:
+                return r
+        return stats.ratio_of(self.est, other.est)
 
 
 class Case:
@@ -84,21 +98,42 @@ class Case:
         self.runs = rec.get("runs")
         self.error = rec.get("error")
         self.load = rec.get("load") or {}
+        self.sized = rec.get("sized") or {}
+        self.target_s = rec.get("target_s")
         self.not_measured = rec.get("not_measured", [])
         hf = fsutil.read_json(os.path.join(path, "hyperfine.json"), {}).get("results", [])
+        by_point = {}
+        for p in rec.get("points", []):
+            lines = fsutil.read_json_lines(os.path.join(path, p["file"]))
+            by_point[p["index"]] = [x for x in lines if x.get("type", "sample") == "sample"]
         self.rows = []
         for cmd in rec.get("commands", []):
+            samples = [x for x in by_point.get(cmd.get("point"), [])
+                       if x.get("arm_index", 0) == cmd.get("arm", 0)]
             i = cmd["index"]
-            detail = fsutil.read_json_lines(os.path.join(path, f"detail-{i}.jsonl"))
-            self.rows.append(Row(self.name, cmd, hf[i] if i < len(hf) else None, detail, reg,
+            self.rows.append(Row(self.name, cmd, samples, hf[i] if i < len(hf) else None, reg,
                                  cores))
 
+    @property
+    def disturbed(self):
+        """Other processes kept a quarter of a core or more busy (or the hypervisor stole that
+        much): CPU-bound timings here are not this machine's own."""
+        return self.load.get("other_cores", 0) >= 0.25
+
     def sequential(self, row):
-        """The sequential row at the same workload point, if the case has one."""
+        """The one-at-a-time row at the same workload point, if the case has one."""
         for r in self.rows:
-            if r.executor == "sequential" and r.point() == row.point() and r.wall:
+            if r.schedule and r.schedule.waits == 1 and r.schedule.computes == 1 \
+                    and not r.schedule.on_loop and r.point() == row.point() and r.wall_in \
+                    and r.get("blocking") != "yes" and r.executor == _baseline(r):
                 return r
         return None
+
+
+def _baseline(row):
+    rules = row.registry.executors
+    return next((n for n, e in rules.items() if e.get("waits_at_once") == "1"
+                 and e.get("computes_at_once") == "1"), "sequential")
 
 
 class Run:
@@ -106,19 +141,23 @@ class Run:
         self.dir = path
         self.status = fsutil.read_json(os.path.join(path, "status.json"), {})
         self.context = fsutil.read_json(os.path.join(path, "context.json"), {})
+        self.machine = fsutil.read_json(os.path.join(path, "machine.json"), {})
         self.registry = registry.from_run(path)
         cases_dir = os.path.join(path, "cases")
         names = sorted(n for n in os.listdir(cases_dir)
                        if not n.endswith(".tmp")) if os.path.isdir(cases_dir) else []
-        cores = int(self.context.get("nproc") or self.context.get("cores") or 1)
-        self.cases = [Case(os.path.join(cases_dir, n), self.registry, cores) for n in names]
+        self.cases = [Case(os.path.join(cases_dir, n), self.registry, self.cores)
+                      for n in names]
         if not self.context:
-            self.context = next((r.detail[0].get("context", {}) for c in self.cases
-                                 for r in c.rows if r.detail), {})
+            self.context = next((r.samples[0].get("context", {}) for c in self.cases
+                                 for r in c.rows if r.samples), {})
 
     @property
     def cores(self):
-        return int(self.context.get("nproc") or self.context.get("cores") or 1)
+        """Cores parallel work can use: physical cores in the affinity set, within any quota
+        (the calibration's usable_cores), else what the context recorded."""
+        return int(self.machine.get("usable_cores") or self.context.get("nproc")
+                   or self.context.get("cores") or 1)
 
     @property
     def executors(self):

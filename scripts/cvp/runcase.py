@@ -1,11 +1,11 @@
 """NAME    runcase.py
-PURPOSE Time one case: its commands as ONE hyperfine invocation, plus cvpbench's JSON detail.
-
-Headline times are hyperfine's (whole process: start-up and set-up included), so every executor
-pays the same entry fee; the JSON lines cvpbench writes give the in-process detail (wall of the
-timed region, CPU, RSS, percentiles, errors, validity). cvpbench's --output is replaced by each
-run, so a --prepare hook moves the previous run's line aside before the next starts; the first
-`warmup` lines collected are the warm-up runs and are dropped.
+PURPOSE Time one case. Each workload point of the case is one cvpbench process that holds every
+        executor timed at that point as an arm: set up once, warmed up, then sampled in rounds
+        whose order is shuffled anew each round, until each median is known within the case's
+        `ci` (or its `max-time`). That in-process timed region is the one time basis of every
+        table, plot, claim and piece of advice. Each command is also timed alone as a whole
+        process (hyperfine, `process-runs` times): start-up and set-up included, shown in a
+        column of its own and never mixed into a speed-up.
 
 The case is written into NAME.tmp/ and renamed to NAME/ only when complete, so an interrupted
 case never looks finished.
@@ -20,8 +20,7 @@ import time
 
 from . import fsutil
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-KEEP_RUN = os.path.join(os.path.dirname(HERE), "lib", "keep-run")
+GRACE_S = 60  # beyond a point's own time budget, before it is stopped as hung
 
 
 class Interrupted(Exception):
@@ -38,7 +37,7 @@ def _pid_cpu_s(pid):
         return 0.0
 
 
-def _cpu_snapshot(helper_pid=None):
+def cpu_snapshot(helper_pid=None):
     """(machine busy s, steal s, CPU s of us, our reaped children and the helper, monotonic s)."""
     with open("/proc/stat") as f:
         v = [int(x) for x in f.readline().split()[1:9]]
@@ -53,7 +52,7 @@ def _cpu_snapshot(helper_pid=None):
     return busy, v[7] / tick, own, time.monotonic()
 
 
-def _other_load(before, after):
+def other_load(before, after):
     """Cores other processes kept busy meanwhile (and steal): a benchmark sharing its machine
     cannot trust CPU-bound timings, so the summary flags such cases rather than hide it."""
     busy, steal, own, wall = (a - b for a, b in zip(after, before))
@@ -62,7 +61,7 @@ def _other_load(before, after):
 
 
 def _stop_group(proc, grace_s=3.0):
-    """hyperfine runs in its own process group (ours: we created it), so its cvpbench child
+    """The child runs in its own process group (ours: we created it), so whatever it started
     goes with it and nothing is left running."""
     if proc.poll() is not None:
         return
@@ -78,70 +77,92 @@ def _stop_group(proc, grace_s=3.0):
             continue
 
 
-def run(case, cmds, skipped, binary, url_base, case_dir, helper_pid=None):
+def run_bounded(argv, log_path, timeout_s):
+    """Runs argv in its own session, output to log_path; returns (exit code or None when it was
+    stopped for running past timeout_s). Raises Interrupted through, stopping the child."""
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+                                start_new_session=True)
+        try:
+            return proc.wait(timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            _stop_group(proc)
+            return None
+        except BaseException:
+            _stop_group(proc)
+            raise
+
+
+def points_of(cmds):
+    """The case's commands grouped by workload point, in order: [(point, [command])]."""
+    out = {}
+    for c in cmds:
+        out.setdefault(c.point(), []).append(c)
+    return list(out.items())
+
+
+def point_argv(case, cmds, binary, url_base, out):
+    first = cmds[0]
+    a = [binary, "-w", case.workload] + first.workload_args()
+    a += ["-e", ",".join(c.arm() for c in cmds)]
+    a += ["--reps", str(case.runs), "--warmup", str(case.warmup),
+          "--ci", f"{case.ci * 100:g}", "--max-time", f"{case.max_time:g}",
+          "--min-time-ms", str(int(round(case.min_time * 1000))),
+          "--format", "json", "--quiet", "--output", out]
+    if first.needs_server and url_base:
+        a += ["--url-base", url_base]
+    return a
+
+
+def run(case, cmds, skipped, binary, url_base, case_dir, helper_pid=None, budget_s=60.0):
     """Runs the case; returns its record (also written as case.json). Raises Interrupted."""
     tmp = case_dir + ".tmp"
     shutil.rmtree(tmp, ignore_errors=True)
     os.makedirs(tmp)
     record = {"name": case.name, "workload": case.workload, "claims": case.claims,
-              "note": case.note, "runs": case.runs, "warmup": case.warmup,
-              "commands": [], "not_measured": skipped}
-    t0, cpu0 = time.monotonic(), _cpu_snapshot(helper_pid)
-    if cmds:
-        hf = ["hyperfine", "-N", "--style", "none", "-i", "--warmup", str(case.warmup),
-              "--runs", str(case.runs), "--export-json", os.path.join(tmp, "hyperfine.json")]
-        for i, c in enumerate(cmds):
-            out = os.path.join(tmp, f"detail-{i}.json")
-            argv = c.argv(binary, url_base) + ["--format", "json", "--quiet", "--output", out]
-            hf += ["--command-name", c.label,
-                   "--prepare", shlex.join([KEEP_RUN, out, os.path.join(tmp, f"detail-{i}.all")])]
-            record["commands"].append(dict(c.to_json(), index=i, argv=argv))
-        hf += [shlex.join(r["argv"]) for r in record["commands"]]
-        with open(os.path.join(tmp, "hyperfine.log"), "w") as log:
-            proc = subprocess.Popen(hf, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
-                                    start_new_session=True)
-            try:
-                rc = proc.wait()
-            except BaseException:
-                _stop_group(proc)
-                raise
-        if rc != 0:
-            with open(os.path.join(tmp, "hyperfine.log")) as f:
-                tail = f.read().strip().splitlines()[-3:]
-            record["error"] = f"hyperfine exited {rc}: " + " | ".join(tail)
-        for r in record["commands"]:
-            _collect_detail(tmp, r["index"], case.warmup, case.runs, r)
+              "note": case.note, "runs": case.runs, "warmup": case.warmup, "ci": case.ci,
+              "max_time_s": case.max_time, "min_time_s": case.min_time,
+              "process_runs": case.process_runs, "target_s": case.target, "sized": case.sized,
+              "points": [], "commands": [], "not_measured": skipped}
+    t0, cpu0 = time.monotonic(), cpu_snapshot(helper_pid)
+    errors = []
+    for pi, (point, pcmds) in enumerate(points_of(cmds)):
+        out = os.path.join(tmp, f"point-{pi}.jsonl")
+        argv = point_argv(case, pcmds, binary, url_base, out)
+        t = time.monotonic()
+        rc = run_bounded(argv, os.path.join(tmp, f"point-{pi}.log"),
+                         case.max_time + budget_s + GRACE_S)
+        record["points"].append({"index": pi, "params": dict(point), "argv": argv,
+                                 "file": os.path.basename(out), "exit": rc,
+                                 "elapsed_s": round(time.monotonic() - t, 3)})
+        if rc is None:
+            errors.append(f"point {pi} stopped after running past its time budget")
+        elif rc not in (0, 1):  # 1: a sample was invalid, which the tables say per row
+            with open(os.path.join(tmp, f"point-{pi}.log")) as f:
+                tail = f.read().strip().splitlines()[-2:]
+            errors.append(f"point {pi} exited {rc}: " + " | ".join(tail))
+        for ai, c in enumerate(pcmds):
+            record["commands"].append(dict(c.to_json(), index=len(record["commands"]),
+                                           point=pi, arm=ai, argv=c.argv(binary, url_base)))
+    if cmds and case.process_runs > 0:
+        _process_walls(case, record, tmp, errors)
+    if errors:
+        record["error"] = "; ".join(errors)
     record["elapsed_s"] = round(time.monotonic() - t0, 3)
-    record["load"] = _other_load(cpu0, _cpu_snapshot(helper_pid))
+    record["load"] = other_load(cpu0, cpu_snapshot(helper_pid))
     fsutil.write_json(os.path.join(tmp, "case.json"), record)
     shutil.rmtree(case_dir, ignore_errors=True)
     os.replace(tmp, case_dir)
     return record
 
 
-def _collect_detail(tmp, i, warmup, runs, rec):
-    """Gathers the last run's line too, drops the warm-up lines, writes detail-i.jsonl."""
-    last, all_path = os.path.join(tmp, f"detail-{i}.json"), os.path.join(tmp, f"detail-{i}.all")
-    subprocess.run([KEEP_RUN, last, all_path], check=False)
-    lines = fsutil.read_json_lines(all_path)
-    # A run that crashed writes no line; then the alignment with hyperfine's runs is lost and we
-    # keep everything rather than guess which line was the warm-up.
-    raw = _raw_lines(all_path)
-    rec["detail_aligned"] = len(lines) == len(raw) == warmup + runs
-    if rec["detail_aligned"]:
-        raw = raw[warmup:]
-    rec["detail_lines"] = len(raw)
-    text = "".join(l + "\n" for l in raw)
-    try:
-        os.remove(all_path)
-    except FileNotFoundError:
-        pass
-    fsutil.write_atomic(os.path.join(tmp, f"detail-{i}.jsonl"), text)
-
-
-def _raw_lines(path):
-    try:
-        with open(path, encoding="utf-8") as f:
-            return [l.rstrip("\n") for l in f if l.strip()]
-    except FileNotFoundError:
-        return []
+def _process_walls(case, record, tmp, errors):
+    """Each command alone as a whole process, by hyperfine: the entry fee included."""
+    hf = ["hyperfine", "-N", "--style", "none", "-i", "--warmup", "0",
+          "--runs", str(case.process_runs), "--export-json", os.path.join(tmp, "hyperfine.json")]
+    for r in record["commands"]:
+        hf += ["--command-name", r["label"]]
+    hf += [shlex.join(r["argv"] + ["--format", "json", "--quiet"]) for r in record["commands"]]
+    rc = run_bounded(hf, os.path.join(tmp, "hyperfine.log"), 600)
+    if rc != 0:
+        errors.append(f"hyperfine (process wall) exited {rc}")

@@ -27,8 +27,14 @@ class Case:
         self.params = []  # [[(name, [raw values])]]: one point set per `params` line
         self.executors = []  # [(executor, [(name, [raw values])], where)]
         self.claims = []
-        self.runs = 3
-        self.warmup = 1
+        self.runs = 5  # rounds at least: every executor of a point is timed this many times
+        self.warmup = 1  # untimed batches per executor first
+        self.target = None  # seconds one core should take where a parameter is `auto`
+        self.ci = 0.03  # add rounds until each median is known within +-3% at 95%...
+        self.max_time = 20.0  # ... or for at most this many seconds of rounds per point
+        self.min_time = 0.05  # a sample repeats its batch until it has lasted this long
+        self.process_runs = 1  # whole-process timings (hyperfine) per command; 0 = none
+        self.sized = {}  # param -> {"value", "probes"} once the driver has sized it
         self.note = ""
         self.registry = None  # what cvpbench offers (set by parse)
 
@@ -67,6 +73,18 @@ def _spread(lo, hi):
     return [str(v) for v in sorted(vals)]
 
 
+DURATION_RE = re.compile(r"^(\d+(?:\.\d+)?)(us|ms|s)$")
+
+
+def _duration(text, key, where):
+    """'200ms', '1.5s', '500us' -> seconds."""
+    m = DURATION_RE.match(text)
+    if not m:
+        raise SuiteError(f"{where}: '{key}' takes a duration like 200ms, 1s or 500us, not "
+                         f"'{text}'")
+    return float(m.group(1)) * {"us": 1e-6, "ms": 1e-3, "s": 1.0}[m.group(2)]
+
+
 def _number(text, name, where, cores):
     if text == "cores":
         return cores
@@ -85,6 +103,10 @@ def _check_value(name, v, where, cores, reg):
     elif kind == "text":
         if not NAME_RE.match(v):
             raise SuiteError(f"{where}: '{name}={v}' is not a plain word")
+    elif v == "auto":
+        if kind != "int" or name in reg.executor_only_params:
+            raise SuiteError(f"{where}: '{name}=auto' (sized by time) is for a workload's whole "
+                             "numbers")
     elif v == "N":
         if name not in reg.executor_only_params:
             raise SuiteError(f"{where}: 'N' (the task count) only makes sense for an executor's "
@@ -166,18 +188,26 @@ def parse(path, cores, reg, text=None):
             if not rest or bad:
                 raise SuiteError(f"{where}: 'claims' takes tags like C1 C4, not '{' '.join(bad)}'")
             case.claims = rest
-        elif key in ("runs", "warmup"):
+        elif key in ("runs", "warmup", "process-runs", "ci", "max-time"):
             if len(rest) != 1:
                 raise SuiteError(f"{where}: '{key}' needs one value")
             n = _number(rest[0], key, where, cores)
             if key == "runs" and n < 1:
                 raise SuiteError(f"{where}: 'runs' must be at least 1")
-            setattr(case, key, n)
+            if key in ("ci", "max-time") and n < 1:
+                raise SuiteError(f"{where}: '{key}' must be at least 1")
+            attr = {"process-runs": "process_runs", "max-time": "max_time"}.get(key, key)
+            setattr(case, attr, n / 100 if key == "ci" else n)
+        elif key in ("target", "min-time"):
+            if len(rest) != 1:
+                raise SuiteError(f"{where}: '{key}' needs one value")
+            setattr(case, key.replace("-", "_"), _duration(rest[0], key, where))
         elif key == "note":
             case.note = " ".join(rest)
         else:
-            raise SuiteError(f"{where}: unknown keyword '{key}' "
-                             "(case, workload, params, executor, claims, runs, warmup, note)")
+            raise SuiteError(f"{where}: unknown keyword '{key}' (case, workload, params, "
+                             "executor, claims, runs, warmup, target, ci, max-time, min-time, "
+                             "process-runs, note)")
     for c in cases:
         if c.workload is None:
             raise SuiteError(f"{c.where}: case '{c.name}' has no 'workload' line")
@@ -187,8 +217,24 @@ def parse(path, cores, reg, text=None):
         raise SuiteError(f"{path}:1: no cases")
     for c in cases:
         c.registry = reg
+        auto = [n for pairs in c.params for n, vals in pairs if "auto" in vals]
+        auto += [n for _, own, _ in c.executors for n, vals in own if "auto" in vals]
+        if auto and c.target is None:
+            raise SuiteError(f"{c.where}: case '{c.name}' sizes {auto[0]}=auto but has no "
+                             "'target' (e.g. target 200ms)")
+        if c.executors and not any(e == sequential_of(reg) for e, _, _ in c.executors) and auto:
+            raise SuiteError(f"{c.where}: case '{c.name}' sizes by time on one core and needs "
+                             f"the one-at-a-time executor ({sequential_of(reg)}) among its "
+                             "executors")
         expand(c)  # raises on what only shows once expanded (threads=N without tasks)
     return cases
+
+
+def sequential_of(reg):
+    """The executor that runs one task at a time on one thread (its published rule): the
+    baseline of speed-ups and the one-core probe of sizing."""
+    return next((n for n, e in reg.executors.items() if e.get("waits_at_once") == "1"
+                 and e.get("computes_at_once") == "1"), "sequential")
 
 
 class Command:
@@ -197,6 +243,7 @@ class Command:
     def __init__(self, case, executor, params, own, varied):
         self.case = case.name
         self.registry = case.registry
+        self.target = case.target
         self.workload = case.workload
         self.executor = executor
         self.params = params  # {name: value}, values resolved ('N' -> tasks)
@@ -214,9 +261,20 @@ class Command:
     def needs_server(self):
         return self.registry.needs_server(self.workload)
 
-    def argv(self, binary, url_base=None):
-        a = [binary, "-w", self.workload, "-e", self.executor]
-        for k, v in self.params.items():
+    def workload_args(self):
+        """The workload's parameters as cvpbench options (what every arm of a point shares)."""
+        skip = self.registry.executor_only_params
+        return self._args({k: v for k, v in self.params.items() if k not in skip})
+
+    def arm(self):
+        """This command as one arm of a point's run: 'thread-pool:threads=2:pin=yes'."""
+        skip = self.registry.executor_only_params
+        own = [f"{k}={v}" for k, v in self.params.items() if k in skip]
+        return ":".join([self.executor] + own)
+
+    def _args(self, params):
+        a = []
+        for k, v in params.items():
             if self.registry.kind(k) == "flag":
                 if v == "yes":
                     a.append(f"--{k}")
@@ -224,6 +282,11 @@ class Command:
                     a.append(f"--{self.registry.negation(k)}")
             else:
                 a += [f"--{k}", str(v)]
+        return a
+
+    def argv(self, binary, url_base=None):
+        """This command alone, as a user would type it (its whole-process timing runs this)."""
+        a = [binary, "-w", self.workload, "-e", self.executor] + self._args(self.params)
         if self.needs_server and url_base:
             a += ["--url-base", url_base]
         return a
@@ -271,6 +334,8 @@ def _product(case, executor, params, own, where, varied, seen):
                     raise SuiteError(f"{where}: '{k}=N' needs tasks= set on the case or here")
                 p[k] = p["tasks"]
         p = {k: (int(v) if re.fullmatch(r"\d+", str(v)) else v) for k, v in p.items()}
+        p = {k: case.sized[k]["value"] if v == "auto" and k in case.sized else v
+             for k, v in p.items()}
         key = (executor, tuple(sorted(p.items())))
         if key in seen:
             continue

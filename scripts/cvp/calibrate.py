@@ -1,0 +1,88 @@
+"""NAME    calibrate.py
+PURPOSE What this machine is and costs, measured before the suite runs: `cvpbench calibrate`
+        (cores usable for parallel work, FMA peak, thread start and wake-up, loopback connect,
+        timer slack, dispatch per task per executor) into machine.json, which the models read;
+        and the sizing of a case's `auto` parameters on one core (sizing.py), recorded in the
+        case.
+"""
+import json
+import os
+import statistics
+import subprocess
+
+from . import fsutil, sizing, suite
+
+FILE = "machine.json"
+
+
+def machine(binary, out_dir, quick=False):
+    """Runs the calibration and writes out_dir/machine.json; returns its figures ({} with a
+    reason when it could not run: the models then fall back to the run's context)."""
+    argv = [binary, "calibrate", "--format", "json"] + (["--quick"] if quick else [])
+    try:
+        r = subprocess.run(argv, capture_output=True, text=True, timeout=120)
+        doc = json.loads(r.stdout) if r.returncode == 0 else {
+            "error": f"cvpbench calibrate exited {r.returncode}: {r.stderr.strip()[:200]}"}
+    except (OSError, subprocess.SubprocessError, json.JSONDecodeError) as e:
+        doc = {"error": f"cvpbench calibrate failed: {e}"}
+    fsutil.write_json(os.path.join(out_dir, FILE), doc)
+    return doc
+
+
+def needs_sizing(case):
+    return any("auto" in vals for pairs in case.params for _, vals in pairs) or any(
+        "auto" in vals for _, own, _ in case.executors for _, vals in own)
+
+
+def _first(vals):
+    return vals[0] if vals else None
+
+
+def size_case(case, binary, url_base):
+    """Sizes every `auto` parameter of the case so that one core takes the case's target time;
+    records value and probes in case.sized (read by suite.expand and written to case.json)."""
+    reg = case.registry
+    base = suite.sequential_of(reg)
+    fixed = {}
+    for pairs in case.params[:1]:
+        for name, vals in pairs:
+            if _first(vals) != "auto":
+                fixed[name] = _first(vals)
+    for pairs in case.params:
+        for name, vals in pairs:
+            if "auto" not in vals or name in case.sized:
+                continue
+            spec = reg.params.get(name, {})
+            default = reg.default(case.workload, name) or spec.get("min") or 1
+            start = max(int(spec.get("min") or 1), int(default) // 8)
+
+            def probe(x, name=name):
+                return _probe(binary, case, base, dict(fixed, **{name: x}), url_base)
+
+            value, probes = sizing.size_for(probe, case.target, start=start,
+                                            lo=int(spec.get("min") or 1), hi=spec.get("max"))
+            case.sized[name] = {"value": value, "target_s": case.target,
+                                "probes": [[x, round(t, 6)] for x, t in probes]}
+
+
+def _probe(binary, case, executor, params, url_base):
+    """Median region of 3 batches on one core at params (after one warm-up batch)."""
+    reg = case.registry
+    argv = [binary, "-w", case.workload, "-e", executor, "--reps", "3", "--warmup", "1",
+            "--format", "json", "--quiet"]
+    for k, v in params.items():
+        if reg.kind(k) == "flag":
+            if v == "yes":
+                argv.append(f"--{k}")
+            elif reg.negation(k):
+                argv.append(f"--{reg.negation(k)}")
+        else:
+            argv += [f"--{k}", str(v)]
+    if reg.needs_server(case.workload) and url_base:
+        argv += ["--url-base", url_base]
+    r = subprocess.run(argv, capture_output=True, text=True, timeout=600)
+    walls = [json.loads(x)["wall_s"] for x in r.stdout.splitlines()
+             if x.startswith("{") and '"sample"' in x]
+    if r.returncode != 0 or not walls:
+        raise RuntimeError(f"sizing {case.name}: {' '.join(argv)} failed: {r.stderr.strip()}")
+    return statistics.median(walls)

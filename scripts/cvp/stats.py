@@ -1,0 +1,125 @@
+"""NAME    stats.py
+PURPOSE Distribution-free statistics for small samples of times, and the three verdicts.
+
+The interval of a median of n samples is [x_(k), x_(n+1-k)] (1-based order statistics) for the
+largest k whose coverage 1 - 2 P(Bin(n, 1/2) < k) is at least the level (bench/stats.c computes
+the same; tests check both on the same numbers). Below 6 samples 95% is out of reach: [min, max]
+is returned with its real coverage (93.75% for 5), and every report states the level.
+
+Ratios: of two executors timed in the same rounds of one process, the per-round ratios are
+paired (drift hits both alike) and their median carries its own interval; of two rows from
+different processes, the interval is [lo_a / hi_b, hi_a / lo_b], conservative (it holds at least
+when both medians' intervals do).
+
+A claim compares a measured interval with the band its model allows: it holds when the whole
+interval lies inside the band, does not hold when the whole interval lies outside it, and is
+inconclusive otherwise (the run cannot tell: too noisy) or when it was not measured.
+"""
+import math
+from dataclasses import dataclass
+
+LEVEL = 0.95
+HOLDS, FAILS, INCONCLUSIVE = "holds", "does not hold", "inconclusive"
+
+
+@dataclass(frozen=True)
+class Estimate:
+    value: float  # the median (or ratio of medians)
+    lo: float
+    hi: float
+    level: float  # coverage of [lo, hi]
+    n: int
+
+    def scaled(self, f):
+        return Estimate(self.value * f, self.lo * f, self.hi * f, self.level, self.n)
+
+    @property
+    def rel_halfwidth(self):
+        return (self.hi - self.lo) / 2 / self.value if self.value > 0 else math.inf
+
+    def fmt(self, unit=lambda x: f"{x:.3g}"):
+        """'102 ms [101-103 ms]'-style: the value and its interval (caller's unit)."""
+        return f"{unit(self.value)} [{unit(self.lo)}, {unit(self.hi)}]"
+
+
+def _binom_cdf_half(n, k):
+    return sum(math.comb(n, i) for i in range(0, min(k, n) + 1)) / 2.0**n
+
+
+def median_ci(xs, level=LEVEL):
+    """Estimate of the median of xs (None when empty)."""
+    s = sorted(x for x in xs if x is not None)
+    n = len(s)
+    if n == 0:
+        return None
+    med = s[n // 2] if n % 2 else (s[n // 2 - 1] + s[n // 2]) / 2
+    k = 1
+    while k + 1 <= (n + 1) // 2 and 1 - 2 * _binom_cdf_half(n, k) >= level:
+        k += 1
+    cov = 1 - 2 * _binom_cdf_half(n, k - 1) if n >= 2 else 0.0
+    return Estimate(med, s[k - 1], s[n - k], cov, n)
+
+
+def paired_ratio(a, b, level=LEVEL):
+    """a/b from {round: value} maps (or equal-length lists): the per-round ratios' median."""
+    if isinstance(a, dict):
+        keys = sorted(set(a) & set(b))
+        pairs = [(a[k], b[k]) for k in keys]
+    else:
+        pairs = list(zip(a, b))
+    return median_ci([x / y for x, y in pairs if x is not None and y], level)
+
+
+def ratio_of(ea, eb):
+    """a/b of two independent estimates: conservative interval."""
+    if ea is None or eb is None or eb.value <= 0 or eb.lo <= 0:
+        return None
+    return Estimate(ea.value / eb.value, ea.lo / eb.hi, ea.hi / eb.lo,
+                    max(0.0, ea.level + eb.level - 1), min(ea.n, eb.n))
+
+
+def judge(est, lo=None, hi=None):
+    """holds / does not hold / inconclusive for an estimate against the band [lo, hi] (either
+    side may be open)."""
+    if est is None:
+        return INCONCLUSIVE
+    lo = -math.inf if lo is None else lo
+    hi = math.inf if hi is None else hi
+    if lo <= est.lo and est.hi <= hi:
+        return HOLDS
+    if est.hi < lo or est.lo > hi:
+        return FAILS
+    return INCONCLUSIVE
+
+
+def combine(verdicts):
+    """A claim's verdict from its points': any failure fails; else any doubt is doubt."""
+    verdicts = list(verdicts)
+    if not verdicts:
+        return INCONCLUSIVE
+    if FAILS in verdicts:
+        return FAILS
+    if INCONCLUSIVE in verdicts:
+        return INCONCLUSIVE
+    return HOLDS
+
+
+def tied(estimates_by_name, paired=None):
+    """The fastest and every name not separable from it: [(name, ratio to fastest or None)].
+
+    paired(name, fastest) may return the paired ratio estimate (same rounds of one process);
+    without it the conservative ratio of independent estimates is used. A name is tied when the
+    ratio's interval reaches down to 1."""
+    named = {k: v for k, v in estimates_by_name.items() if v is not None}
+    if not named:
+        return []
+    fastest = min(named, key=lambda k: named[k].value)
+    out = [(fastest, None)]
+    for k in sorted(named, key=lambda k: named[k].value):
+        if k == fastest:
+            continue
+        r = paired(k, fastest) if paired else None
+        r = r or ratio_of(named[k], named[fastest])
+        if r is None or r.lo <= 1.0:
+            out.append((k, r))
+    return out
