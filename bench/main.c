@@ -14,6 +14,9 @@
 
 int main(int argc, char **argv)
 {
+    /* First, before any thread exists: the migration counter is inherited only by threads
+     * created after it (libcurl, OpenMP and the executors all start threads later). */
+    usage_open_counters();
     struct run_opts o;
     char err[256] = "";
     switch (cli_parse(argc, argv, &o, err, sizeof err)) {
