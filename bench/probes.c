@@ -17,9 +17,17 @@
 
 #define SETTLE_NS 200000 /* the waiter's time to fall asleep in the kernel before each signal */
 
+/* Trials run first and left out of the figure: the first stack mapping, a cold cache or a CPU
+ * leaving a deep idle state is not what a probe measures. */
+static int warmup(int trials)
+{
+    return trials / 10 + 1;
+}
+
+/* Room for the warm-up and the trials; the figure is of v + warmup(trials). */
 static double *samples_new(int trials, struct stats *s)
 {
-    double *v = trials > 0 ? malloc((size_t)trials * sizeof *v) : NULL;
+    double *v = trials > 0 ? malloc((size_t)(trials + warmup(trials)) * sizeof *v) : NULL;
     if (!v) stats_none(s, ENOMEM, "no memory for %d samples", trials);
     return v;
 }
@@ -33,7 +41,7 @@ int probe_thread_create(int trials, struct stats *s)
 {
     double *v = samples_new(trials, s);
     if (!v) return -ENOMEM;
-    for (int k = 0; k < trials; k++) {
+    for (int k = 0; k < trials + warmup(trials); k++) {
         pthread_t t;
         int64_t t0 = now_ns();
         int rc = pthread_create(&t, NULL, do_nothing, NULL);
@@ -44,7 +52,7 @@ int probe_thread_create(int trials, struct stats *s)
         pthread_join(t, NULL);
         v[k] = (double)(now_ns() - t0) / 1e3;
     }
-    stats_of(v, trials, s);
+    stats_of(v + warmup(trials), trials, s);
     free(v);
     return 0;
 }
@@ -115,7 +123,7 @@ int probe_wake(const struct machine *m, int trials, struct stats *s, const char 
     struct wake w = {.mu = PTHREAD_MUTEX_INITIALIZER,
                      .to_waiter = PTHREAD_COND_INITIALIZER,
                      .to_signaller = PTHREAD_COND_INITIALIZER,
-                     .trials = trials};
+                     .trials = trials + warmup(trials)};
     if (m->cores.physical >= 2) {
         w.cpu[0] = m->cores.core_cpu[0];
         w.cpu[1] = m->cores.core_cpu[1];
@@ -137,7 +145,7 @@ int probe_wake(const struct machine *m, int trials, struct stats *s, const char 
         rc = pthread_create(&ts, NULL, signaller_main, &w);
         if (rc != 0) { /* release the waiter with fake signals so that it can be joined */
             pthread_mutex_lock(&w.mu);
-            w.seq = trials;
+            w.seq = w.trials;
             pthread_cond_signal(&w.to_waiter);
             pthread_mutex_unlock(&w.mu);
         } else {
@@ -149,7 +157,7 @@ int probe_wake(const struct machine *m, int trials, struct stats *s, const char 
         free(w.v);
         return stats_none(s, rc, "pthread_create: %s", strerror(rc));
     }
-    stats_of(w.v, trials, s);
+    stats_of(w.v + warmup(trials), trials, s);
     free(w.v);
     return 0;
 }
@@ -175,7 +183,7 @@ int probe_connect(int trials, struct stats *s)
         return rc;
     }
     double *v = samples_new(trials, s);
-    for (int k = 0; v && k < trials; k++) {
+    for (int k = 0; v && k < trials + warmup(trials); k++) {
         int64_t t0 = now_ns();
         int c = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
         if (c < 0 || connect(c, (struct sockaddr *)&a, sizeof a) != 0) {
@@ -198,7 +206,7 @@ int probe_connect(int trials, struct stats *s)
     }
     close(lfd);
     if (!v) return -ENOMEM;
-    if (rc == 0) stats_of(v, trials, s);
+    if (rc == 0) stats_of(v + warmup(trials), trials, s);
     free(v);
     return rc;
 }
@@ -208,12 +216,12 @@ int probe_nanosleep_slack(int trials, struct stats *s)
     const struct timespec ms = {.tv_sec = 0, .tv_nsec = 1000000};
     double *v = samples_new(trials, s);
     if (!v) return -ENOMEM;
-    for (int k = 0; k < trials;) {
+    for (int k = 0; k < trials + warmup(trials);) {
         int64_t t0 = now_ns();
         if (clock_nanosleep(CLOCK_MONOTONIC, 0, &ms, NULL) != 0) continue; /* a signal: retry */
         v[k++] = (double)(now_ns() - t0 - 1000000) / 1e3;
     }
-    stats_of(v, trials, s);
+    stats_of(v + warmup(trials), trials, s);
     free(v);
     return 0;
 }
@@ -237,7 +245,7 @@ int probe_uv_timer_slack(int trials, struct stats *s)
     uv_timer_init(&loop, &timer);
     timer.data = &p;
     double *v = samples_new(trials, s);
-    for (int k = 0; v && k < trials; k++) {
+    for (int k = 0; v && k < trials + warmup(trials); k++) {
         uv_update_time(&loop); /* the timer counts from now, not from the last iteration */
         uint64_t t0 = uv_hrtime();
         uv_timer_start(&timer, on_timer, 1, 0);
@@ -250,7 +258,7 @@ int probe_uv_timer_slack(int trials, struct stats *s)
     uv_run(&loop, UV_RUN_DEFAULT);
     uv_loop_close(&loop);
     if (!v) return -ENOMEM;
-    stats_of(v, trials, s);
+    stats_of(v + warmup(trials), trials, s);
     free(v);
     return 0;
 }

@@ -2,7 +2,8 @@
  * PURPOSE The costs a scheduling model needs, each timed on this machine: creating and joining a
  *         thread, waking a thread blocked on a condition variable, a loopback TCP connection,
  *         and how late a 1 ms sleep or a 1 ms libuv timer returns. Each probe repeats its
- *         operation `trials` times and summarises the samples, in microseconds. */
+ *         operation `trials` times, after an untimed tenth more as warm-up, and summarises the
+ *         samples, in microseconds. */
 #ifndef CVP_PROBES_H
 #define CVP_PROBES_H
 
