@@ -21,7 +21,8 @@
 #include "resources.h"
 #include "samples.h"
 
-/* How long each probe runs: about 3 s in all by default, well under 1 s with --quick. */
+/* How long each probe runs: about 2 s in all by default (3 s on a loaded machine), well under
+ * 1 s with --quick. */
 struct plan {
     int fma_windows;     /* one-thread windows; the best counts (a peak) */
     double fma_window_s; /* seconds per window */
@@ -358,7 +359,7 @@ static void usage(FILE *f)
 {
     fputs("Usage: cvpbench calibrate [--format text|json] [--quick]\n"
           "\n"
-          "Measures the costs this machine's models need, in about 3 s (--quick: well under 1 s,\n"
+          "Measures the costs this machine's models need, in about 2 s (--quick: under 1 s,\n"
           "noisier): the cores usable for parallel work (affinity set, physical cores, cgroup\n"
           "quota), the FMA peak of one core and of all usable cores, thread create+join, a\n"
           "cross-core wake-up, a loopback TCP connect, how late a 1 ms sleep and a 1 ms libuv\n"
