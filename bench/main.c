@@ -1,10 +1,13 @@
 /* NAME    main.c
  * PURPOSE cvpbench: one run of workload x executor, reported per repetition.
- * USAGE   cvpbench -w WORKLOAD -e EXECUTOR [options]; see --help. */
+ * USAGE   cvpbench -w WORKLOAD -e EXECUTOR [options]; see --help.
+ *         cvpbench calibrate [--format text|json] [--quick]: this machine's costs. */
 #include <curl/curl.h>
 #include <signal.h>
 #include <stdio.h>
+#include <string.h>
 
+#include "calibrate.h"
 #include "cli.h"
 #include "context.h"
 #include "describe.h"
@@ -14,6 +17,10 @@
 
 int main(int argc, char **argv)
 {
+    /* First, before any thread exists: the migration counter is inherited only by threads
+     * created after it (libcurl, OpenMP and the executors all start threads later). */
+    usage_open_counters();
+    if (argc > 1 && strcmp(argv[1], "calibrate") == 0) return calibrate_main(argc - 1, argv + 1);
     struct run_opts o;
     char err[256] = "";
     switch (cli_parse(argc, argv, &o, err, sizeof err)) {

@@ -1,10 +1,16 @@
 /* NAME    resources.c
- * PURPOSE getrusage deltas, peak RSS per region (Linux: writing 5 to /proc/self/clear_refs
- *         resets VmHWM), and steal time from /proc/stat. */
+ * PURPOSE getrusage deltas (CPU, context switches, page faults), peak RSS per region (Linux:
+ *         writing 5 to /proc/self/clear_refs resets VmHWM), steal time from /proc/stat, and CPU
+ *         migrations of all threads (a perf software counter, else the scheduler's statistics). */
 #include "resources.h"
 
+#include <dirent.h>
+#include <errno.h>
+#include <linux/perf_event.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "clock.h"
 #include "context.h"
@@ -29,6 +35,77 @@ static long read_vmhwm_kib(void)
     return kib;
 }
 
+/* The process's one migration counter: opened once by usage_open_counters before any thread
+ * exists, read by every region after. -1 = not open. */
+static int migrations_fd = -1;
+
+int usage_perf_migrations_open(void)
+{
+    /* exclude_kernel stays 0: a migration is counted in kernel context, so a counter that
+     * excludes the kernel (all an unprivileged user gets under perf_event_paranoid >= 2) would
+     * read 0 forever rather than fail. Failing lets the caller fall back to the scheduler. */
+    struct perf_event_attr a = {
+        .size = sizeof a,
+        .type = PERF_TYPE_SOFTWARE,
+        .config = PERF_COUNT_SW_CPU_MIGRATIONS,
+        .inherit = 1, /* threads created later count into this descriptor */
+    };
+    long fd = syscall(SYS_perf_event_open, &a, 0, -1, -1, PERF_FLAG_FD_CLOEXEC);
+    return fd >= 0 ? (int)fd : -errno;
+}
+
+void usage_open_counters(void)
+{
+    if (migrations_fd < 0) {
+        int fd = usage_perf_migrations_open();
+        if (fd >= 0) migrations_fd = fd;
+    }
+}
+
+/* se.nr_migrations of one thread, from its scheduler statistics; -1 when absent. */
+static long task_migrations(const char *tid)
+{
+    char path[300], line[256];
+    snprintf(path, sizeof path, "/proc/self/task/%s/sched", tid);
+    FILE *f = fopen(path, "r");
+    if (!f) return -1;
+    long n = -1;
+    while (fgets(line, sizeof line, f))
+        if (sscanf(line, "se.nr_migrations : %ld", &n) == 1) break;
+    fclose(f);
+    return n;
+}
+
+/* The sum over the threads alive now. A thread that exits inside a region takes its count
+ * with it, so a region can come out negative: usage_end reports that as unknown. */
+static long sched_migrations(void)
+{
+    DIR *d = opendir("/proc/self/task");
+    if (!d) return -1;
+    long sum = 0, seen = 0;
+    struct dirent *e;
+    while ((e = readdir(d)))
+        if (e->d_name[0] != '.') {
+            long n = task_migrations(e->d_name);
+            if (n >= 0) sum += n, seen++;
+        }
+    closedir(d);
+    return seen ? sum : -1;
+}
+
+static long migrations_now(void)
+{
+    if (migrations_fd < 0) return sched_migrations();
+    uint64_t v;
+    return read(migrations_fd, &v, sizeof v) == (ssize_t)sizeof v ? (long)v : -1;
+}
+
+const char *usage_migrations_source(void)
+{
+    if (migrations_fd >= 0) return "perf";
+    return sched_migrations() >= 0 ? "sched" : "none";
+}
+
 static double tv_s(struct timeval tv)
 {
     return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
@@ -39,6 +116,7 @@ void usage_begin(struct usage_mark *m)
     memset(m, 0, sizeof *m);
     m->rss_reset = reset_peak_rss();
     m->steal_s = context_steal_s();
+    m->migrations = migrations_now();
     getrusage(RUSAGE_SELF, &m->ru);
     m->t_ns = now_ns();
 }
@@ -57,6 +135,10 @@ void usage_end(const struct usage_mark *m, struct usage *u)
     u->max_rss_kib = hwm >= 0 ? hwm : ru.ru_maxrss;
     u->rss_scope = hwm >= 0 ? "region" : "process";
     u->steal_s = context_steal_s() - m->steal_s;
+    u->minflt = ru.ru_minflt - m->ru.ru_minflt;
+    u->majflt = ru.ru_majflt - m->ru.ru_majflt;
+    long mig = m->migrations >= 0 ? migrations_now() : -1;
+    u->migrations = mig >= m->migrations && m->migrations >= 0 ? mig - m->migrations : -1;
 }
 
 long fd_limit_raise(long want)

@@ -1,5 +1,6 @@
 /* NAME    resources.h
- * PURPOSE What one timed region cost the process: wall, CPU, context switches, peak RSS, steal. */
+ * PURPOSE What one timed region cost the process: wall, CPU, context switches, peak RSS, steal,
+ *         page faults and CPU migrations of all its threads. */
 #ifndef CVP_RESOURCES_H
 #define CVP_RESOURCES_H
 
@@ -10,7 +11,8 @@ struct usage_mark {
     int64_t t_ns;
     struct rusage ru;
     double steal_s;
-    int rss_reset; /* 1 when the kernel's peak-RSS counter was reset at the mark */
+    int rss_reset;   /* 1 when the kernel's peak-RSS counter was reset at the mark */
+    long migrations; /* the process's CPU migrations so far; -1 = unknown */
 };
 
 struct usage {
@@ -22,7 +24,20 @@ struct usage {
     long max_rss_kib; /* peak resident set, in KiB: of this region when rss_scope is "region" */
     const char *rss_scope; /* "region" or "process" (the kernel could not reset the peak) */
     double steal_s;        /* hypervisor steal during the region, summed over CPUs, in seconds */
+    long minflt;           /* minor page faults (a page mapped without I/O: first touch) */
+    long majflt;           /* major page faults (the page had to be read from disk) */
+    long migrations;       /* moves of any of the process's threads to another CPU; -1 unknown */
 };
+
+/* Opens the process-wide CPU-migration counter (perf_event_open, inherited by threads created
+ * afterwards). Call once, early in main, before any thread exists: a thread created before it
+ * is not counted. Without perf, usage_end sums /proc/self/task/TID/sched instead. */
+void usage_open_counters(void);
+/* Opens a counter of this process's CPU migrations (inherit = 1): a file descriptor, or -errno
+ * when perf events are not available here (permissions, seccomp, an old kernel). */
+int usage_perf_migrations_open(void);
+/* Where migrations come from: "perf", "sched" (/proc/self/task/TID/sched) or "none". */
+const char *usage_migrations_source(void);
 
 /* Marks the start of a region; resets the kernel's peak-RSS counter where it can. */
 void usage_begin(struct usage_mark *m);
