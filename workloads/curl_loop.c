@@ -25,6 +25,7 @@ struct curl_loop {
      * slot on top, the one the last finished transfer left, with its idle connection. */
     int *free_slots;
     long nfree, nslots;
+    int closing; /* timers whose close callback has yet to run; the memory goes with the last */
 };
 
 /* The poll handle watching one of curl's sockets. */
@@ -155,12 +156,27 @@ static int shard_init(struct shard *s, struct curl_loop *cl, uv_loop_t *loop, lo
     return 0;
 }
 
+static void release(struct curl_loop *cl)
+{
+    free(cl->shards);
+    free(cl->free_slots);
+    free(cl);
+}
+
+/* The timers live in the shards array: it is freed only once the loop has let go of the last. */
+static void on_timer_closed(uv_handle_t *h)
+{
+    struct curl_loop *cl = ((struct shard *)h->data)->cl;
+    if (--cl->closing == 0) release(cl);
+}
+
 static void shard_close(struct shard *s)
 {
     if (!s->multi) return;
     curl_multi_cleanup(s->multi); /* closes cached connections through on_socket */
     s->multi = NULL;
-    uv_close((uv_handle_t *)&s->timer, NULL);
+    s->cl->closing++;
+    uv_close((uv_handle_t *)&s->timer, on_timer_closed);
 }
 
 struct curl_loop *curl_loop_new(uv_loop_t *loop, long max_in_flight, int reuse)
@@ -213,7 +229,5 @@ void curl_loop_free(struct curl_loop *cl)
     if (!cl) return;
     for (int k = 0; cl->shards && k < cl->nshards; k++)
         shard_close(&cl->shards[k]);
-    free(cl->shards);
-    free(cl->free_slots);
-    free(cl);
+    if (cl->closing == 0) release(cl); /* no timer was ever made */
 }

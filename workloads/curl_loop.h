@@ -35,8 +35,8 @@ struct curl_loop *curl_loop_new(uv_loop_t *loop, long max_in_flight, int reuse);
 /* Starts easy (whose CURLOPT_PRIVATE is x) on the loop. Returns CURLM_OK or curl's error; on
  * an error nothing was started and x->done will not be called. */
 CURLMcode curl_loop_add(struct curl_loop *cl, struct curl_xfer *x, CURL *easy);
-/* Closes the cached connections, timers and poll handles; the loop must run once more to free
- * them. No transfer may be in flight. */
+/* Closes the cached connections, timers and poll handles; the loop must run once more, and
+ * cl's memory goes with the last of them. No transfer may be in flight. */
 void curl_loop_free(struct curl_loop *cl);
 
 #endif
