@@ -100,7 +100,16 @@ void report_json(struct jw *j, const struct run_opts *o, const struct context *c
     jw_int(j, "ivcsw", r->u.ivcsw);
     jw_int(j, "max_rss_kib", r->u.max_rss_kib);
     jw_str(j, "rss_scope", r->u.rss_scope);
+    /* The memory an executor holds for its tasks in flight: what its set-up added (thread
+     * stacks, a loop) and how far the region rose above its start (timers, handles). Peak RSS is
+     * the process's, shared by every executor of the run. */
+    jw_int(j, "setup_rss_kib", r->setup_rss_kib);
+    jw_int(j, "rss_growth_kib", r->u.rss_growth_kib);
     jw_num(j, "steal_s", r->u.steal_s);
+    /* Over all the sample's batches; -1 = not measurable here. */
+    jw_int(j, "minflt", r->u.minflt);
+    jw_int(j, "majflt", r->u.majflt);
+    jw_int(j, "migrations", r->u.migrations);
     jw_int(j, "tasks", r->tasks);
     jw_int(j, "ok", r->count[OUT_OK]);
     jw_obj_begin(j, "errors");

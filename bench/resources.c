@@ -23,16 +23,27 @@ static int reset_peak_rss(void)
     return fclose(f) == 0 && ok;
 }
 
-static long read_vmhwm_kib(void)
+/* A "Key: N kB" line of /proc/self/status, in KiB; -1 when absent. */
+static long status_kib(const char *fmt)
 {
     FILE *f = fopen("/proc/self/status", "r");
     if (!f) return -1;
     char line[256];
     long kib = -1;
     while (fgets(line, sizeof line, f))
-        if (sscanf(line, "VmHWM: %ld kB", &kib) == 1) break;
+        if (sscanf(line, fmt, &kib) == 1) break;
     fclose(f);
     return kib;
+}
+
+static long read_vmhwm_kib(void)
+{
+    return status_kib("VmHWM: %ld kB");
+}
+
+long rss_now_kib(void)
+{
+    return status_kib("VmRSS: %ld kB");
 }
 
 /* The process's one migration counter: opened once by usage_open_counters before any thread
@@ -115,6 +126,7 @@ void usage_begin(struct usage_mark *m)
 {
     memset(m, 0, sizeof *m);
     m->rss_reset = reset_peak_rss();
+    m->rss_start_kib = m->rss_reset ? rss_now_kib() : -1;
     m->steal_s = context_steal_s();
     m->migrations = migrations_now();
     getrusage(RUSAGE_SELF, &m->ru);
@@ -134,6 +146,9 @@ void usage_end(const struct usage_mark *m, struct usage *u)
     long hwm = m->rss_reset ? read_vmhwm_kib() : -1;
     u->max_rss_kib = hwm >= 0 ? hwm : ru.ru_maxrss;
     u->rss_scope = hwm >= 0 ? "region" : "process";
+    u->rss_growth_kib = hwm >= 0 && m->rss_start_kib >= 0
+                            ? (hwm > m->rss_start_kib ? hwm - m->rss_start_kib : 0)
+                            : -1;
     u->steal_s = context_steal_s() - m->steal_s;
     u->minflt = ru.ru_minflt - m->ru.ru_minflt;
     u->majflt = ru.ru_majflt - m->ru.ru_majflt;

@@ -11,7 +11,8 @@ struct usage_mark {
     int64_t t_ns;
     struct rusage ru;
     double steal_s;
-    int rss_reset;   /* 1 when the kernel's peak-RSS counter was reset at the mark */
+    int rss_reset;      /* 1 when the kernel's peak-RSS counter was reset at the mark */
+    long rss_start_kib; /* resident set at the mark, in KiB; -1 = unknown */
     long migrations; /* the process's CPU migrations so far; -1 = unknown */
 };
 
@@ -27,7 +28,11 @@ struct usage {
     long minflt;           /* minor page faults (a page mapped without I/O: first touch) */
     long majflt;           /* major page faults (the page had to be read from disk) */
     long migrations;       /* moves of any of the process's threads to another CPU; -1 unknown */
+    long rss_growth_kib;   /* the region's peak above the resident set at its start; -1 unknown */
 };
+
+/* The process's resident set now, in KiB (-1 unknown). */
+long rss_now_kib(void);
 
 /* Opens the process-wide CPU-migration counter (perf_event_open, inherited by threads created
  * afterwards). Call once, early in main, before any thread exists: a thread created before it

@@ -25,8 +25,11 @@
 struct armrun {
     void *ex;
     struct exec_info info;
-    double *walls; /* per-round wall per batch, in seconds, for the stopping rule */
+    double *walls; /* per-round wall per batch, in seconds; NAN for a round it sat out */
     long batches;  /* batches in its last sample */
+    long samples;  /* rounds it took part in */
+    long setup_rss_kib; /* what creating it added to the resident set (thread stacks, loops) */
+    int precise;   /* its median is known well enough: it sits out further rounds */
     int created;
 };
 
@@ -118,7 +121,12 @@ static void run_batch(const struct run_opts *o, void *wstate, struct armrun *a, 
         r->u.vcsw += u.vcsw;
         r->u.ivcsw += u.ivcsw;
         r->u.steal_s += u.steal_s;
+        r->u.minflt += u.minflt;
+        r->u.majflt += u.majflt;
+        r->u.migrations = r->u.migrations < 0 || u.migrations < 0 ? -1
+                                                                   : r->u.migrations + u.migrations;
         if (u.max_rss_kib > r->u.max_rss_kib) r->u.max_rss_kib = u.max_rss_kib;
+        if (u.rss_growth_kib > r->u.rss_growth_kib) r->u.rss_growth_kib = u.rss_growth_kib;
     }
     r->batches++;
 }
@@ -147,6 +155,7 @@ static void sample(const struct run_opts *o, void *wstate, struct armrun *a, int
     r->arm = arm;
     r->valid = 1;
     r->info = a->info;
+    r->setup_rss_kib = a->setup_rss_kib;
     r->tasks = n;
     /* One batch, or as many as it takes to last --min-time-ms (Google Benchmark's min_time). */
     double min_s = (double)o->min_time_ms / 1e3;
@@ -171,14 +180,25 @@ static void sample(const struct run_opts *o, void *wstate, struct armrun *a, int
     r->gflops = o->w->flops && r->u.wall_s > 0 ? o->w->flops(wstate) / r->u.wall_s / 1e9 : 0;
 }
 
-/* 1 when every arm's median is known within o->ci at 95% (which takes 6 rounds or more). */
-static int precise_enough(const struct run_opts *o, struct armrun *runs, long rounds)
+/* Marks the arms whose median is known within o->ci at 95% (which takes 6 samples or more);
+ * returns 1 when every arm is. Each arm is judged on its own samples, so a steady arm stops
+ * being timed while a noisy one goes on: rounds cost what the noisy arms need. */
+static int mark_precise(const struct run_opts *o, struct armrun *runs, long rounds)
 {
+    int all = 1;
+    double *mine = malloc((size_t)rounds * sizeof *mine);
+    if (!mine) return 1;
     for (int k = 0; k < o->narms; k++) {
-        struct estimate e = stats_median(runs[k].walls, (size_t)rounds, 0.95);
-        if (e.level < 0.95 || stats_rel_halfwidth(&e) > o->ci) return 0;
+        if (runs[k].precise) continue;
+        size_t m = 0;
+        for (long i = 0; i < rounds; i++)
+            if (!isnan(runs[k].walls[i])) mine[m++] = runs[k].walls[i];
+        struct estimate e = stats_median(mine, m, 0.95);
+        runs[k].precise = e.level >= 0.95 && stats_rel_halfwidth(&e) <= o->ci;
+        all &= runs[k].precise;
     }
-    return 1;
+    free(mine);
+    return all;
 }
 
 static void progress(const struct run_opts *o, const char *what, long k, long total)
@@ -262,8 +282,11 @@ int runner_run(const struct run_opts *o, const struct context *ctx)
             fprintf(stderr, "cvpbench: out of memory\n");
             return 1;
         }
+        long before = rss_now_kib();
         rc = o->arms[k].e->create(o->w, wstate, &o->arms[k].p, &runs[k].ex, &runs[k].info, err,
                                   sizeof err);
+        long after = rss_now_kib();
+        runs[k].setup_rss_kib = before >= 0 && after >= before ? after - before : -1;
         if (rc != 0) {
             fprintf(stderr, "cvpbench: %s\n", err[0] ? err : strerror(-rc));
             teardown(o, wstate, runs);
@@ -307,10 +330,13 @@ int runner_run(const struct run_opts *o, const struct context *ctx)
         shuffle(order, o->narms, &seed);
         for (int j = 0; j < o->narms; j++) {
             int k = order[j];
+            runs[k].walls[round] = NAN;
+            if (runs[k].precise) continue;
             progress(o, "sample", round * o->narms + j, max_rounds * o->narms);
             if (o->narms > 1) quiesce();
             sample(o, wstate, &runs[k], k, round, out, n, r);
             runs[k].walls[round] = r->u.wall_s;
+            runs[k].samples++;
             if (!r->valid) {
                 status = 1;
                 fprintf(stderr, "cvpbench: %s x %s round %ld: INVALID: %s\n", o->w->name,
@@ -322,7 +348,7 @@ int runner_run(const struct run_opts *o, const struct context *ctx)
             }
         }
         if (o->ci <= 0 || round + 1 < o->reps) continue;
-        if (precise_enough(o, runs, round + 1)) break;
+        if (mark_precise(o, runs, round + 1)) break;
         if ((double)(now_ns() - t_rounds) / 1e9 >= o->max_time_s) break;
     }
     progress(o, NULL, 0, 0);

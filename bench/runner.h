@@ -43,6 +43,7 @@ struct rep_result {
     const char *first_msg[OUT_NCLASSES]; /* the first error message seen in each class */
     struct histogram lat;                /* per-task latency, in microseconds */
     double first_task_us;                /* the last worker to start began this late */
+    long setup_rss_kib;                  /* what creating the executor added to the RSS */
     char metrics[512];                   /* the workload's own figures, a JSON object, or empty */
     double gflops;                       /* 0 when the workload does no floating point */
     int valid;

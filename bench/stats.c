@@ -66,8 +66,8 @@ struct estimate stats_paired_ratio(const double *a, const double *b, size_t n, d
     double *r = malloc((n ? n : 1) * sizeof *r);
     if (!r) return e;
     size_t m = 0;
-    for (size_t i = 0; i < n; i++)
-        if (b[i] > 0) r[m++] = a[i] / b[i];
+    for (size_t i = 0; i < n; i++) /* a round one of them sat out (NAN) pairs with nothing */
+        if (b[i] > 0 && !isnan(a[i])) r[m++] = a[i] / b[i];
     e = stats_median(r, m, level);
     free(r);
     return e;

@@ -26,7 +26,7 @@ struct estimate stats_median(const double *x, size_t n, double level);
 double stats_mean(const double *x, size_t n);
 double stats_stddev(const double *x, size_t n); /* sample standard deviation; 0 when n < 2 */
 /* The ratio a/b of paired samples (a[k] and b[k] from round k): the median of the per-round
- * ratios with its interval. */
+ * ratios with its interval. Rounds where either is NAN (sat out) are left out. */
 struct estimate stats_paired_ratio(const double *a, const double *b, size_t n, double level);
 /* Half the interval's width relative to the median (0.03 = within +-3%). */
 double stats_rel_halfwidth(const struct estimate *e);

@@ -31,13 +31,18 @@ struct arm_stats {
     double mean, sd, min, max;
 };
 
-static struct arm_stats describe(const double *x, long n)
+/* An arm's own samples: the rounds it took part in (a precise arm sits out later rounds). */
+static struct arm_stats describe(const double *walls, long rounds)
 {
-    struct arm_stats a = {.med = stats_median(x, (size_t)n, LEVEL)};
-    a.mean = stats_mean(x, (size_t)n);
-    a.sd = stats_stddev(x, (size_t)n);
+    double x[rounds > 0 ? rounds : 1];
+    size_t n = 0;
+    for (long i = 0; i < rounds; i++)
+        if (!isnan(walls[i])) x[n++] = walls[i];
+    struct arm_stats a = {.med = stats_median(x, n, LEVEL)};
+    a.mean = stats_mean(x, n);
+    a.sd = stats_stddev(x, n);
     a.min = a.max = n > 0 ? x[0] : 0;
-    for (long i = 1; i < n; i++) {
+    for (size_t i = 1; i < n; i++) {
         if (x[i] < a.min) a.min = x[i];
         if (x[i] > a.max) a.max = x[i];
     }
@@ -45,7 +50,7 @@ static struct arm_stats describe(const double *x, long n)
 }
 
 static void json_aggregate(struct jw *out, const struct run_opts *o, int k,
-                           const struct arm_stats *a, long batches, long rounds)
+                           const struct arm_stats *a, long batches)
 {
     struct jw j;
     jw_init(&j);
@@ -56,7 +61,7 @@ static void json_aggregate(struct jw *out, const struct run_opts *o, int k,
     jw_str(&j, "executor", o->arms[k].e->name);
     jw_str(&j, "arm", o->arms[k].label);
     jw_int(&j, "arm_index", k);
-    jw_int(&j, "samples", rounds);
+    jw_int(&j, "samples", (long long)a->med.n);
     jw_int(&j, "batches", batches);
     jw_int(&j, "seed", (long long)o->seed);
     jw_obj_begin(&j, "wall_s");
@@ -113,20 +118,22 @@ void summary_write(struct jw *out, const struct run_opts *o, const double *const
     char line[512], t[6][24];
     if (o->format == FMT_TEXT) {
         snprintf(line, sizeof line,
-                 "\nwall per batch over %ld rounds: median [interval, its coverage], mean +- "
-                 "standard deviation (coefficient of variation)\n",
+                 "\nwall per batch over %ld rounds (an executor known precisely enough sits out "
+                 "later ones):\nmedian [interval, its coverage], samples, mean +- standard "
+                 "deviation (coefficient of variation)\n",
                  rounds);
         jw_raw(out, line);
     }
     for (int k = 0; k < o->narms; k++) {
         if (o->format == FMT_JSON) {
-            json_aggregate(out, o, k, &st[k], batches[k], rounds);
+            json_aggregate(out, o, k, &st[k], batches[k]);
             continue;
         }
-        snprintf(line, sizeof line, "  %-*s %10s [%s, %s] %4.1f%%  mean %s +- %s (%.1f%%)\n", width,
-                 o->arms[k].label, fmt_duration(t[0], sizeof t[0], st[k].med.median),
+        snprintf(line, sizeof line, "  %-*s %10s [%s, %s] %4.1f%%  %3zu  mean %s +- %s (%.1f%%)\n",
+                 width, o->arms[k].label, fmt_duration(t[0], sizeof t[0], st[k].med.median),
                  fmt_duration(t[1], sizeof t[1], st[k].med.lo),
                  fmt_duration(t[2], sizeof t[2], st[k].med.hi), st[k].med.level * 100,
+                 st[k].med.n,
                  fmt_duration(t[3], sizeof t[3], st[k].mean),
                  fmt_duration(t[4], sizeof t[4], st[k].sd),
                  st[k].mean > 0 ? 100 * st[k].sd / st[k].mean : 0);

@@ -3,12 +3,12 @@ PURPOSE results/<run>/which-should-i-use.md: the README's "Which should I use?" 
         from the run's measured crossover map, so the advice is what this machine measured.
 
 The map's cells are grouped into regions by what dominates a batch (crossover.Cell.region); in
-each region the advice names the executor that was fastest or within CLOSE of the fastest in the
-most cells, with its record, so a reader can see how firm each recommendation is.
+each region the advice names the executor that was fastest, or tied for fastest (95% intervals
+that do not separate), in the most cells, with its record; when others are as often among the
+fastest it says "tied", so a near-tie is never presented as firm advice.
 """
 from . import crossover, maptable
 
-CLOSE = 1.25  # "as good as the winner": within 25%, the same tolerance as C8's cell verdict
 
 REGIONS = (
     ("wait", "Only waiting", "W = 0"),
@@ -28,26 +28,31 @@ WHY = ("Why, from the models of claim C8 (P cores, cap C, T threads): sequential
 
 
 def _record(cells, executor):
-    """(cells where it was fastest or within CLOSE of the fastest, cells it won)."""
-    close = sum(1 for c in cells if c.measured(executor) is not None
-                and c.measured(executor) <= CLOSE * c.measured(c.winner))
-    return close, sum(1 for c in cells if c.winner == executor)
+    """(cells where it was fastest or tied for fastest, cells it won outright)."""
+    top = sum(1 for c in cells if executor in c.tied)
+    return top, sum(1 for c in cells if c.winner == executor and not c.is_tie)
 
 
 def region_line(title, rule, cells, executors):
+    """The region's advice: the executor fastest or tied for fastest in the most cells. When
+    others are as often among the fastest, the advice is a tie and says so, never a firm pick."""
     if not cells:
         return None
     ranked = sorted(executors, key=lambda ex: _record(cells, ex), reverse=True)
     best = ranked[0]
-    close, won = _record(cells, best)
+    top, won = _record(cells, best)
     n = len(cells)
-    margins = [c.margin for c in cells if c.winner == best and c.margin]
-    by = f", by up to {max(margins):.2f}x" if margins and max(margins) >= crossover.TIE else ""
-    line = (f"- **{title}** ({rule}; {n} cell{'s' if n > 1 else ''}): use **{best}**: fastest or "
-            f"within {round((CLOSE - 1) * 100)}% of the fastest in {close} of {n} (won {won}{by}).")
-    also = [ex for ex in ranked[1:] if _record(cells, ex)[0] == n]
+    margins = [c.margin for c in cells if c.winner == best and not c.is_tie and c.margin]
+    by = f", by up to {max(margins):.2f}x" if margins else ""
+    equal = [ex for ex in ranked[1:] if _record(cells, ex)[0] == top]
+    pick = " or ".join(f"**{ex}**" for ex in [best] + equal)
+    how = "tied: any of them" if equal else "use"
+    line = (f"- **{title}** ({rule}; {n} cell{'s' if n > 1 else ''}): {how} {pick}: fastest or "
+            f"tied for fastest in {top} of {n} (won outright {won}{by}).")
+    also = [ex for ex in ranked[1:] if ex not in equal and _record(cells, ex)[0] >= max(1, top - 1)
+            and _record(cells, ex)[0] > 0]
     if also:
-        line += f" As good there: {', '.join(also)}."
+        line += f" Nearly as often among the fastest: {', '.join(also)}."
     losers = [ex for ex in executors if all(
         c.measured(ex) is not None and c.measured(ex) > 2 * c.measured(c.winner) for c in cells)]
     if losers:
@@ -84,7 +89,9 @@ def markdown(run, verdict):
         lines.append("These models predicted every cell's winner on this run (claim C8 holds), "
                      "so they are a fair guide for other values of N, L and W.")
     elif v == "does not hold":
-        lines.append(f"Claim C8 does not hold on this run ({verdict.get('measured', '')}): "
-                     "where the map and the models disagree, trust the map for this machine and "
-                     "check whether the run was disturbed (summary.md flags busy cases).")
+        lines.append(f"Claim C8 does not hold on this run ({verdict.get('reason', '')}): "
+                     "where the map and the models disagree, trust the map for this machine.")
+    elif v:
+        lines.append(f"Claim C8 is inconclusive on this run ({verdict.get('reason', '')}): the "
+                     "map is what was measured; the models could not be confirmed.")
     return "\n".join(lines) + "\n"

@@ -29,6 +29,24 @@ def machine(binary, out_dir, quick=False):
     return doc
 
 
+def request_cost(binary, out_dir, url_base, doc):
+    """One loopback request's round trip (a /delay/0 GET on a kept-alive connection, one at a
+    time): what every HTTP wait costs beyond its delay. Added to machine.json as request_us."""
+    if not url_base:
+        return doc
+    r = subprocess.run([binary, "-w", "http", "-e", "sequential", "--tasks", "200",
+                        "--latency-ms", "0", "--reps", "5", "--warmup", "1", "--url-base",
+                        url_base, "--format", "json", "--quiet"], capture_output=True, text=True,
+                       timeout=60)
+    walls = [json.loads(x)["wall_s"] for x in r.stdout.splitlines() if '"sample"' in x]
+    if r.returncode == 0 and walls:
+        doc["request_us"] = round(statistics.median(walls) / 200 * 1e6, 2)
+    else:
+        doc.setdefault("reasons", {})["request_us"] = f"exit {r.returncode}: {r.stderr[:120]}"
+    fsutil.write_json(os.path.join(out_dir, FILE), doc)
+    return doc
+
+
 def needs_sizing(case):
     return any("auto" in vals for pairs in case.params for _, vals in pairs) or any(
         "auto" in vals for _, own, _ in case.executors for _, vals in own)

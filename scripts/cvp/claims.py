@@ -1,153 +1,167 @@
 """NAME    claims.py
-PURPOSE The suite's claims C1..C8: each a model, a predicted value, the measured value and a verdict
-        (holds / does not hold / not measured), judged with a tolerance the model states.
+PURPOSE The suite's claims C1..C8: each a model, the band its tolerance allows, and for every
+        point the measured interval; a verdict of holds / does not hold / inconclusive (stats.py).
 
-Every claim uses the in-process wall time (cvpbench's timed region), because the models describe
-the scheduling, not process start-up or allocating the inputs. A claim is "not measured" when its
-rows are missing (an executor not built, a case not run); it never guesses.
+Every time is the in-process timed region (the one time basis), its median with a 95% interval.
+The models use this machine's measured costs (costs.py: timer slack, a request's round trip,
+waking a thread, dispatching a task) and its usable cores (physical cores in the affinity set,
+within any CPU quota), so they predict this machine, not the one the suite was written on.
+
+A point whose interval lies inside the band holds, entirely outside it does not hold, and
+otherwise it is inconclusive ("too noisy"). A point of a case that other processes disturbed
+(other_cores >= 0.25) can hold, but never fail: it becomes inconclusive ("disturbed"). A claim
+with no measured point is inconclusive ("not measured").
 """
 import math
 
-from . import crossover
+from . import crossover, stats
+from .costs import Costs
+from .stats import FAILS, HOLDS, INCONCLUSIVE
 
-HOLDS, FAILS, NOT_MEASURED = "holds", "does not hold", "not measured"
-
-# Tolerance terms, each an upper bound on a cost the ideal model leaves out.
-OVERSHOOT_S = 0.002  # per wait: timer slack, wake-up, one loopback request/response
-TASK_CPU_S = 0.0002  # per task: starting and finishing it on the loop thread
-FIXED_S = 0.020  # once: loop/pool start, first connection, first page faults
-THREAD_START_S = 50e-6  # per thread created by a pool
+# Bands of the ratio claims.
+SAME = (0.9, 1.1)  # "as slow as": C3, C5
+C4_BAND = (0.8, 1.1)  # measured speed-up / predicted
+C7_CPU_MIN = 1.1  # no-reuse / reuse client CPU at least
+C7_WALL_MIN = 0.95
 STACK_PAGE_KIB = 4.0  # a thread touches at least one page of its own stack
 LOOP_TASK_KIB = 1.0  # a timer handle plus an outcome record stays well under this
 
 
-def _v(cid, title, model, tolerance):
-    return {"id": cid, "title": title, "model": model, "tolerance": tolerance,
-            "predicted": "", "measured": "", "verdict": NOT_MEASURED, "detail": []}
+class Claim:
+    """Collects a claim's points and decides its verdict."""
+
+    def __init__(self, cid, title, model, tolerance):
+        self.v = {"id": cid, "title": title, "model": model, "tolerance": tolerance,
+                  "predicted": "", "measured": "", "verdict": INCONCLUSIVE,
+                  "reason": "not measured", "points": []}
+        self.pred, self.meas = [], []
+
+    def point(self, case, where, est, lo=None, hi=None, unit=None):
+        """Judges est against [lo, hi]; returns the point's verdict."""
+        verdict = stats.judge(est, lo, hi)
+        reason = ""
+        if verdict == INCONCLUSIVE:
+            reason = "too noisy: the interval straddles the band"
+        if case is not None and case.disturbed and verdict == FAILS:
+            verdict, reason = INCONCLUSIVE, (
+                f"disturbed: other processes kept {case.load.get('other_cores', 0):.1f} "
+                "cores busy")
+        self.v["points"].append({
+            "case": case.name if case else None, "where": where, "verdict": verdict,
+            "reason": reason, "measured": [est.value, est.lo, est.hi, est.level] if est else None,
+            "band": [lo, hi]})
+        return verdict
+
+    def text(self, predicted, measured):
+        self.pred.append(predicted)
+        self.meas.append(measured)
+
+    def done(self):
+        pts = self.v["points"]
+        self.v["predicted"], self.v["measured"] = "; ".join(self.pred), "; ".join(self.meas)
+        if not pts:
+            return self.v
+        self.v["verdict"] = stats.combine(p["verdict"] for p in pts)
+        why = [p for p in pts if p["verdict"] == self.v["verdict"] and p["reason"]]
+        self.v["reason"] = f"{why[0]['where']}: {why[0]['reason']}" if why and \
+            self.v["verdict"] != HOLDS else ""
+        bad = [p for p in pts if p["verdict"] == FAILS]
+        if bad:
+            self.v["reason"] = f"{len(bad)} of {len(pts)} points outside the band, first " \
+                               f"{bad[0]['where']}"
+        return self.v
 
 
-def _finish(v, results, predicted, measured):
-    """results: list of booleans, one per measured point; none -> not measured."""
-    if results:
-        v["verdict"] = HOLDS if all(results) else FAILS
-        v["predicted"], v["measured"] = "; ".join(predicted), "; ".join(measured)
-    return v
+def fmt_s(s):
+    if s is None:
+        return "-"
+    return f"{s * 1e6:.0f} us" if s < 1e-3 else f"{s * 1e3:.1f} ms" if s < 1 else f"{s:.2f} s"
 
 
-def _rows(run, tag, workloads=None):
-    for case in run.tagged(tag):
-        for r in case.rows:
-            if r.valid and r.wall_in is not None and (workloads is None or r.workload in workloads):
-                yield case, r
+def fmt_est(e, f=fmt_s):
+    return "-" if e is None else f"{f(e.value)} [{f(e.lo)}, {f(e.hi)}]"
+
+
+def _x(v):
+    return f"{v:.2f}x"
 
 
 def _find(case, executor, test=lambda r: True):
-    """The first valid, timed row of this executor in the case that passes test."""
-    return next((r for r in case.rows if r.executor == executor and r.valid and r.wall_in
+    return next((r for r in case.rows if r.executor == executor and r.valid and r.est
                  and test(r)), None)
 
 
-def _fmt(s):
-    return f"{s * 1000:.0f} ms" if s < 1 else f"{s:.2f} s"
+def _lat(r):
+    return r.get("latency-ms", 0) / 1e3
 
 
-def c1(run):
-    v = _v("C1", "N waits of L take about N*L one after another and about L on the event loop",
-           "sequential = N*L; event-loop (no cap) = L",
-           f"sequential in [N*L, N*(L+{OVERSHOOT_S * 1e3:g} ms)]; event-loop in "
-           f"[L, L + {OVERSHOOT_S * 1e3:g} ms + N*{TASK_CPU_S * 1e3:g} ms + {FIXED_S * 1e3:g} ms]")
-    ok, pred, meas = [], [], []
+def c1(run, costs):
+    c = Claim("C1", "N waits of L take about N*L one after another and about L on the event loop",
+              "sequential = N*L; event-loop (no cap) = L",
+              "sequential in [N*L, N*(L + a wait's lateness)]; event-loop in [L, L + its model's "
+              "slack]; " + costs.describe())
     for case in run.tagged("C1"):
-        seq = _find(case, "sequential")
+        seq = case.sequential(case.rows[0]) if case.rows else None
         loop = _find(case, "event-loop", lambda r: r.get("blocking") != "yes"
-                     and r.get("concurrency", 0) in (0, r.tasks))
+                     and r.schedule and r.schedule.waits >= r.tasks)
         if not seq or not loop:
             continue
-        n, lat = seq.tasks, seq.get("latency-ms", 100) / 1000.0
-        seq_ok = n * lat * 0.99 <= seq.wall_in <= n * (lat + OVERSHOOT_S)
-        loop_ok = lat * 0.99 <= loop.wall_in <= lat + OVERSHOOT_S + n * TASK_CPU_S + FIXED_S
-        ok.append(seq_ok and loop_ok)
-        pred.append(f"{case.name}: {_fmt(n * lat)} vs {_fmt(lat)} ({n:.0f}x)")
-        meas.append(f"{case.name}: {_fmt(seq.wall_in)} vs {_fmt(loop.wall_in)} "
-                    f"({seq.wall_in / loop.wall_in:.0f}x)")
-    return _finish(v, ok, pred, meas)
+        n, lat = int(seq.tasks), _lat(seq)
+        c.point(case, f"{case.name} sequential", seq.est, n * lat,
+                n * (lat + costs.per_wait_s(seq)))
+        c.point(case, f"{case.name} event-loop", loop.est, lat,
+                lat + costs.slack_for(loop, run.cores))
+        c.text(f"{case.name}: {fmt_s(n * lat)} vs {fmt_s(lat)} ({n}x)",
+               f"{case.name}: {fmt_est(seq.est)} vs {fmt_est(loop.est)} "
+               f"({seq.wall_in / loop.wall_in:.0f}x)")
+    return c.done()
 
 
-def c2(run):
-    v = _v("C2", "with at most C in flight, N waits of L take about ceil(N/C)*L",
-           "wall = ceil(N/C)*L (event-loop: C = cap; thread-pool: C = threads)",
-           f"in [ceil(N/C)*L, ceil(N/C)*(L+{OVERSHOOT_S * 1e3:g} ms) + N*{TASK_CPU_S * 1e3:g} ms"
-           f" + C*{THREAD_START_S * 1e6:g} us (threads) + {FIXED_S * 1e3:g} ms]")
-    ok, worst = [], None
-    for _case, r in _rows(run, "C2"):
-        if r.schedule is None or "work-us" in r.params:
-            continue  # no model, or not only waiting
-        c = r.schedule.waits
-        # A thread per wait is started before the batch but first wakes inside it.
-        start = 0.0 if r.schedule.on_loop else c * THREAD_START_S
-        n, lat = r.tasks, r.get("latency-ms", 100) / 1000.0
-        rounds = math.ceil(n / c)
-        ideal = rounds * lat
-        upper = rounds * (lat + OVERSHOOT_S) + n * TASK_CPU_S + start + FIXED_S
-        ok.append(ideal * 0.99 <= r.wall_in <= upper)
-        ratio = r.wall_in / ideal if ideal else float("inf")
-        if worst is None or ratio > worst[0] or not ok[-1]:
-            worst = (ratio, r, ideal, ok[-1])
-            if not ok[-1]:
-                worst = (float("inf"), r, ideal, False)
-    if not ok:
-        return v
-    _, r, ideal, _ = worst
-    return _finish(v, ok, [f"{len(ok)} points on ceil(N/C)*L"],
-                   [f"{sum(ok)}/{len(ok)} points within; worst {r.case} {r.label}: "
-                    f"{_fmt(r.wall_in)} vs {_fmt(ideal)}"])
-
-
-def _as_slow_as_sequential(run, v, tag, test):
-    """Shared by C3 and C5: the row passing test takes as long as sequential (ratio 0.9-1.1)."""
-    ok, pred, meas = [], [], []
-    for case in run.tagged(tag):
-        seq, other = _find(case, "sequential"), _find(case, "event-loop", test)
-        if seq and other:
-            ratio = other.wall_in / seq.wall_in
-            ok.append(0.9 <= ratio <= 1.1)
-            pred.append(f"{case.name}: {_fmt(seq.wall_in)} (ratio 1.00)")
-            meas.append(f"{case.name}: {_fmt(other.wall_in)} (ratio {ratio:.2f})")
-    return _finish(v, ok, pred, meas)
-
-
-def c3(run):
-    v = _v("C3", "the event loop gives CPU-bound work no speed-up",
-           "event-loop = sequential (the loop computes inline on its one thread)",
-           "event-loop / sequential in [0.9, 1.1]")
-    return _as_slow_as_sequential(run, v, "C3", lambda r: True)
-
-
-def c4(run):
-    cores = run.cores
-    v = _v("C4", f"thread-pool and openmp speed CPU-bound work up about min(cores, tasks) times "
-                 f"(cores = {cores})",
-           "speed-up at T = cores threads = tasks / ceil(tasks / min(T, cores)) (whole row blocks)",
-           "measured >= 0.8 x predicted (shared memory bandwidth, thread start, a busy core) "
-           "and <= 1.1 x (cache effects)")
-    ok, pred, meas = [], [], []
-    for case in run.tagged("C4"):
-        seq = _find(case, "sequential")
-        if not seq:
-            continue
-        for ex in _threaded(run, case):
-            rows = [r for r in case.rows if r.executor == ex and r.valid and r.wall_in
-                    and (r.threads or 0) <= cores]
-            if not rows:
+def c2(run, costs):
+    c = Claim("C2", "with at most C in flight, N waits of L take about ceil(N/C)*L",
+              "wall = ceil(N/C)*L (event-loop: C = cap; thread-pool: C = threads)",
+              "in [ceil(N/C)*L, ceil(N/C)*L + the model's slack: each wait's lateness, per-task "
+              "costs, waking the threads]; " + costs.describe())
+    worst = None
+    for case in run.tagged("C2"):
+        for r in case.rows:
+            if not (r.valid and r.est and r.schedule) or "work-us" in r.params:
                 continue
-            r = max(rows, key=lambda x: x.threads or 0)
-            t, n = int(r.threads or 1), int(r.tasks)
-            ideal = n / math.ceil(n / min(t, cores))
-            s = seq.wall_in / r.wall_in
-            ok.append(0.8 * ideal <= s <= 1.1 * ideal)
-            pred.append(f"{case.name} {ex} T={t}: {ideal:.2f}x")
-            meas.append(f"{case.name} {ex} T={t}: {s:.2f}x")
-    return _finish(v, ok, pred, meas)
+            n, lat = int(r.tasks), _lat(r)
+            ideal = math.ceil(n / max(1, min(r.schedule.waits, n))) * lat
+            upper = ideal + costs.slack_for(r, run.cores)
+            v = c.point(case, f"{case.name} {r.label}", r.est, ideal, upper)
+            ratio = r.wall_in / upper
+            if worst is None or (v != HOLDS, ratio) > (worst[0] != HOLDS, worst[1]):
+                worst = (v, ratio, r, ideal, upper)
+    if worst:
+        _, _, r, ideal, upper = worst
+        n = len(c.v["points"])
+        c.text(f"{n} points on ceil(N/C)*L",
+               f"{sum(p['verdict'] == HOLDS for p in c.v['points'])}/{n} points within; closest "
+               f"to its bound: {r.case} {r.label}: {fmt_est(r.est)} vs [{fmt_s(ideal)}, "
+               f"{fmt_s(upper)}]")
+    return c.done()
+
+
+def _ratio_claim(run, c, tag, test):
+    """Shared by C3 and C5: the row passing test takes as long as sequential."""
+    for case in run.tagged(tag):
+        other = _find(case, "event-loop", test)
+        seq = case.sequential(other) if other else None
+        if seq and other:
+            r = other.ratio(seq)
+            c.point(case, case.name, r, *SAME)
+            c.text(f"{case.name}: {fmt_s(seq.wall_in)} (ratio 1.00)",
+                   f"{case.name}: {fmt_s(other.wall_in)} (ratio {fmt_est(r, _x)})")
+    return c.done()
+
+
+def c3(run, costs):
+    c = Claim("C3", "the event loop gives CPU-bound work no speed-up",
+              "event-loop = sequential (the loop computes inline on its one thread)",
+              f"event-loop / sequential in [{SAME[0]}, {SAME[1]}] (paired rounds)")
+    return _ratio_claim(run, c, "C3", lambda r: True)
 
 
 def _threaded(run, case):
@@ -158,11 +172,38 @@ def _threaded(run, case):
             and rules[ex].get("overlap") == "workers"]
 
 
-def c5(run):
-    v = _v("C5", "a blocking call inside the loop makes it as slow as sequential",
-           "event-loop --blocking = sequential = N*L (the only thread waits in each task)",
-           "blocking / sequential in [0.9, 1.1]")
-    return _as_slow_as_sequential(run, v, "C5", lambda r: r.get("blocking") == "yes")
+def c4(run, costs):
+    cores = run.cores
+    c = Claim("C4", f"threads speed CPU-bound work up about min(cores, tasks) times (usable "
+                    f"cores here = {cores})",
+              "speed-up at T threads = tasks / ceil(tasks / min(T, usable cores)) (whole tasks); "
+              "usable cores: physical cores in the affinity set, within any CPU quota",
+              f"measured / predicted in [{C4_BAND[0]}, {C4_BAND[1]}] (paired rounds)")
+    for case in run.tagged("C4"):
+        for ex in _threaded(run, case):
+            rows = [r for r in case.rows if r.executor == ex and r.valid and r.est
+                    and r.threads and r.threads <= max(cores, 2)]
+            if not rows:
+                continue
+            r = max(rows, key=lambda x: x.threads)
+            seq = case.sequential(r)
+            if not seq:
+                continue
+            t, n = int(r.threads), int(r.tasks)
+            ideal = n / math.ceil(n / max(1, min(t, cores)))
+            speedup = seq.ratio(r)
+            c.point(case, f"{case.name} {ex} T={t}", speedup, C4_BAND[0] * ideal,
+                    C4_BAND[1] * ideal)
+            c.text(f"{case.name} {ex} T={t}: {ideal:.2f}x", f"{case.name} {ex} T={t}: "
+                                                            f"{fmt_est(speedup, _x)}")
+    return c.done()
+
+
+def c5(run, costs):
+    c = Claim("C5", "a blocking call inside the loop makes it as slow as sequential",
+              "event-loop --blocking = sequential = N*L (the only thread waits in each task)",
+              f"blocking / sequential in [{SAME[0]}, {SAME[1]}] (paired rounds)")
+    return _ratio_claim(run, c, "C5", lambda r: r.get("blocking") == "yes")
 
 
 def _slope(points):
@@ -174,131 +215,134 @@ def _slope(points):
     return sum((x - mx) * (y - my) for x, y in points) / sum((x - mx) ** 2 for x, _ in points)
 
 
-def c6(run):
-    v = _v("C6", "an in-flight task costs far less memory on the event loop than on a thread",
-           f"peak RSS grows per in-flight task by >= {STACK_PAGE_KIB:g} KiB with a thread each "
-           f"(one touched stack page) and by <= {LOOP_TASK_KIB:g} KiB on the loop (a handle and an "
-           "outcome)",
-           "slope of peak RSS over N (N >= 1000, all tasks in flight): threads >= 4 KiB, loop <= 1 "
-           "KiB")
-    loop, threads = [], []
-    for _case, r in _rows(run, "C6"):
-        if r.tasks < 1000 or r.rss_kib is None or r.schedule is None:
-            continue
-        if r.schedule.waits < r.tasks:
-            continue  # not every task in flight
-        if r.schedule.on_loop and r.schedule.computes == 1:
-            loop.append((r.tasks, r.rss_kib))
-        elif not r.schedule.on_loop:
-            threads.append((r.tasks, r.rss_kib))
+def c6(run, costs):
+    c = Claim("C6", "an in-flight task costs far less memory on the event loop than on a thread",
+              f"the memory an executor holds for N tasks in flight (what its set-up added to the "
+              f"resident set, plus how far a batch rises above it) grows per task by >= "
+              f"{STACK_PAGE_KIB:g} KiB with a thread each (one touched stack page) and by <= "
+              f"{LOOP_TASK_KIB:g} KiB on the loop", "slope over N (N >= 1000, all tasks in "
+                                                    "flight)")
+    loop, threads, where = [], [], None
+    for case in run.tagged("C6"):
+        for r in case.rows:
+            if not (r.valid and r.tasks and r.tasks >= 1000 and r.held_kib is not None
+                    and r.schedule):
+                continue
+            if r.schedule.waits < r.tasks:
+                continue
+            if r.schedule.on_loop and r.schedule.computes == 1:
+                loop.append((r.tasks, r.held_kib))
+            elif not r.schedule.on_loop:
+                threads.append((r.tasks, r.held_kib))
+            where = case
     sl, st = _slope(loop), _slope(threads)
     if sl is None or st is None:
-        return v
-    ok = st >= STACK_PAGE_KIB and sl <= LOOP_TASK_KIB
+        return c.done()
+    point = lambda v: stats.Estimate(v, v, v, 1.0, 1)  # noqa: E731 - a slope of medians
+    c.point(where, "KiB per thread", point(st), STACK_PAGE_KIB, None)
+    c.point(where, "KiB per loop task", point(sl), None, LOOP_TASK_KIB)
     ratio = f"{st / sl:.0f}x" if sl > 0 else "loop ~0"
-    return _finish(v, [ok], [f">= {STACK_PAGE_KIB:g} KiB per thread, <= {LOOP_TASK_KIB:g} KiB per loop task"],
-                   [f"{st:.1f} KiB per thread, {sl:.2f} KiB per loop task ({ratio})"])
+    c.text(f">= {STACK_PAGE_KIB:g} KiB per thread, <= {LOOP_TASK_KIB:g} KiB per loop task",
+           f"{st:.1f} KiB per thread, {sl:.2f} KiB per loop task ({ratio})")
+    return c.done()
 
 
-def c7(run):
-    v = _v("C7", "reusing connections is cheaper than a new connection per request",
-           "per request: reuse = request; no-reuse = request + connect/accept/close (a TCP handshake)",
-           "no-reuse / reuse: client CPU >= 1.1 (beyond CPU-accounting noise) and wall >= 0.95")
-    ok, pred, meas = [], [], []
+def c7(run, costs):
+    c = Claim("C7", "reusing connections is cheaper than a new connection per request",
+              "per request: reuse = request; no-reuse = request + connect/accept/close",
+              f"no-reuse / reuse: client CPU >= {C7_CPU_MIN} and wall >= {C7_WALL_MIN}")
     for case in run.tagged("C7"):
         for ex in dict.fromkeys(r.executor for r in case.rows):
-            yes = [r for r in case.rows if r.executor == ex and r.get("reuse") == "yes" and r.valid]
-            no = [r for r in case.rows if r.executor == ex and r.get("reuse") == "no" and r.valid]
-            if not yes or not no or not yes[0].cpu or not no[0].wall_in:
+            yes = next((r for r in case.rows if r.executor == ex and r.get("reuse") == "yes"
+                        and r.valid), None)
+            no = next((r for r in case.rows if r.executor == ex and r.get("reuse") == "no"
+                       and r.valid), None)
+            if not yes or not no or not yes.cpu_est or not no.est:
                 continue
-            y, n = yes[0], no[0]
-            cpu_r, wall_r = n.cpu / y.cpu, n.wall_in / y.wall_in
-            ok.append(cpu_r >= 1.1 and wall_r >= 0.95)
+            cpu_r = stats.ratio_of(no.cpu_est, yes.cpu_est)
+            wall_r = stats.ratio_of(no.est, yes.est)
+            c.point(case, f"{case.name} {ex} CPU", cpu_r, C7_CPU_MIN, None)
+            c.point(case, f"{case.name} {ex} wall", wall_r, C7_WALL_MIN, None)
             per = lambda r: r.cpu / r.tasks * 1e6  # noqa: E731 - client CPU per request, us
-            pred.append(f"{ex}: CPU ratio > 1")
-            meas.append(f"{ex}: CPU {per(y):.0f} -> {per(n):.0f} us/request ({cpu_r:.2f}x), "
-                        f"wall {wall_r:.2f}x")
-    return _finish(v, ok, pred, meas)
+            c.text(f"{ex}: CPU ratio > 1", f"{ex}: CPU {per(yes):.0f} -> {per(no):.0f} "
+                                           f"us/request ({fmt_est(cpu_r, _x)}), wall "
+                                           f"{fmt_est(wall_r, _x)}")
+    return c.done()
 
 
-def c8(run):
+def c8(run, costs):
     cores = run.cores
     pick, agree = crossover.PICK_WITHIN, crossover.AGREE_WITHIN
     lo, hi = crossover.LOW_FACTOR, crossover.HIGH_FACTOR
-    v = _v("C8", f"the models predict which executor wins each cell of the crossover map "
-                 f"(cores P = {cores})",
-           "N tasks wait L then compute W; cap C, threads T: sequential = N(L+W); event-loop = "
-           "max(ceil(N/C)L + W, L + NW); thread-pool, openmp = max(ceil(N/T)(L+W), "
-           "L + ceil(N/min(T,P))W); hybrid = max(ceil(N/C)L + W, L + ceil(N/min(T,P))W)",
-           f"per cell: the model's pick (any executor predicted within {pick:g}x of the best, "
-           f"or within N x {TASK_CPU_S * 1e3:g} ms, the per-task cost the models leave out) "
-           f"measures within {agree:g}x of the measured winner; per executor: measured in "
-           f"[{lo:g} x model, {hi:g} x model + waits in series x {OVERSHOOT_S * 1e3:g} ms + "
-           f"N x {TASK_CPU_S * 1e3:g} ms + {FIXED_S * 1e3:g} ms]")
+    c = Claim("C8", f"the models predict which executor wins each cell of the crossover map "
+                    f"(usable cores P = {cores})",
+              "N tasks wait L then compute W; each executor as its rule schedules them "
+              "(models.py): a pool of T threads max(ceil(N/T)(L+W), L + ceil(N/min(T,P))W); a "
+              "loop with cap C and c compute threads max(ceil(N/C)L + W, L + ceil(N/min(c,P))W)",
+              f"per cell: the model's pick (within {pick:g}x of the best prediction, or of the "
+              f"per-task costs) measures within {agree:g}x of the winner (paired ratio); per "
+              f"executor: measured in [{lo:g} x model, {hi:g} x model + the model's slack: "
+              f"waits in series x lateness, tasks x per-task cost, threads x wake-up, the "
+              f"measured first-task delay]; " + costs.describe())
     cell_map = crossover.cells(run)
-    agreed, within, worst_cell, worst_ex = [], [], None, None
     for key in sorted(cell_map):
         cell = cell_map[key]
         if not cell.winner:
             continue
-        picks = cell.model_picks(pick, TASK_CPU_S)
-        best_pick = min(cell.measured(ex) for ex in picks)
-        ratio = best_pick / cell.measured(cell.winner)
-        cell.verdict_ok = ratio <= agree
-        agreed.append(cell.verdict_ok)
-        if worst_cell is None or ratio > worst_cell[0]:
-            worst_cell = (ratio, cell, picks)
-        for ex, r in cell.best.items():
+        where = f"L={crossover.fmt_ms(cell.lat_ms)} W={crossover.fmt_us(cell.work_us)}"
+        case = cell.case
+        picks = cell.model_picks(pick, costs.per_task_s(cell.best[cell.winner]))
+        best = min(picks, key=lambda ex: cell.measured(ex)) if picks else None
+        if best:
+            r = cell.best[best].ratio(cell.best[cell.winner]) if best != cell.winner else \
+                stats.Estimate(1.0, 1.0, 1.0, 1.0, 1)
+            cell.verdict = c.point(case, f"{where}: the model's pick {best} vs winner "
+                                         f"{cell.winner}", r, None, agree)
+        for ex, row in cell.best.items():
             if ex not in cell.predicted:
-                continue  # no model: timed, not judged
+                continue
             ideal = cell.predicted[ex]
-            upper = hi * ideal + r.schedule.serial_waits(int(r.tasks)) * OVERSHOOT_S \
-                + r.tasks * TASK_CPU_S + FIXED_S
-            ok = lo * ideal <= r.wall_in <= upper
-            within.append(ok)
-            off = r.wall_in / upper if r.wall_in > upper else (lo * ideal / r.wall_in if not ok
-                                                                else 0.0)
-            if worst_ex is None or off > worst_ex[0]:
-                worst_ex = (off, cell, ex, r.wall_in, ideal)
-    if not agreed:
-        return v
-    _, cell, picks = worst_cell
-    where = f"L={crossover.fmt_ms(cell.lat_ms)} W={crossover.fmt_us(cell.work_us)}"
-    measured = [f"{sum(agreed)}/{len(agreed)} cells won by the model's pick (or within "
-                f"{agree:g}x); hardest {where}: {cell.winner} won, model picked "
-                f"{'/'.join(picks)} ({_fmt(min(cell.measured(ex) for ex in picks))} vs "
-                f"{_fmt(cell.measured(cell.winner))})",
-                f"{sum(within)}/{len(within)} executor-cells within their model"]
-    if worst_ex and worst_ex[0] > 0:
-        _, c, ex, m, ideal = worst_ex
-        measured[-1] += (f"; worst {ex} at L={crossover.fmt_ms(c.lat_ms)} "
-                         f"W={crossover.fmt_us(c.work_us)}: {_fmt(m)} vs model {_fmt(ideal)}")
-    v = _finish(v, [all(agreed) and all(within)],
-                [f"{len(agreed)} cells: winner and time of each executor from its model"], measured)
-    v["cells"] = [{"latency_ms": c.lat_ms, "work_us": c.work_us, "tasks": c.n,
-                   "winner": c.winner, "runner_up": c.runner_up,
-                   "margin": round(c.margin, 3) if c.margin else None,
-                   "model_picks": c.model_picks(pick, TASK_CPU_S), "agrees": getattr(c, "verdict_ok", None),
-                   "measured_s": {ex: round(r.wall_in, 6) for ex, r in c.best.items()},
-                   "setting": {ex: crossover.setting(r) for ex, r in c.best.items()},
-                   "predicted_s": {ex: round(p, 6) for ex, p in c.predicted.items()}}
-                  for _, c in sorted(cell_map.items())]
+            c.point(case, f"{where}: {row.label}", row.est, lo * ideal,
+                    hi * ideal + costs.slack_for(row, cores))
+    pts = c.v["points"]
+    picks_ok = [p for p in pts if "model's pick" in p["where"]]
+    fits = [p for p in pts if "model's pick" not in p["where"]]
+    if pts:
+        c.text(f"{len(picks_ok)} cells: winner and time of each executor from its model",
+               f"{sum(p['verdict'] == HOLDS for p in picks_ok)}/{len(picks_ok)} cells won by "
+               f"the model's pick (or within {agree:g}x); "
+               f"{sum(p['verdict'] == HOLDS for p in fits)}/{len(fits)} executor-cells within "
+               "their model" + _worst(fits))
+    v = c.done()
+    v["cells"] = [crossover.cell_json(cl) for _, cl in sorted(cell_map.items())]
     return v
+
+
+def _worst(points):
+    bad = [p for p in points if p["verdict"] != HOLDS and p["measured"] and p["band"][1]]
+    if not bad:
+        return ""
+    p = max(bad, key=lambda p: p["measured"][0] / p["band"][1])
+    return (f"; furthest {p['where']}: {fmt_s(p['measured'][0])} vs band up to "
+            f"{fmt_s(p['band'][1])}")
 
 
 ALL = (c1, c2, c3, c4, c5, c6, c7, c8)
 
 
 def judge(run):
-    return [f(run) for f in ALL]
+    costs = Costs(run.machine)
+    return [f(run, costs) for f in ALL]
 
 
 def markdown(verdicts):
-    out = ["| claim | model | tolerance | predicted | measured | verdict |",
-           "|---|---|---|---|---|---|"]
+    out = ["| claim | verdict | predicted | measured (median [95% interval]) |",
+           "|---|---|---|---|"]
     for v in verdicts:
-        mark = {"holds": "**holds**", "does not hold": "**does not hold**"}.get(v["verdict"],
-                                                                            "not measured")
-        out.append(f"| {v['id']}: {v['title']} | {v['model']} | {v['tolerance']} | "
-                   f"{v['predicted'] or '-'} | {v['measured'] or '-'} | {mark} |")
+        mark = {HOLDS: "**holds**", FAILS: "**does not hold**"}.get(
+            v["verdict"], f"inconclusive ({v['reason']})")
+        out.append(f"| {v['id']}: {v['title']} | {mark} | {v['predicted'] or '-'} | "
+                   f"{v['measured'] or '-'} |")
+    out += ["", "Models and tolerances:", ""]
+    out += [f"- **{v['id']}**: {v['model']}. Band: {v['tolerance']}." for v in verdicts]
     return "\n".join(out)

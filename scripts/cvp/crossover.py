@@ -7,7 +7,8 @@ Times are the in-process wall (the timed region), as in every claim: threads, th
 connections are set up before it, as in a long-running program that serves many batches. The
 models are models.py's, at each row's own schedule.
 """
-TIE = 1.05  # a margin under 5% is run-to-run noise (sigma is typically 1-5% here): a tie
+from . import stats
+
 # C8's tolerance. Executors predicted within PICK_WITHIN of the best are ones the model cannot
 # tell apart; the cell agrees when the best of them measures within AGREE_WITHIN of the winner.
 PICK_WITHIN = 1.10
@@ -28,8 +29,10 @@ def setting(row):
 class Cell:
     """One (L, W) point: each executor's fastest valid row, the winner and the model's view."""
 
-    def __init__(self, lat_ms, work_us, n, rows, cores, run_order=()):
+    def __init__(self, lat_ms, work_us, n, rows, cores, run_order=(), case=None):
         self.lat_ms, self.work_us, self.n = lat_ms, work_us, n
+        self.case = case
+        self.verdict = None  # C8's verdict on the model's pick, once judged
         self.best = {}  # executor -> its fastest valid row (in-process wall)
         for r in rows:
             if r.valid and r.wall_in and (r.executor not in self.best
@@ -42,6 +45,21 @@ class Cell:
         self.order = [ex for ex in run_order if ex in self.best]
         self.winner = order[0] if order else None
         self.runner_up = order[1] if len(order) > 1 else None
+        # Every executor whose interval does not separate from the fastest's (paired rounds).
+        self.tied = [ex for ex, _ in stats.tied(
+            {ex: r.est for ex, r in self.best.items()},
+            lambda a, b: self.best[a].ratio(self.best[b]))]
+
+    @property
+    def is_tie(self):
+        return len(self.tied) > 1
+
+    @property
+    def margin_est(self):
+        """The runner-up over the winner as an estimate with its interval (paired)."""
+        if not self.runner_up:
+            return None
+        return self.best[self.runner_up].ratio(self.best[self.winner])
 
     @property
     def margin(self):
@@ -85,12 +103,24 @@ def cells(run):
             if r.workload != "mixed" or r.tasks is None:
                 continue
             key = (r.get("latency-ms", 0), r.get("work-us", 0))
-            groups.setdefault(key, {}).setdefault(int(r.tasks), []).append(r)
+            groups.setdefault(key, {}).setdefault(int(r.tasks), []).append((case, r))
     out = {}
     for (lat, work), by_n in groups.items():
         n = max(by_n)
-        out[(lat, work)] = Cell(lat, work, n, by_n[n], run.cores, run.executors)
+        rows = [r for _, r in by_n[n]]
+        out[(lat, work)] = Cell(lat, work, n, rows, run.cores, run.executors, by_n[n][0][0])
     return out
+
+
+def cell_json(c):
+    return {"latency_ms": c.lat_ms, "work_us": c.work_us, "tasks": c.n, "winner": c.winner,
+            "tied": c.tied, "runner_up": c.runner_up,
+            "margin": round(c.margin, 3) if c.margin else None,
+            "agrees": None if c.verdict is None else c.verdict == stats.HOLDS,
+            "verdict": c.verdict,
+            "measured_s": {ex: round(r.wall_in, 6) for ex, r in c.best.items()},
+            "setting": {ex: setting(r) for ex, r in c.best.items()},
+            "predicted_s": {ex: round(p, 6) for ex, p in c.predicted.items()}}
 
 
 def executors(cell_map):

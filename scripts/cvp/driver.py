@@ -165,6 +165,7 @@ def execute(args, suite_path, planned, total_est, binary, server_bin, n_cores, r
         if server:
             status["server_pid"] = server.pid
             fsutil.write_json(status_path, status)
+            machine = calibrate.request_cost(binary, out, url_base, machine)
         done_est = done_real = 0.0
         for k, (case, run, skip, est) in enumerate(planned, 1):
             # Scale the model by how far off it has been, once there is enough to judge by,

@@ -3,8 +3,8 @@ PURPOSE The crossover map in summary.md: a table with rows L and columns W whose
         winner and its margin, and a table of each executor's measured time against its model
         (claim C8), cell by cell.
 """
-from . import claims as claims_mod
 from . import crossover
+from .costs import Costs
 from .crossover import fmt_ms, fmt_us
 
 
@@ -16,19 +16,21 @@ def _ms(s):
     return f"{ms:.3g}" if ms < 1000 else f"{ms:.0f}"
 
 
-def cell_text(cell, agrees=None):
-    """'**hybrid** 1.42x' (margin over the runner-up) or 'tie: a, b' under 5%."""
+MARK = {"holds": " ✓", "does not hold": " ✗", "inconclusive": " ?"}
+
+
+def cell_text(cell):
+    """'**hybrid** 1.42x' (its margin over the runner-up, whose interval separates) or
+    'tie: **a**, b, c' (every executor whose interval does not separate from the fastest's)."""
     if not cell.winner:
         return "-"
-    m = cell.margin
-    if m is None:
+    if cell.is_tie:
+        text = "tie: " + ", ".join(f"**{ex}**" if ex == cell.winner else ex for ex in cell.tied)
+    elif cell.margin is None:
         text = f"**{cell.winner}** (alone)"
-    elif m < crossover.TIE:
-        text = f"tie: **{cell.winner}**, {cell.runner_up}"
     else:
-        text = f"**{cell.winner}** {m:.2f}x"
-    mark = {True: " ✓", False: " ✗"}.get(agrees, "")
-    return f"{text}{mark} (N={cell.n})"
+        text = f"**{cell.winner}** {cell.margin:.2f}x"
+    return f"{text}{MARK.get(cell.verdict, '')} (N={cell.n})"
 
 
 def section(run, verdict):
@@ -36,19 +38,25 @@ def section(run, verdict):
     cell_map = crossover.cells(run)
     if not cell_map:
         return ""
-    agrees = {(c["latency_ms"], c["work_us"]): c["agrees"] for c in verdict.get("cells", [])}
+    costs = Costs(run.machine)
+    verdicts = {(c["latency_ms"], c["work_us"]): c.get("verdict")
+                for c in verdict.get("cells", [])}
+    for key, c in cell_map.items():
+        c.verdict = verdicts.get(key, c.verdict)
     lats, works = crossover.axes(cell_map)
     lines = ["## The crossover map: which executor wins each mix of waiting and computing", "",
              "Each of N tasks waits L (rows: a `/delay/L` request) and then computes W (columns: a "
              "calibrated hash chain). Every executor runs at its best setting (event-loop and "
              "hybrid: cap = N; hybrid: threads = cores; thread-pool and openmp: the faster of "
              "threads = cores and threads = N). A cell names the fastest executor by in-process "
-             "wall time and its margin over the runner-up; under 5% it is a tie. ✓ / ✗: the "
-             f"model of claim C8 picked it or not (cores P = {run.cores}).", "",
+             "time and its margin over the runner-up, or, when their 95% intervals do not "
+             "separate, a tie listing every executor tied for fastest. ✓ / ✗ / ?: the model of "
+             f"claim C8 picked it, did not, or the run cannot tell (usable cores P = "
+             f"{run.cores}).", "",
              "| L \\ W | " + " | ".join(fmt_us(w) for w in works) + " |",
              "|---|" + "---|" * len(works)]
     for lat in lats:
-        cells = [cell_text(cell_map[(lat, w)], agrees.get((lat, w))) if (lat, w) in cell_map
+        cells = [cell_text(cell_map[(lat, w)]) if (lat, w) in cell_map
                  else "not measured" for w in works]
         lines.append(f"| **{fmt_ms(lat)}** | " + " | ".join(cells) + " |")
     lines += ["", "![crossover map](plots/crossover-map.svg)", "",
@@ -70,8 +78,9 @@ def section(run, verdict):
             how = crossover.setting(r) if rule.get("waits_at_once") == "threads" else ""
             model = _ms(c.predicted[ex]) if ex in c.predicted else "no model"
             row.append(f"{_ms(r.wall_in)} / {model}" + (f" ({how})" if how else ""))
-        picks = c.model_picks(crossover.PICK_WITHIN, claims_mod.TASK_CPU_S)
-        row += [c.winner or "-", ", ".join(picks) + {True: " ✓", False: " ✗"}.get(
-            agrees.get(key), "")]
+        picks = c.model_picks(crossover.PICK_WITHIN, costs.per_task_s(c.best[c.winner])) \
+            if c.winner else []
+        row += [("tie: " + ", ".join(c.tied)) if c.is_tie else (c.winner or "-"),
+                ", ".join(picks) + MARK.get(c.verdict, "")]
         lines.append("| " + " | ".join(row) + " |")
     return "\n".join(lines)

@@ -36,8 +36,16 @@ class Row:
         self.hf = hf or {}
         self.process_times = self.hf.get("times") or []
         self.process_wall = _median(self.process_times)
-        self.cpu = _median([(d.get("user_s") or 0) + (d.get("sys_s") or 0) for d in samples])
+        cpus = [(d.get("user_s") or 0) + (d.get("sys_s") or 0) for d in samples]
+        self.cpu = _median(cpus)
+        self.cpu_est = stats.median_ci(cpus)
         self.rss_kib = _median([d.get("max_rss_kib") for d in samples])
+        # The memory the executor holds for its tasks in flight: what its set-up added and how
+        # far a batch rose above where it started (peak RSS is shared by a run's executors).
+        setup = _median([d.get("setup_rss_kib") for d in samples if d.get("setup_rss_kib", -1) >= 0])
+        growth = _median([d.get("rss_growth_kib") for d in samples
+                          if d.get("rss_growth_kib", -1) >= 0])
+        self.held_kib = setup + growth if setup is not None and growth is not None else None
         self.p99_us = _median([(d.get("latency_us") or {}).get("p99") for d in samples])
         self.gflops = _median([d.get("gflops") for d in samples])
         self.tasks = _median([d.get("tasks") for d in samples]) or self.params.get("tasks")

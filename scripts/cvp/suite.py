@@ -11,6 +11,9 @@ Which workloads, executors and parameters exist, and of what type, is what cvpbe
 import itertools
 import re
 
+# How a case is measured; each may also be given once before the first case, for all of them.
+MEASURING_KEYS = ("runs", "warmup", "target", "ci", "max-time", "min-time", "process-runs")
+MEASURING = tuple(k.replace("-", "_") for k in MEASURING_KEYS)
 CLAIM_RE = re.compile(r"^C[1-9][0-9]?$")
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 
@@ -141,6 +144,7 @@ def parse(path, cores, reg, text=None):
         with open(path, encoding="utf-8") as f:
             text = f.read()
     cases, case = [], None
+    defaults = Case("defaults", f"{path}:0")  # the measuring keywords given before any case
     for lineno, raw in enumerate(text.splitlines(), 1):
         where = f"{path}:{lineno}"
         words = raw.split("#", 1)[0].split()
@@ -153,10 +157,15 @@ def parse(path, cores, reg, text=None):
             if any(c.name == rest[0] for c in cases):
                 raise SuiteError(f"{where}: case '{rest[0]}' is defined twice")
             case = Case(rest[0], where)
+            for k in MEASURING:
+                setattr(case, k, getattr(defaults, k))
             cases.append(case)
             continue
+        if case is None and key.replace("-", "_") not in MEASURING:
+            raise SuiteError(f"{where}: '{key}' before any 'case' line (only how to measure "
+                             f"may be set for the whole suite: {', '.join(MEASURING_KEYS)})")
         if case is None:
-            raise SuiteError(f"{where}: '{key}' before any 'case' line")
+            case = defaults  # a suite-wide default: every case after this line starts with it
         if key == "workload":
             if len(rest) != 1:
                 raise SuiteError(f"{where}: 'workload' takes one name")
@@ -208,6 +217,8 @@ def parse(path, cores, reg, text=None):
             raise SuiteError(f"{where}: unknown keyword '{key}' (case, workload, params, "
                              "executor, claims, runs, warmup, target, ci, max-time, min-time, "
                              "process-runs, note)")
+        if case is defaults:
+            case = None
     for c in cases:
         if c.workload is None:
             raise SuiteError(f"{c.where}: case '{c.name}' has no 'workload' line")

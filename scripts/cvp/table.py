@@ -1,15 +1,22 @@
 """NAME    table.py
 PURPOSE summary.md (machine, claims, where each approach wins, the crossover map, one table per
-        case) and
-        results.csv (one row per timed run) from a loaded run.
+        case) and results.csv (one row per sample) from a loaded run.
+
+One time basis: every time, speed-up, winner and verdict comes from the in-process timed region
+(median of the samples, with its 95% interval). The whole-process time (hyperfine) is a column of
+its own, for reference, never used in a ratio.
 """
 import csv
 import io
 
 from . import claims as claims_mod
-from . import maptable
+from . import maptable, stats
 
-NOISY_CORES = 0.25  # other processes' average busy cores beyond which a case is flagged
+TIME_BASIS = ("**One time basis.** Every time, speed-up, winner, claim and piece of advice below "
+              "uses the in-process timed region (the scheduling of the batch, with threads, "
+              "loops and connections set up beforehand), as the median over rounds with its 95% "
+              "interval in brackets; *process* is the whole process timed alone (start-up and "
+              "set-up included), shown for reference only.")
 
 
 def _s(x):
@@ -19,17 +26,39 @@ def _s(x):
         return f"{x:.3f} s"
     if x >= 0.9995e-3:
         return f"{x * 1e3:.1f} ms"
-    return f"{x * 1e6:.0f} us"
+    return f"{x * 1e6:.0f} µs"
+
+
+def _est(e):
+    return "-" if e is None else f"{_s(e.value)} [{_s(e.lo)}, {_s(e.hi)}]"
+
+
+def _x(e):
+    return "-" if e is None else f"{e.value:.2f}x [{e.lo:.2f}, {e.hi:.2f}]"
 
 
 def machine(run):
-    c, st = run.context, run.status
+    c, st, m = run.context, run.status, run.machine
     mem = f"{c['mem_total_kib'] / 1048576:.1f} GiB" if c.get("mem_total_kib") else "-"
+    fma = (f"; FMA peak {m['fma_gflops_per_core']:.0f} GFLOP/s per core, "
+           f"{m.get('fma_gflops_all', 0):.0f} on all" if m.get("fma_gflops_per_core") else "")
+    cal = (f"- Measured costs: wake-up {m['wake_us']['median']:.0f} µs, thread start "
+           f"{m['thread_create_join_us']['median']:.0f} µs, loopback connect "
+           f"{m['connect_us']['median']:.0f} µs, request {m.get('request_us', 0):.0f} µs, "
+           f"timer slack {m['timer_slack_us']['uv_timer']['median']:.0f} µs "
+           "(`cvpbench calibrate`, machine.json)"
+           if all(isinstance(m.get(k), dict) for k in ("wake_us", "thread_create_join_us",
+                                                        "connect_us"))
+           else "- Measured costs: none (calibration unavailable: "
+                f"{m.get('error', 'no machine.json')}); models use stated guesses")
     lines = [
         "## Machine and run",
         "",
-        f"- CPU: {c.get('cpu_model', '?')}, {run.cores} usable cores (nproc), "
-        f"{c.get('clock_ghz_measured', 0):.2f} GHz measured, memory {mem}",
+        f"- CPU: {c.get('cpu_model', '?')}, {run.cores} usable cores for parallel work "
+        f"({m.get('physical_cores', '?')} physical in the affinity set, CPU quota "
+        f"{m.get('quota_cores') or 'none'}), {c.get('clock_ghz_measured', 0):.2f} GHz measured"
+        f"{fma}; memory {mem}",
+        cal,
         f"- System: {c.get('kernel', '?')}, {c.get('libc', '?')}; compiler {c.get('compiler', '?')} "
         f"({c.get('build_type', '?')}: `{c.get('cflags', '?')}`)",
         f"- Libraries: libcurl {c.get('libcurl', '?')}, libuv {c.get('libuv', '?')}, OpenMP "
@@ -38,59 +67,68 @@ def machine(run):
         f"status **{st.get('state', '?')}** ({st.get('cases_done', '?')}/"
         f"{st.get('cases_total', '?')} cases, {st.get('elapsed_s', '?')} s)",
         "",
-        "**How to read the times.** *wall* is hyperfine's whole-process time, median ± standard "
-        "deviation over the timed runs: it includes process start and set-up (allocating and "
-        "filling matrices, starting threads, the event loop and connections), the same entry fee "
-        "for every executor. *in-process* is cvpbench's own timed region (the scheduling alone); "
-        "the claims use it. Speed-up is over sequential at the same workload point, from wall. "
-        "CPU is user+system time of the timed region; RSS is its peak resident memory; p99 is the "
-        "99th percentile of one task's latency. ★ marks the fastest valid executor at each point.",
+        TIME_BASIS,
     ]
     return "\n".join(lines)
 
 
-def _winners(case):
-    """{point: (winner row, runner-up row or None)} among valid rows."""
+def _points(case):
     by_point = {}
     for r in case.rows:
-        if r.valid and r.wall:
+        if r.valid and r.est:
             by_point.setdefault(r.point(), []).append(r)
-    out = {}
-    for p, rows in by_point.items():
-        rows.sort(key=lambda r: r.wall)
-        out[p] = (rows[0], rows[1] if len(rows) > 1 else None)
-    return out
+    return by_point
+
+
+def fastest(rows):
+    """(the tied-for-fastest rows, the first row beyond them or None): rows whose interval
+    does not separate from the fastest's are a tie (paired rounds where they shared them)."""
+    by_label = {r.label: r for r in rows}
+    tied = [by_label[k] for k, _ in stats.tied(
+        {r.label: r.est for r in rows}, lambda a, b: by_label[a].ratio(by_label[b]))]
+    rest = sorted((r for r in rows if r not in tied), key=lambda r: r.wall_in)
+    return tied, (rest[0] if rest else None)
 
 
 def case_table(case):
     lines = [f"### {case.name}", ""]
     if case.note:
         lines += [case.note, ""]
+    if case.sized:
+        for name, s in case.sized.items():
+            probes = ", ".join(f"{x} ({_s(t)})" for x, t in s["probes"])
+            lines += [f"*{name} = {s['value']}: sized so that one core takes about "
+                      f"{_s(s['target_s'])} here (probes: {probes}).*", ""]
     if case.error:
         lines += [f"*{case.error}*", ""]
-    other = case.load.get("other_cores", 0)
-    if other >= NOISY_CORES:
-        lines += [f"> ⚠ Other processes kept {other:.1f} cores busy on average during this case "
-                  f"(steal {case.load.get('steal_s', 0):.2f} s): its CPU-bound timings are "
-                  "disturbed; rerun on a quiet machine.", ""]
+    if case.disturbed:
+        lines += [f"> ⚠ Other processes kept {case.load.get('other_cores', 0):.1f} cores busy on "
+                  f"average during this case (steal {case.load.get('steal_s', 0):.2f} s): its "
+                  "verdicts can hold but never fail (they turn inconclusive).", ""]
     gflops = any(r.gflops for r in case.rows)
-    head = ["executor", "wall (median ± σ)", "in-process", "speed-up", "CPU", "peak RSS",
-            "p99 task", "errors", "valid"] + (["GFLOP/s"] if gflops else [])
+    head = ["executor", "in-process [95%]", "speed-up [95%]", "process", "CPU", "peak RSS",
+            "p99 task", "last worker starts", "samples", "errors", "valid"] + \
+        (["GFLOP/s"] if gflops else [])
     lines += ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    win = {w[0].label for w in _winners(case).values()}
+    marks = {}
+    for rows in _points(case).values():
+        tied, _ = fastest(rows)
+        for r in tied:
+            marks[r.label] = "★ " if len(tied) == 1 else "☆ "
     for r in case.rows:
         seq = case.sequential(r)
-        sp = f"{seq.wall / r.wall:.2f}x" if seq and r.wall and r.valid else "-"
-        wall = _s(r.wall) + (f" ± {_s(r.wall_sd)}" if r.wall_sd is not None else "")
-        cells = [("★ " if r.label in win else "") + r.label, wall, _s(r.wall_in), sp, _s(r.cpu),
-                 f"{r.rss_kib / 1024:.1f} MiB" if r.rss_kib else "-",
+        sp = _x(seq.ratio(r)) if seq and r.valid and r.est else "-"
+        cells = [marks.get(r.label, "") + r.label, _est(r.est), sp, _s(r.process_wall),
+                 _s(r.cpu), f"{r.rss_kib / 1024:.1f} MiB" if r.rss_kib else "-",
                  f"{r.p99_us / 1000:.2f} ms" if r.p99_us is not None else "-",
-                 str(r.errors), "yes" if r.valid else f"NO ({r.why})"]
+                 _s(r.first_task_us / 1e6) if r.first_task_us is not None else "-",
+                 str(len(r.walls)), str(r.errors), "yes" if r.valid else f"NO ({r.why})"]
         if gflops:
             cells.append(f"{r.gflops:.1f}" if r.gflops else "-")
         lines.append("| " + " | ".join(cells) + " |")
     for s in case.not_measured:
         lines.append(f"| {s['label']} | not measured: {s['reason']} |" + " |" * (len(head) - 2))
+    lines += ["", "★ fastest; ☆ tied for fastest (their intervals do not separate)."]
     return "\n".join(lines)
 
 
@@ -104,37 +142,39 @@ def _varying(case):
 
 
 def wins(run):
-    """Per executor, the cases (points) it won and by how much over the runner-up."""
+    """Per executor, the points it won outright or tied for, and by how much."""
     by_ex = {}
-    # The crossover map's cells have a section of their own, judged on the in-process time.
+    # The crossover map's cells have a section of their own.
     for case in (c for c in run.cases if "C8" not in c.claims):
-        for point, (w, second) in _winners(case).items():
-            if not second:
+        for point, rows in _points(case).items():
+            if len(rows) < 2:
                 continue
+            tied, nxt = fastest(rows)
             where = case.name + "".join(f" {k}={v}" for k, v in point if k in _varying(case))
-            margin = second.wall / w.wall
-            # Within 5% the order is run-to-run noise (sigma is typically 1-5% here): say so.
-            how = (f"{margin:.1f}x over {second.label}" if margin >= 1.05
-                   else f"tie with {second.label}")
-            by_ex.setdefault(w.executor, []).append(f"{where} ({how})")
+            if len(tied) > 1:
+                for r in tied:
+                    others = ", ".join(x.label for x in tied if x is not r)
+                    by_ex.setdefault(r.executor, []).append(f"{where} (tied with {others})")
+            else:
+                w = tied[0]
+                m = nxt.ratio(w) if nxt else None
+                how = f"{_x(m)} over {nxt.label}" if m else "alone"
+                by_ex.setdefault(w.executor, []).append(f"{where} ({how})")
     lines = ["## Where each approach wins", ""]
     if not by_ex:
         lines.append("No case had two valid executors to compare.")
-    for ex in sorted(by_ex):
-        lines.append(f"- **{ex}**: " + "; ".join(by_ex[ex]))
-    lines += ["", "Waiting overlaps on one thread (event-loop) or on many (threads): the fewer "
-              "resources per wait, the larger N can grow. Computing only speeds up with more cores "
-              "(thread-pool, openmp); the event loop cannot help CPU-bound work, and one blocking "
-              "call stalls it."]
+    for ex in run.executors:
+        if ex in by_ex:
+            lines.append(f"- **{ex}**: " + "; ".join(by_ex[ex]))
     return "\n".join(lines)
 
 
 def summary(run):
     verdicts = claims_mod.judge(run)
-    noisy = [c.name for c in run.cases if c.load.get("other_cores", 0) >= NOISY_CORES]
+    noisy = [c.name for c in run.cases if c.disturbed]
     warn = ([f"> ⚠ {len(noisy)} of {len(run.cases)} cases ran while other processes kept the "
-             f"machine busy ({', '.join(noisy)}): verdicts resting on CPU time or speed-up (C3, "
-             "C4) may reflect that rather than the model.", ""] if noisy else [])
+             f"machine busy ({', '.join(noisy)}): their points can hold but never fail.", ""]
+            if noisy else [])
     c8 = next((v for v in verdicts if v["id"] == "C8"), {})
     crossover_map = maptable.section(run, c8)
     parts = ["# Benchmark summary: concurrency vs parallelism", "", machine(run), "",
@@ -149,33 +189,34 @@ def summary(run):
     return "\n".join(parts) + "\n", verdicts
 
 
-CSV_FIELDS = ["case", "label", "workload", "executor", "params", "run", "wall_s", "exit_code",
-              "wall_in_s", "user_s", "sys_s", "max_rss_kib", "p50_us", "p99_us", "tasks", "ok",
-              "errors", "gflops", "valid", "steal_s"]
+CSV_FIELDS = ["case", "label", "workload", "executor", "round", "batches", "wall_in_s",
+              "user_s", "sys_s", "max_rss_kib", "minflt", "migrations", "first_task_us",
+              "p50_us", "p99_us", "tasks", "ok", "errors", "gflops", "valid", "steal_s"]
 
 
 def results_csv(run):
-    """One row per timed run; the detail columns are filled when runs and JSON lines align."""
+    """One row per sample: the case, the command, its parameters as columns of their own."""
+    names = sorted({k for c in run.cases for r in c.rows for k in r.params})
     buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=CSV_FIELDS, lineterminator="\n")
+    w = csv.DictWriter(buf, fieldnames=CSV_FIELDS[:4] + names + CSV_FIELDS[4:],
+                       lineterminator="\n")
     w.writeheader()
     for case in run.cases:
         for r in case.rows:
-            aligned = len(r.detail) == len(r.times)
-            for i, t in enumerate(r.times):
-                d = r.detail[i] if aligned else {}
+            for d in r.samples:
                 lat = d.get("latency_us") or {}
-                w.writerow({
-                    "case": case.name, "label": r.label, "workload": r.workload,
-                    "executor": r.executor,
-                    "params": " ".join(f"{k}={v}" for k, v in r.params.items()), "run": i,
-                    "wall_s": f"{t:.6f}",
-                    "exit_code": r.exit_codes[i] if i < len(r.exit_codes) else "",
-                    "wall_in_s": d.get("wall_s", ""), "user_s": d.get("user_s", ""),
-                    "sys_s": d.get("sys_s", ""), "max_rss_kib": d.get("max_rss_kib", ""),
-                    "p50_us": lat.get("p50", ""), "p99_us": lat.get("p99", ""),
-                    "tasks": d.get("tasks", ""), "ok": d.get("ok", ""),
-                    "errors": sum((d.get("errors") or {}).values()) if d else "",
-                    "gflops": d.get("gflops", "") if d.get("gflops") is not None else "",
-                    "valid": d.get("valid", "") if d else "", "steal_s": d.get("steal_s", "")})
+                row = {"case": case.name, "label": r.label, "workload": r.workload,
+                       "executor": r.executor, "round": d.get("round", ""),
+                       "batches": d.get("batches", 1), "wall_in_s": d.get("wall_s", ""),
+                       "user_s": d.get("user_s", ""), "sys_s": d.get("sys_s", ""),
+                       "max_rss_kib": d.get("max_rss_kib", ""), "minflt": d.get("minflt", ""),
+                       "migrations": d.get("migrations", ""),
+                       "first_task_us": d.get("first_task_us", ""),
+                       "p50_us": lat.get("p50", ""), "p99_us": lat.get("p99", ""),
+                       "tasks": d.get("tasks", ""), "ok": d.get("ok", ""),
+                       "errors": sum((d.get("errors") or {}).values()),
+                       "gflops": d.get("gflops") if d.get("gflops") is not None else "",
+                       "valid": d.get("valid", ""), "steal_s": d.get("steal_s", "")}
+                row.update({k: r.params.get(k, "") for k in names})
+                w.writerow(row)
     return buf.getvalue()

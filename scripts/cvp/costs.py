@@ -1,0 +1,84 @@
+"""NAME    costs.py
+PURPOSE The machine's own costs, as `cvpbench calibrate` measured them (machine.json), in the
+        terms the claims' models add to their ideal times: how late a wait ends, what a request
+        costs, waking a sleeping thread, handing out a task. A term that could not be measured
+        falls back to a stated, generous guess, and the claim says it was assumed.
+"""
+
+
+def _us(doc, key, field="p90"):
+    v = doc.get(key)
+    if isinstance(v, dict):
+        v = v.get(field)
+    return v if isinstance(v, (int, float)) and v > 0 else None
+
+
+class Costs:
+    # Fallbacks (seconds) when the calibration lacks a figure: generous on purpose, so a missing
+    # measurement widens a band rather than fails a claim; each use is reported.
+    GUESS = {"slack": 500e-6, "request": 200e-6, "wake": 100e-6, "dispatch": 2e-6,
+             "thread_start": 100e-6}
+
+    def __init__(self, machine):
+        m = machine or {}
+        self.assumed = []
+        slack = [x for x in (_us(m.get("timer_slack_us", {}), "nanosleep"),
+                             _us(m.get("timer_slack_us", {}), "uv_timer")) if x]
+        self.slack_s = max(slack) / 1e6 if slack else self._guess("slack")
+        self.request_s = (_us(m, "request_us") or 0) / 1e6 or self._guess("request")
+        self.wake_s = (_us(m, "wake_us") or 0) / 1e6 or self._guess("wake")
+        self.thread_start_s = (_us(m, "thread_create_join_us") or 0) / 1e6 or \
+            self._guess("thread_start")
+        self.dispatch = {k: v / 1e6 for k, v in (m.get("dispatch_us") or {}).items()
+                         if isinstance(v, (int, float))}
+
+    def _guess(self, name):
+        self.assumed.append(name)
+        return self.GUESS[name]
+
+    def dispatch_s(self, executor):
+        if executor in self.dispatch:
+            return self.dispatch[executor]
+        if "dispatch" not in self.assumed:
+            self.assumed.append("dispatch")
+        return self.GUESS["dispatch"]
+
+    def per_wait_s(self, row):
+        """How much later than its L one wait may end: timer slack, and for a request its round
+        trip on loopback."""
+        return self.slack_s + (self.request_s if row.registry.needs_server(row.workload) else 0)
+
+    def per_task_s(self, row):
+        """CPU one task costs its executor beyond its work: handing it out, and for a request
+        the client's side of it (bounded by the request's round trip)."""
+        return self.dispatch_s(row.executor) + (
+            self.request_s if row.registry.needs_server(row.workload) else 0)
+
+    def slack_for(self, row, cores):
+        """Everything the ideal model leaves out for this row, in seconds: each wait in series
+        may end late; the per-task costs run on one thread (a loop) or spread over the cores;
+        every thread of a pool is woken for the batch (waking serialises on the cores), and the
+        last worker's first task starts when the scheduler has placed it (measured per sample:
+        first_task_us); plus a fixed allowance of two timer slacks."""
+        s = row.schedule
+        n = int(row.tasks or 1)
+        if s is None:
+            return None
+        spread = 1 if s.on_loop else max(1, min(s.waits, cores, n))
+        threads = 0 if s.on_loop and s.computes == 1 else min(max(s.waits, s.computes), n)
+        return (s.serial_waits(n) * self.per_wait_s(row) + n * self.per_task_s(row) / spread
+                + threads * self.wake_s / max(1, cores) + (row.first_task_us or 0) / 1e6
+                + 2 * self.slack_s)
+
+    def describe(self):
+        """One line for the claims' tolerance text."""
+        parts = [f"wait ends up to {self.slack_s * 1e6:.0f} us late",
+                 f"a request costs {self.request_s * 1e6:.0f} us",
+                 f"a wake-up {self.wake_s * 1e6:.0f} us"]
+        if self.dispatch:
+            parts.append("dispatch per task " + ", ".join(
+                f"{k} {v * 1e6:.2f} us" for k, v in self.dispatch.items()))
+        text = "measured here: " + "; ".join(parts)
+        if self.assumed:
+            text += f" (assumed, not measured: {', '.join(self.assumed)})"
+        return text
