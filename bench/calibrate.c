@@ -31,11 +31,12 @@ struct plan {
     int wake_trials;     /* ping-pongs */
     int connect_trials;  /* loopback connections */
     int sleep_trials;    /* 1 ms nanosleeps, and as many 1 ms uv timers */
+    int long_sleep_trials; /* 20 ms nanosleeps: a longer idle wakes from a deeper state */
     long dispatch_tasks; /* noop tasks per batch, 3 batches per executor */
 };
 
-static const struct plan plan_full = {5, 0.06, 0.4, 300, 300, 200, 200, 200000};
-static const struct plan plan_quick = {3, 0.015, 0.06, 50, 60, 50, 30, 20000};
+static const struct plan plan_full = {5, 0.06, 0.4, 300, 300, 200, 200, 15, 200000};
+static const struct plan plan_quick = {3, 0.015, 0.06, 50, 60, 50, 30, 6, 20000};
 
 #define DISPATCH_BATCHES 3
 
@@ -51,7 +52,7 @@ struct calibration {
     struct context ctx;
     struct figure fma_one, fma_all; /* GFLOP/s */
     int fma_threads;
-    struct stats create, wake, connect, sleep_slack, uv_slack; /* microseconds */
+    struct stats create, wake, connect, sleep_slack, uv_slack, long_sleep_slack; /* us */
     const char *wake_placement;
     struct figure *dispatch; /* one per executor in the registry, us per task */
     int perf_ok;             /* perf_event_open of a migration counter works here */
@@ -159,7 +160,8 @@ static void measure(struct calibration *c, const struct plan *p)
     probe_thread_create(p->create_trials, &c->create);
     probe_wake(&c->m, p->wake_trials, &c->wake, &c->wake_placement);
     probe_connect(p->connect_trials, &c->connect);
-    probe_nanosleep_slack(p->sleep_trials, &c->sleep_slack);
+    probe_nanosleep_slack(p->sleep_trials, 1000, &c->sleep_slack);
+    probe_nanosleep_slack(p->long_sleep_trials, 20000, &c->long_sleep_slack);
     probe_uv_timer_slack(p->sleep_trials, &c->uv_slack);
     for (int k = 0; executors[k]; k++)
         measure_dispatch_one(executors[k], p, &c->dispatch[k]);
@@ -303,6 +305,7 @@ static void emit_costs(struct emit *e, const struct calibration *c)
     emit_group(e, "timer_slack_us");
     emit_stats(e, "nanosleep", &c->sleep_slack, "us");
     emit_stats(e, "uv_timer", &c->uv_slack, "us");
+    emit_stats(e, "nanosleep_20ms", &c->long_sleep_slack, "us");
     emit_group_end(e);
     emit_group(e, "dispatch_us");
     for (int k = 0; executors[k]; k++)

@@ -211,15 +211,15 @@ int probe_connect(int trials, struct stats *s)
     return rc;
 }
 
-int probe_nanosleep_slack(int trials, struct stats *s)
+int probe_nanosleep_slack(int trials, long wait_us, struct stats *s)
 {
-    const struct timespec ms = {.tv_sec = 0, .tv_nsec = 1000000};
+    const struct timespec ms = {.tv_sec = wait_us / 1000000, .tv_nsec = wait_us % 1000000 * 1000};
     double *v = samples_new(trials, s);
     if (!v) return -ENOMEM;
     for (int k = 0; k < trials + warmup(trials);) {
         int64_t t0 = now_ns();
         if (clock_nanosleep(CLOCK_MONOTONIC, 0, &ms, NULL) != 0) continue; /* a signal: retry */
-        v[k++] = (double)(now_ns() - t0 - 1000000) / 1e3;
+        v[k++] = (double)(now_ns() - t0) / 1e3 - (double)wait_us;
     }
     stats_of(v + warmup(trials), trials, s);
     free(v);

@@ -25,7 +25,7 @@ int probe_wake(const struct machine *m, int trials, struct stats *s, const char 
  * TIME_WAIT left behind), in one thread against its own listener. */
 int probe_connect(int trials, struct stats *s);
 /* How much later than asked a relative clock_nanosleep(1 ms) returns. */
-int probe_nanosleep_slack(int trials, struct stats *s);
+int probe_nanosleep_slack(int trials, long wait_us, struct stats *s);
 /* How much later than 1 ms a one-shot 1 ms uv_timer fires, timed with uv_hrtime (the loop's own
  * clock counts whole milliseconds). */
 int probe_uv_timer_slack(int trials, struct stats *s);

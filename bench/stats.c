@@ -73,6 +73,17 @@ struct estimate stats_paired_ratio(const double *a, const double *b, size_t n, d
     return e;
 }
 
+struct estimate stats_ratio_of(const struct estimate *a, const struct estimate *b)
+{
+    struct estimate e = {.n = a->n < b->n ? a->n : b->n};
+    if (!(b->median > 0) || !(b->lo > 0)) return e;
+    e.median = a->median / b->median;
+    e.lo = a->lo / b->hi;
+    e.hi = a->hi / b->lo;
+    e.level = a->level + b->level - 1 > 0 ? a->level + b->level - 1 : 0;
+    return e;
+}
+
 double stats_rel_halfwidth(const struct estimate *e)
 {
     return e->median > 0 ? (e->hi - e->lo) / 2 / e->median : INFINITY;

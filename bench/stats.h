@@ -28,6 +28,9 @@ double stats_stddev(const double *x, size_t n); /* sample standard deviation; 0 
 /* The ratio a/b of paired samples (a[k] and b[k] from round k): the median of the per-round
  * ratios with its interval. Rounds where either is NAN (sat out) are left out. */
 struct estimate stats_paired_ratio(const double *a, const double *b, size_t n, double level);
+/* a/b of two independent estimates: [a.lo / b.hi, a.hi / b.lo], which covers the ratio at least
+ * when both intervals cover their medians (level a.level + b.level - 1, conservative). */
+struct estimate stats_ratio_of(const struct estimate *a, const struct estimate *b);
 /* Half the interval's width relative to the median (0.03 = within +-3%). */
 double stats_rel_halfwidth(const struct estimate *e);
 

@@ -146,7 +146,13 @@ void summary_write(struct jw *out, const struct run_opts *o, const double *const
     }
     for (int k = 0; k < o->narms; k++) {
         if (k == fast) continue;
-        struct estimate r = stats_paired_ratio(walls[k], walls[fast], (size_t)rounds, LEVEL);
+        /* Paired when both took part in the same rounds; when one sat out rounds (known
+         * precisely early), each median's own interval bounds the ratio. */
+        int same = 1;
+        for (long i = 0; i < rounds; i++)
+            same &= isnan(walls[k][i]) == isnan(walls[fast][i]);
+        struct estimate r = same ? stats_paired_ratio(walls[k], walls[fast], (size_t)rounds, LEVEL)
+                                 : stats_ratio_of(&st[k].med, &st[fast].med);
         if (o->format == FMT_JSON) {
             json_comparison(out, o, fast, k, &r);
             continue;

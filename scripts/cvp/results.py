@@ -87,8 +87,10 @@ class Row:
         point of the same case), else from the two medians' intervals (conservative)."""
         if other is None or not self.walls or not other.walls:
             return None
+        # Paired when both took part in the same rounds; an executor that was known precisely
+        # early sat out later rounds, and then each median's own interval bounds the ratio.
         if self.case == other.case and self.point_index == other.point_index \
-                and self.point_index is not None:
+                and self.point_index is not None and set(self.walls) == set(other.walls):
             r = stats.paired_ratio(self.walls, other.walls)
             if r is not None:
                 return r

@@ -43,6 +43,14 @@ int main(void)
     double a[] = {2, 4, 6, 8, 10, 12}, b[] = {1, 2, 3, 4, 5, 6};
     e = stats_paired_ratio(a, b, 6, 0.95);
     CHECK(near(e.median, 2) && near(e.lo, 2) && near(e.hi, 2));
+    /* Independent estimates: the conservative bound, and rounds sat out (NAN) skipped. */
+    struct estimate x = {.median = 10, .lo = 9, .hi = 12, .level = 0.96, .n = 6};
+    struct estimate y = {.median = 5, .lo = 4, .hi = 6, .level = 0.97, .n = 9};
+    e = stats_ratio_of(&x, &y);
+    CHECK(near(e.median, 2) && near(e.lo, 1.5) && near(e.hi, 3) && near(e.level, 0.93));
+    double an[] = {2, NAN, 6, 8, 10, 12, 14}, bn[] = {1, 2, 3, 4, 5, 6, 7};
+    e = stats_paired_ratio(an, bn, 7, 0.95);
+    CHECK(e.n == 6 && near(e.median, 2));
     CHECK(near(stats_mean(six, 6), 3.5) && near(stats_stddev(six, 6), sqrt(3.5)));
     CHECK(stats_stddev(one, 1) == 0);
     CHECK_DONE();
