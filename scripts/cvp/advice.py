@@ -28,9 +28,13 @@ WHY = ("Why, from the models of claim C8 (P cores, cap C, T threads): sequential
 
 
 def _record(cells, executor):
-    """(cells where it was fastest or tied for fastest, cells it won outright)."""
+    """(cells where it was fastest or tied for fastest, cells it won outright, minus its mean
+    time relative to each cell's fastest): sorts the most often fastest, then the quicker, first."""
     top = sum(1 for c in cells if executor in c.tied)
-    return top, sum(1 for c in cells if c.winner == executor and not c.is_tie)
+    won = sum(1 for c in cells if c.winner == executor and not c.is_tie)
+    rel = [c.measured(executor) / c.measured(c.winner) for c in cells
+           if c.measured(executor) is not None]
+    return top, won, -(sum(rel) / len(rel)) if rel else float("-inf")
 
 
 def region_line(title, rule, cells, executors):
@@ -40,14 +44,13 @@ def region_line(title, rule, cells, executors):
         return None
     ranked = sorted(executors, key=lambda ex: _record(cells, ex), reverse=True)
     best = ranked[0]
-    top, won = _record(cells, best)
+    top, won, _ = _record(cells, best)
     n = len(cells)
     margins = [c.margin for c in cells if c.winner == best and not c.is_tie and c.margin]
     by = f", by up to {max(margins):.2f}x" if margins else ""
     equal = [ex for ex in ranked[1:] if _record(cells, ex)[0] == top]
-    pick = " or ".join(f"**{ex}**" for ex in [best] + equal)
-    how = "tied: any of them" if equal else "use"
-    line = (f"- **{title}** ({rule}; {n} cell{'s' if n > 1 else ''}): {how} {pick}: fastest or "
+    pick = " or ".join(f"**{ex}**" for ex in [best] + equal) + (" (tied)" if equal else "")
+    line = (f"- **{title}** ({rule}; {n} cell{'s' if n > 1 else ''}): use {pick}: fastest or "
             f"tied for fastest in {top} of {n} (won outright {won}{by}).")
     also = [ex for ex in ranked[1:] if ex not in equal and _record(cells, ex)[0] >= max(1, top - 1)
             and _record(cells, ex)[0] > 0]

@@ -10,7 +10,8 @@ within any CPU quota), so they predict this machine, not the one the suite was w
 A point whose interval lies inside the band holds, entirely outside it does not hold, and
 otherwise it is inconclusive ("too noisy"). A point of a case that other processes disturbed
 (other_cores >= 0.25) can hold, but never fail: it becomes inconclusive ("disturbed"). A claim
-with no measured point is inconclusive ("not measured").
+fails when a point fails; holds when none fails and at least half hold (the undecided ones are
+named in its note); is inconclusive otherwise, and when nothing was measured ("not measured").
 """
 import math
 
@@ -62,9 +63,13 @@ class Claim:
         if not pts:
             return self.v
         self.v["verdict"] = stats.combine(p["verdict"] for p in pts)
-        why = [p for p in pts if p["verdict"] == self.v["verdict"] and p["reason"]]
-        self.v["reason"] = f"{why[0]['where']}: {why[0]['reason']}" if why and \
-            self.v["verdict"] != HOLDS else ""
+        undecided = [p for p in pts if p["verdict"] == INCONCLUSIVE]
+        self.v["reason"] = f"{undecided[0]['where']}: {undecided[0]['reason']}" \
+            if undecided and self.v["verdict"] == INCONCLUSIVE else ""
+        if undecided and self.v["verdict"] == HOLDS:
+            self.v["note"] = (f"{len(pts) - len(undecided)} of {len(pts)} points decided, all "
+                              f"within; undecided: " + "; ".join(
+                                  f"{p['where']} ({p['reason']})" for p in undecided))
         bad = [p for p in pts if p["verdict"] == FAILS]
         if bad:
             self.v["reason"] = f"{len(bad)} of {len(pts)} points outside the band, first " \
@@ -339,8 +344,10 @@ def markdown(verdicts):
     out = ["| claim | verdict | predicted | measured (median [95% interval]) |",
            "|---|---|---|---|"]
     for v in verdicts:
-        mark = {HOLDS: "**holds**", FAILS: "**does not hold**"}.get(
+        mark = {HOLDS: "**holds**", FAILS: f"**does not hold** ({v['reason']})"}.get(
             v["verdict"], f"inconclusive ({v['reason']})")
+        if v.get("note"):
+            mark += f" ({v['note']})"
         out.append(f"| {v['id']}: {v['title']} | {mark} | {v['predicted'] or '-'} | "
                    f"{v['measured'] or '-'} |")
     out += ["", "Models and tolerances:", ""]

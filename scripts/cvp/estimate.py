@@ -15,7 +15,7 @@ CASE_S = 0.4  # hyperfine's own start and the case's bookkeeping, once per case
 EXTRA_ROUNDS = 0.3  # --ci adds rounds beyond the minimum on a noisy point: about this share
 REQUEST_S = 30e-6  # client CPU per request on loopback (what one request costs besides waiting)
 GFLOPS_PER_CORE = 20.0  # a blocked kernel on one core; the machine's peak is higher
-TASK_S = 0.2e-6  # handing out one task
+TASK_S = 0.05e-6  # handing out one task (calibration measures 0.04-0.3 us per executor)
 THREAD_START_S = 15e-6
 CALIBRATE_S = 0.02  # a workload timing its CPU kernel at start-up, before the timed region
 

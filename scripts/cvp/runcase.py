@@ -106,9 +106,10 @@ def point_argv(case, cmds, binary, url_base, out):
     a = [binary, "-w", case.workload] + first.workload_args()
     a += ["-e", ",".join(c.arm() for c in cmds)]
     a += ["--reps", str(case.runs), "--warmup", str(case.warmup),
-          "--ci", f"{case.ci * 100:g}", "--max-time", f"{case.max_time:g}",
           "--min-time-ms", str(int(round(case.min_time * 1000))),
           "--format", "json", "--quiet", "--output", out]
+    if case.ci > 0:  # `ci 0`: exactly `runs` rounds
+        a += ["--ci", f"{case.ci * 100:g}", "--max-time", f"{case.max_time:g}"]
     if first.needs_server and url_base:
         a += ["--url-base", url_base]
     return a

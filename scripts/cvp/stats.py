@@ -93,15 +93,15 @@ def judge(est, lo=None, hi=None):
 
 
 def combine(verdicts):
-    """A claim's verdict from its points': any failure fails; else any doubt is doubt."""
+    """A claim's verdict from its points': any point outside its band fails the claim; with none
+    failing, the claim holds when at least half its points hold (the others could not tell: too
+    noisy or disturbed, and contradict nothing); otherwise it is inconclusive."""
     verdicts = list(verdicts)
     if not verdicts:
         return INCONCLUSIVE
     if FAILS in verdicts:
         return FAILS
-    if INCONCLUSIVE in verdicts:
-        return INCONCLUSIVE
-    return HOLDS
+    return HOLDS if 2 * verdicts.count(HOLDS) >= len(verdicts) else INCONCLUSIVE
 
 
 def tied(estimates_by_name, paired=None):

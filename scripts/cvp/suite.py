@@ -100,16 +100,17 @@ def _number(text, name, where, cores):
 
 def _check_value(name, v, where, cores, reg):
     kind = reg.kind(name)
+    if v == "auto":
+        if kind != "int" or name in reg.executor_only_params:
+            raise SuiteError(f"{where}: '{name}=auto' (sized by time) is for a workload's whole "
+                             "numbers")
+        return
     if kind == "flag":
         if v not in ("yes", "no"):
             raise SuiteError(f"{where}: '{name}' takes yes or no, not '{v}'")
     elif kind == "text":
         if not NAME_RE.match(v):
             raise SuiteError(f"{where}: '{name}={v}' is not a plain word")
-    elif v == "auto":
-        if kind != "int" or name in reg.executor_only_params:
-            raise SuiteError(f"{where}: '{name}=auto' (sized by time) is for a workload's whole "
-                             "numbers")
     elif v == "N":
         if name not in reg.executor_only_params:
             raise SuiteError(f"{where}: 'N' (the task count) only makes sense for an executor's "
@@ -203,7 +204,7 @@ def parse(path, cores, reg, text=None):
             n = _number(rest[0], key, where, cores)
             if key == "runs" and n < 1:
                 raise SuiteError(f"{where}: 'runs' must be at least 1")
-            if key in ("ci", "max-time") and n < 1:
+            if key == "max-time" and n < 1:
                 raise SuiteError(f"{where}: '{key}' must be at least 1")
             attr = {"process-runs": "process_runs", "max-time": "max_time"}.get(key, key)
             setattr(case, attr, n / 100 if key == "ci" else n)

@@ -191,7 +191,7 @@ def summary(run):
 
 CSV_FIELDS = ["case", "label", "workload", "executor", "round", "batches", "wall_in_s",
               "user_s", "sys_s", "max_rss_kib", "minflt", "migrations", "first_task_us",
-              "p50_us", "p99_us", "tasks", "ok", "errors", "gflops", "valid", "steal_s"]
+              "p50_us", "p99_us", "tasks_run", "ok", "errors", "gflops", "valid", "steal_s"]
 
 
 def results_csv(run):
@@ -213,7 +213,7 @@ def results_csv(run):
                        "migrations": d.get("migrations", ""),
                        "first_task_us": d.get("first_task_us", ""),
                        "p50_us": lat.get("p50", ""), "p99_us": lat.get("p99", ""),
-                       "tasks": d.get("tasks", ""), "ok": d.get("ok", ""),
+                       "tasks_run": d.get("tasks", ""), "ok": d.get("ok", ""),
                        "errors": sum((d.get("errors") or {}).values()),
                        "gflops": d.get("gflops") if d.get("gflops") is not None else "",
                        "valid": d.get("valid", ""), "steal_s": d.get("steal_s", "")}

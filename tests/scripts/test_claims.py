@@ -1,7 +1,11 @@
 #!/usr/bin/env python3
 """NAME    test_claims.py
-PURPOSE scripts/claims on fixture runs: every claim holds on good data; a claim that fails makes
-        --check exit 1; missing data is "not measured" and never fails the check."""
+PURPOSE scripts/claims on fixture runs: every claim holds on good data; a claim whose interval lies
+        outside its band does not hold and makes --check exit 1; a noisy run whose interval
+        straddles the band is inconclusive ("too noisy"), never a verdict either way; a run
+        disturbed by other processes can hold but never fail; missing data is inconclusive
+        ("not measured") and never fails the check.
+USAGE   test_claims.py PATH/TO/cvpbench"""
 import json
 import os
 
@@ -20,25 +24,46 @@ def main():
     for cid in ("C1", "C2", "C3", "C4", "C5", "C6", "C7"):
         check(v[cid]["verdict"] == "holds", f"{cid} holds on good data ({v[cid]['measured']})")
         check(v[cid]["model"] and v[cid]["tolerance"], f"{cid} states its model and tolerance")
+        check(all(p["measured"] and len(p["band"]) == 2 for p in v[cid]["points"]),
+              f"{cid}: every point carries its measured interval and its band")
     check("9.0 KiB per thread, 0.22 KiB per loop task" in v["C6"]["measured"], "C6 slopes")
-    check("T=2: 2.00x" in v["C4"]["predicted"] and "(cores = 2)" in v["C4"]["title"],
-          "C4 predicts from the detected cores")
+    check("T=2: 2.00x" in v["C4"]["predicted"] and "(usable cores here = 2)" in v["C4"]["title"],
+          "C4 predicts from the usable cores")
+    check("[" in v["C4"]["measured"] and "x]" in v["C4"]["measured"],
+          f"speed-ups carry their interval ({v['C4']['measured']})")
+    check("assumed, not measured" in v["C2"]["tolerance"],
+          "without machine.json the models say their costs were assumed")
     rc, out, _ = script("claims", d)
     check(rc == 0 and "C1         holds" in out, "plain output lists verdicts")
 
     rc, v, _ = verdicts("fails.json", "--check")
     check(rc == 1, "--check exits 1 when a measured claim does not hold")
-    check(v["C3"]["verdict"] == "does not hold" and "ratio 1.46" in v["C3"]["measured"],
-          "C3 fails: the loop took 1.46x sequential")
+    check(v["C3"]["verdict"] == "does not hold" and "1.46x" in v["C3"]["measured"],
+          f"C3 fails: the loop took 1.46x sequential ({v['C3']['measured']})")
     check(v["C4"]["verdict"] == "does not hold" and "1.17x" in v["C4"]["measured"],
           "C4 fails: 1.17x on 2 cores (the invalid openmp row is ignored)")
-    check(v["C1"]["verdict"] == "not measured", "C1 without an event-loop row: not measured")
+    check(v["C1"]["verdict"] == "inconclusive" and v["C1"]["reason"] == "not measured",
+          "C1 without an event-loop row: inconclusive, not measured")
     rc, _, _ = verdicts("fails.json")
     check(rc == 0, "without --check the exit status stays 0")
 
+    rc, v, _ = verdicts("noisy.json", "--check")
+    check(v["C4"]["verdict"] == "inconclusive" and "too noisy" in v["C4"]["reason"],
+          f"a noisy speed-up is inconclusive ({v['C4']['reason']}; {v['C4']['measured']})")
+    check(rc == 0, "--check passes an inconclusive claim (nothing failed)")
+    check(v["C3"]["verdict"] == "holds", "... while the steady rows of the same run still hold")
+
+    rc, v, _ = verdicts("disturbed.json", "--check")
+    check(v["C4"]["verdict"] == "inconclusive" and "disturbed" in v["C4"]["reason"],
+          f"a speed-up measured under other load is inconclusive, never 'does not hold' "
+          f"({v['C4']['reason']})")
+    check(v["C3"]["verdict"] == "holds", "a disturbed case can still hold")
+    check(rc == 0, "--check passes a disturbed run")
+
     rc, v, _ = verdicts("missing.json", "--check")
     check(rc == 0, "--check passes when nothing was measured (nothing failed)")
-    check(all(x["verdict"] == "not measured" for x in v.values()), "all claims not measured")
+    check(all(x["verdict"] == "inconclusive" and x["reason"] == "not measured"
+              for x in v.values()), "all claims inconclusive: not measured")
 
 
 if __name__ == "__main__":

@@ -14,6 +14,9 @@ import time
 from fixture import ROOT, check, tmpdir
 
 SUITE = """
+ci 0
+process-runs 1
+
 case quick
   workload  sleep
   params    tasks=2 latency-ms=5
@@ -117,7 +120,7 @@ def main():
     case_dir = os.path.join(results, "latest", "cases", "01-quick")
     with open(os.path.join(case_dir, "hyperfine.json")) as f:
         hf = json.load(f)
-    with open(os.path.join(case_dir, "detail-0.jsonl")) as f:
+    with open(os.path.join(case_dir, "point-0.jsonl")) as f:
         detail = [json.loads(l) for l in f]
     check(len(hf["results"]) == 1 and detail and detail[0]["valid"],
           "the completed case's files parse")

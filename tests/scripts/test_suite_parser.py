@@ -7,6 +7,7 @@ PURPOSE The suite parser: each bad entry gives one line naming file:line and exi
 import os
 import re
 import subprocess
+import sys
 
 from fixture import ROOT, check, cvpbench, tmpdir
 
@@ -38,6 +39,15 @@ BAD = [
     ("case twice", HEAD + "  executor sequential\ncase a\n", 4, "defined twice"),
     ("url-base by hand", "case a\n  workload http\n  params url-base=x\n", 3, "set by the driver"),
     ("bad second params line", HEAD + "  params tasks=10\n  params tasks=x\n", 4, "whole number"),
+    ("auto without a target", "case a\n  workload matmul\n  params size=auto\n"
+     "  executor sequential\n", 1, "no 'target'"),
+    ("auto on a text parameter", "case a\n  workload matmul\n  params kernel=auto\n", 3,
+     "whole numbers"),
+    ("auto on an executor's setting", HEAD + "  executor thread-pool threads=auto\n", 3,
+     "whole numbers"),
+    ("a bad duration", HEAD + "  executor sequential\n  target 200\n", 4, "duration like 200ms"),
+    ("a workload before any case", "target 200ms\nworkload sleep\n", 2,
+     "only how to measure may be set for the whole suite"),
 ]
 
 # Several params lines: the union of their points, each line with its own task count.
@@ -84,15 +94,30 @@ def main():
     check(f"thread-pool tasks=100 latency-ms=0 work-us=0 threads={nproc}" in labels,
           "threads=cores,N sweeps both settings")
 
-    budgets = {"suite-quick.txt": (60, 15), "suite.txt": (300, 90)}
+    # Suite-wide defaults: how to measure, said once at the top, taken by every case after it.
+    path = os.path.join(tmp, "defaults.txt")
+    with open(path, "w") as f:
+        f.write("ci 5\nmax-time 3\nmin-time 20ms\n" + HEAD + "  executor sequential\n"
+                "case b\n  workload matmul\n  params size=auto\n  target 50ms\n"
+                "  executor sequential\n  ci 0\n")
+    rc, out, err = run_check(path)
+    check(rc == 0, f"defaults before the first case, auto with a target parse ({err.strip()})")
+    sys.path.insert(0, os.path.join(ROOT, "scripts"))
+    from cvp import registry, suite  # noqa: E402
+    cases = suite.parse(path, 2, registry.from_binary(cvpbench()))
+    check(cases[0].ci == 0.05 and cases[0].max_time == 3 and abs(cases[0].min_time - 0.02) < 1e-9
+          and cases[1].ci == 0 and cases[1].target == 0.05,
+          "every case starts from the suite's defaults and may override them")
+
+    # The shipped suites fit their time budgets by the driver's own estimate (7 minutes default,
+    # 75 s quick), of which the crossover map takes at most its share.
+    budgets = {"suite-quick.txt": (75, 30), "suite.txt": (420, 240)}
     for name, (budget, map_budget) in budgets.items():
         rc, out, err = run_check(os.path.join(ROOT, "bench", name))
         check(rc == 0, f"bench/{name} parses ({err.strip()})")
         m = re.search(r"total ~(?:(\d+)m)?(\d+)s", out)
         est = int(m.group(1) or 0) * 60 + int(m.group(2)) if m else 10**9
         check(est <= budget, f"bench/{name} estimated {est} s <= {budget} s")
-        # The crossover map may add at most 2 minutes (default) and fit QUICK's minute; the
-        # estimate runs about 20% short on a busy machine, hence the lower bounds here.
         xo = sum(float(x) for x in re.findall(r"^crossover-\S+: ~([\d.]+) s", out, re.M))
         check(0 < xo <= map_budget, f"bench/{name}: crossover map estimated {xo:.0f} s "
                                     f"<= {map_budget} s")
@@ -100,7 +125,7 @@ def main():
         for line in out.splitlines():
             if not line.startswith(" "):
                 case = line.split(":")[0]
-            elif case.startswith("matmul-") and line.strip().startswith("openmp threads="):
+            elif case == "matmul" and line.strip().startswith("openmp threads="):
                 threads.add(int(line.split("=")[1].split()[0]))
         threads = sorted(threads)
         check(threads == list(range(1, nproc + 1)), f"{name}: 1..cores is 1..{nproc}: {threads}")

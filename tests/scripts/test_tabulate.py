@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
 """NAME    test_tabulate.py
-PURPOSE scripts/tabulate on fixture runs: summary.md has the machine context, one table per case
-        with speed-up, winner and validity, the "where each approach wins" section and the
-        not-measured rows; results.csv has one row per timed run."""
+PURPOSE scripts/tabulate on fixture runs: summary.md has the machine context and the one-time-basis
+        sentence, one table per case with the in-process median and its interval, the speed-up
+        with its interval, the whole-process time apart, winners and ties, the "where each
+        approach wins" section and the not-measured rows; results.csv has one row per sample with
+        each parameter in a column of its own.
+USAGE   test_tabulate.py PATH/TO/cvpbench"""
 import csv
 import os
 
@@ -22,23 +25,29 @@ def main():
     check("Fixture CPU, 2 usable cores" in md, "machine context on top")
     check(md.index("## Machine") < md.index("## Claims") < md.index("### lesson"),
           "order: machine, claims, cases")
-    check("whole-process time" in md and "in-process" in md, "says what wall includes")
-    check("| ★ event-loop | 41.0 ms ± 1.0 ms | 20.2 ms | 49.88x |" in md,
-          "lesson: event-loop row has median ± sigma, in-process wall, speed-up and the winner mark")
-    check("| sequential | 2.045 s ± 5.0 ms | 2.020 s | 1.00x |" in md, "sequential is 1.00x")
+    check(md.count("**One time basis.**") == 1 and "in-process timed region" in md,
+          "the time basis is said once")
+    check("| ★ event-loop | 20.2 ms [20.2 ms, 20.2 ms] | 100.00x [100.00, 100.00] | 41.0 ms |"
+          in md, "lesson: median [interval], speed-up [interval], the process time apart, ★")
+    check("| sequential | 2.020 s [2.016 s, 2.024 s] | 1.00x [1.00, 1.00] | 2.045 s |" in md,
+          "sequential is 1.00x")
     check("GFLOP/s" in md and "| 99.0 |" in md, "matmul table shows GFLOP/s")
-    check("## Where each approach wins" in md and "- **event-loop**: lesson (1.2x over "
-          "thread-pool threads=100)" in md, "wins section names winner and margin")
-    check("- **openmp**: matmul size=1024" not in md and "tie with thread-pool threads=2" in md,
-          "a margin under 5% is called a tie")
+    check("## Where each approach wins" in md and "- **event-loop**: lesson (1.04x [1.04, 1.04] "
+          "over thread-pool threads=100)" in md, "wins section names winner and margin")
     with open(os.path.join(d, "results.csv")) as f:
         rows = list(csv.DictReader(f))
-    check(len(rows) == 3 * 20, f"results.csv: one row per timed run (got {len(rows)})")
-    check(rows[0]["case"] == "lesson" and rows[0]["wall_s"] == "2.040000"
-          and rows[0]["wall_in_s"] == "2.02", "results.csv carries hyperfine and cvpbench columns")
+    check(len(rows) == 20 * 6, f"results.csv: one row per sample (got {len(rows)})")
+    check(rows[0]["case"] == "lesson" and rows[0]["latency-ms"] == "20"
+          and rows[0]["tasks"] == "100" and float(rows[0]["wall_in_s"]) > 2,
+          "results.csv: parameters in columns of their own, the in-process time per sample")
+
+    _, md = summary_of("noisy.json")
+    check("☆ thread-pool threads=2" in md and "☆ openmp threads=2" in md,
+          "rows whose intervals do not separate are marked as tied")
+    check("tied with" in md, "the wins section says tie, not a winner")
 
     _, md = summary_of("fails.json")
-    check("NO (3/3 runs: checksum mismatch)" in md, "an invalid row says why")
+    check("NO (6/6 samples: checksum mismatch)" in md, f"an invalid row says why")
     check("| ★ openmp" not in md, "an invalid row never wins")
     check("| event-loop | not measured: executor event-loop is not built yet |" in md,
           "missing executor shows as not measured")
