@@ -10,14 +10,13 @@ executor's published rule (models.py): no workload or executor is named here.
 from . import models
 from .runcase import points_of
 
-PROCESS_S = 0.05  # process start, context probe, set-up of every arm
+PROCESS_S = 0.08  # process start, context probe, set-up of every arm (a hash calibration)
 CASE_S = 0.4  # hyperfine's own start and the case's bookkeeping, once per case
-EXTRA_ROUNDS = 0.3  # --ci adds rounds beyond the minimum on a noisy point: about this share
+EXTRA_ROUNDS = 0.1  # --ci adds rounds beyond the minimum, mostly to fast noisy arms: cheap
 REQUEST_S = 30e-6  # client CPU per request on loopback (what one request costs besides waiting)
 GFLOPS_PER_CORE = 20.0  # a blocked kernel on one core; the machine's peak is higher
 TASK_S = 0.05e-6  # handing out one task (calibration measures 0.04-0.3 us per executor)
 THREAD_START_S = 15e-6
-CALIBRATE_S = 0.02  # a workload timing its CPU kernel at start-up, before the timed region
 
 
 def _tasks(cmd):
@@ -33,7 +32,7 @@ def seconds(cmd, cores):
     sched = models.schedule_before(reg.rule(cmd.executor), p, n, cores) or models.Schedule(1, 1,
                                                                                          False)
     cpu_width = max(1, min(sched.computes, cores, n))
-    s = PROCESS_S + n * TASK_S
+    s = n * TASK_S
     lat = p.get("latency-ms", reg.default(cmd.workload, "latency-ms") or 0) / 1e3
     work = p.get("work-us", reg.default(cmd.workload, "work-us") or 0) / 1e6 \
         if "work-us" in reg.workload_params(cmd.workload) else 0.0
@@ -41,8 +40,6 @@ def seconds(cmd, cores):
         s += models.time_s(sched, n, lat, work, cores)
     if reg.needs_server(cmd.workload):
         s += n * REQUEST_S
-    if "work-us" in reg.workload_params(cmd.workload):
-        s += CALIBRATE_S
     if "size" in reg.workload_params(cmd.workload):
         size = p.get("size", reg.default(cmd.workload, "size") or 1024)
         s += 2.0 * size**3 / (GFLOPS_PER_CORE * 1e9 * cpu_width) + size * size * 24 / 2e9
@@ -59,7 +56,7 @@ def case_seconds(case, cmds, cores):
     total = CASE_S
     for _, pcmds in points_of(cmds):
         per_round = sum(max(case.min_time, seconds(c, cores)) for c in pcmds)
-        rounds = case.runs * per_round
+        rounds = (max(case.runs, 6) if case.ci > 0 else case.runs) * per_round
         extra = min(EXTRA_ROUNDS * rounds, max(0.0, case.max_time - rounds))
         total += PROCESS_S + case.warmup * per_round + rounds + extra
     total += case.process_runs * sum(seconds(c, cores) + PROCESS_S for c in cmds)
