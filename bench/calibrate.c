@@ -24,15 +24,15 @@
 /* How long each probe runs: about 2 s in all by default (3 s on a loaded machine), well under
  * 1 s with --quick. */
 struct plan {
-    int fma_windows;     /* one-thread windows; the best counts (a peak) */
-    double fma_window_s; /* seconds per window */
-    double fma_all_s;    /* seconds of all cores at once: several 100 ms quota periods */
-    int create_trials;   /* thread create + join */
-    int wake_trials;     /* ping-pongs */
-    int connect_trials;  /* loopback connections */
-    int sleep_trials;    /* 1 ms nanosleeps, and as many 1 ms uv timers */
+    int fma_windows;       /* one-thread windows; the best counts (a peak) */
+    double fma_window_s;   /* seconds per window */
+    double fma_all_s;      /* seconds of all cores at once: several 100 ms quota periods */
+    int create_trials;     /* thread create + join */
+    int wake_trials;       /* ping-pongs */
+    int connect_trials;    /* loopback connections */
+    int sleep_trials;      /* 1 ms nanosleeps, and as many 1 ms uv timers */
     int long_sleep_trials; /* 20 ms nanosleeps: a longer idle wakes from a deeper state */
-    long dispatch_tasks; /* noop tasks per batch, 3 batches per executor */
+    long dispatch_tasks;   /* noop tasks per batch, 3 batches per executor */
 };
 
 static const struct plan plan_full = {5, 0.06, 0.4, 300, 300, 200, 200, 15, 200000};

@@ -13,7 +13,7 @@ struct usage_mark {
     double steal_s;
     int rss_reset;      /* 1 when the kernel's peak-RSS counter was reset at the mark */
     long rss_start_kib; /* resident set at the mark, in KiB; -1 = unknown */
-    long migrations; /* the process's CPU migrations so far; -1 = unknown */
+    long migrations;    /* the process's CPU migrations so far; -1 = unknown */
 };
 
 struct usage {

@@ -25,11 +25,11 @@
 struct armrun {
     void *ex;
     struct exec_info info;
-    double *walls; /* per-round wall per batch, in seconds; NAN for a round it sat out */
-    long batches;  /* batches in its last sample */
-    long samples;  /* rounds it took part in */
+    double *walls;      /* per-round wall per batch, in seconds; NAN for a round it sat out */
+    long batches;       /* batches in its last sample */
+    long samples;       /* rounds it took part in */
     long setup_rss_kib; /* what creating it added to the resident set (thread stacks, loops) */
-    int precise;   /* its median is known well enough: it sits out further rounds */
+    int precise;        /* its median is known well enough: it sits out further rounds */
     int created;
 };
 
@@ -123,8 +123,8 @@ static void run_batch(const struct run_opts *o, void *wstate, struct armrun *a, 
         r->u.steal_s += u.steal_s;
         r->u.minflt += u.minflt;
         r->u.majflt += u.majflt;
-        r->u.migrations = r->u.migrations < 0 || u.migrations < 0 ? -1
-                                                                   : r->u.migrations + u.migrations;
+        r->u.migrations =
+            r->u.migrations < 0 || u.migrations < 0 ? -1 : r->u.migrations + u.migrations;
         if (u.max_rss_kib > r->u.max_rss_kib) r->u.max_rss_kib = u.max_rss_kib;
         if (u.rss_growth_kib > r->u.rss_growth_kib) r->u.rss_growth_kib = u.rss_growth_kib;
     }

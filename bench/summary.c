@@ -132,8 +132,7 @@ void summary_write(struct jw *out, const struct run_opts *o, const double *const
         snprintf(line, sizeof line, "  %-*s %10s [%s, %s] %4.1f%%  %3zu  mean %s +- %s (%.1f%%)\n",
                  width, o->arms[k].label, fmt_duration(t[0], sizeof t[0], st[k].med.median),
                  fmt_duration(t[1], sizeof t[1], st[k].med.lo),
-                 fmt_duration(t[2], sizeof t[2], st[k].med.hi), st[k].med.level * 100,
-                 st[k].med.n,
+                 fmt_duration(t[2], sizeof t[2], st[k].med.hi), st[k].med.level * 100, st[k].med.n,
                  fmt_duration(t[3], sizeof t[3], st[k].mean),
                  fmt_duration(t[4], sizeof t[4], st[k].sd),
                  st[k].mean > 0 ? 100 * st[k].sd / st[k].mean : 0);

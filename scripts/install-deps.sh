@@ -20,6 +20,7 @@ packages=(
   wrk                  # load generator for the mock server benchmark
   nginx-light          # reference server for the mock server benchmark
   procps               # ps/pgrep used by tests
+  valgrind             # memcheck inside libuv and libcurl, which the sanitizers cannot see
 )
 
 missing=()

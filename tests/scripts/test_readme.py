@@ -1,0 +1,46 @@
+#!/usr/bin/env python3
+"""NAME    test_readme.py
+PURPOSE The README cannot go stale: its generated sections equal what scripts/readme writes from
+        results/sample (the committed sample); on a fixture sample, writing then checking
+        passes, and a figure edited by hand makes --check exit 1 naming the difference.
+USAGE   test_readme.py PATH/TO/cvpbench"""
+import os
+import shutil
+import subprocess
+import sys
+
+from fixture import ROOT, SCRIPTS, build, check, fixture, tmpdir
+
+
+def readme(*args):
+    r = subprocess.run([sys.executable, os.path.join(SCRIPTS, "readme"), *args],
+                       capture_output=True, text=True, timeout=60)
+    return r.returncode, r.stdout + r.stderr
+
+
+def main():
+    rc, out = readme("--check")
+    check(rc == 0, f"README.md matches results/sample ({out.strip()[:300]})")
+
+    d = tmpdir(prefix="readme-")
+    sample = build(fixture("holds.json"), os.path.join(d, "sample"))
+    copy = os.path.join(d, "README.md")
+    shutil.copy(os.path.join(ROOT, "README.md"), copy)
+    rc, out = readme("--sample", sample, "--readme", copy)
+    check(rc == 0, f"writes the sections from a sample ({out.strip()})")
+    with open(copy) as f:
+        text = f.read()
+    check("Fixture CPU (2 usable cores" in text and "**The lesson: 100 requests that each wait "
+          "20 ms**" in text and "claims hold" in text,
+          "the sections carry the sample's machine, lesson and verdict count")
+    rc, out = readme("--check", "--sample", sample, "--readme", copy)
+    check(rc == 0, "a freshly written README checks clean")
+    with open(copy, "w") as f:
+        f.write(text.replace("2.020 s [2.016 s, 2.024 s]", "1.500 s [1.496 s, 1.504 s]"))
+    rc, out = readme("--check", "--sample", sample, "--readme", copy)
+    check(rc == 1 and "disagrees with the sample" in out and "1.500 s" in out,
+          "a figure edited by hand fails the check, and the diff shows it")
+
+
+if __name__ == "__main__":
+    main()
