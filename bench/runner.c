@@ -10,6 +10,7 @@
 #include "runner.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -88,6 +89,10 @@ static void run_batch(const struct run_opts *o, void *wstate, struct armrun *a, 
     if (o->w->reset) o->w->reset(wstate);
     for (long i = 0; i < n; i++)
         out[i] = (struct outcome){.cls = OUT_NOT_RUN};
+    /* Heap memory the last batch freed goes back to the system, so this batch's growth in
+     * resident memory is what it allocates (a loop's timers, a pool's requests), not pages an
+     * earlier batch left behind. Outside the timed region. */
+    malloc_trim(0);
     struct usage_mark mark;
     struct usage u;
     usage_begin(&mark);

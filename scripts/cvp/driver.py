@@ -227,16 +227,17 @@ def _save_context(binary, out):
 
 
 def report(out):
-    """Tabulate, claims and plots, then print the summary."""
+    """Tabulate, claims, plots and the HTML report, then print the answer (about 25 lines)."""
     scripts = os.path.join(ROOT, "scripts")
-    for tool in ("tabulate", "plot"):
+    for tool in ("tabulate", "plot", "report"):
+        if not os.path.exists(os.path.join(scripts, tool)):
+            continue
         r = subprocess.run([sys.executable, os.path.join(scripts, tool), out])
         if r.returncode != 0:
             print(f"bench: scripts/{tool} failed", file=sys.stderr)
             return 1
-    with open(os.path.join(out, "summary.md")) as f:
-        print("\n" + f.read())
-    print(f"bench: results in {shown(out)} (latest: {shown(os.path.join(os.path.dirname(out), 'latest'))})")
+    with open(os.path.join(out, "answer.txt")) as f:
+        print("\n" + f.read().replace("{dir}", shown(out)), end="")
     return 0
 
 

@@ -9,6 +9,7 @@ its own, for reference, never used in a ratio.
 import csv
 import io
 
+from . import answer
 from . import claims as claims_mod
 from . import maptable, stats
 
@@ -177,7 +178,8 @@ def summary(run):
             if noisy else [])
     c8 = next((v for v in verdicts if v["id"] == "C8"), {})
     crossover_map = maptable.section(run, c8)
-    parts = ["# Benchmark summary: concurrency vs parallelism", "", machine(run), "",
+    lead = ["## The answer", "", "```", *answer.lines(run, verdicts), "```", ""]
+    parts = ["# Benchmark summary: concurrency vs parallelism", "", *lead, machine(run), "",
              "## Claims", "", *warn, claims_mod.markdown(verdicts), "", wins(run), "",
              *([crossover_map, ""] if crossover_map else []), "## Cases", ""]
     if run.status.get("state") != "complete":
