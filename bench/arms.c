@@ -100,8 +100,10 @@ int arms_apply(struct arm *arms, int n, const struct params *p, char *err, size_
 {
     for (int k = 0; k < n; k++) {
         struct arm *a = &arms[k];
+        unsigned ignored = a->ignored;
         a->p = *p;
         a->own = 0;
+        a->ignored = ignored;
         size_t used = (size_t)snprintf(a->label, sizeof a->label, "%s", a->e->name);
         for (const char *c = a->settings; *c;) {
             size_t len = strcspn(c, ":");

@@ -17,6 +17,7 @@ struct arm {
     const struct executor *e;
     struct params p;    /* the run's parameters with this arm's own settings applied */
     unsigned own;       /* PM() bits this arm set itself */
+    unsigned ignored;   /* PM() bits given for the run that neither it nor the workload reads */
     char settings[256]; /* its own settings as given, "threads=2:pin" */
     char label[128];    /* "thread-pool threads=2 pin": the executor and its own settings */
 };

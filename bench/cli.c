@@ -24,6 +24,7 @@ enum run_opt_id {
     R_MAX_ROUNDS,
     R_MAX_TIME,
     R_SEED,
+    R_STRICT,
     R_FORMAT,
     R_OUTPUT,
     R_QUIET,
@@ -54,6 +55,9 @@ const struct run_opt run_opts_table[R_COUNT + 1] = {
     [R_MAX_TIME] = {"max-time", 0, "S",
                     "with --ci: stop adding rounds after S seconds of rounds (default 60)"},
     [R_SEED] = {"seed", 0, "N", "seeds the shuffled order of executors (default 1)"},
+    [R_STRICT] = {"strict", 0, NULL,
+                  "a parameter that the workload and an executor do not read is an error (exit "
+                  "2); without it, a warning, and the run records it as ignored"},
     [R_FORMAT] = {"format", 0, "F", "text (default), json (one object per line) or csv"},
     [R_OUTPUT] = {"output", 0, "FILE",
                   "write there instead of stdout, replaced atomically after every sample "
@@ -165,6 +169,9 @@ static int run_option(struct run_opts *o, int r, const char *arg, enum cli_actio
     case R_QUIET:
         o->progress = -1;
         return 0;
+    case R_STRICT:
+        o->strict = 1;
+        return 0;
     case R_LIST:
         *action = CLI_LIST;
         return 0;
@@ -247,16 +254,28 @@ enum cli_action cli_parse(int argc, char **argv, struct run_opts *o, char *err, 
         snprintf(err, errlen, "unknown workload '%s' (see --list)", wname);
         return CLI_ERROR;
     }
-    /* A flag that the workload does not read, nor every executor, would be silently ignored
-     * somewhere: refuse it instead. */
+    /* A parameter that neither the workload nor an executor reads is never silently dropped:
+     * it is refused (--strict), or ignored for that executor with a warning and recorded as
+     * such, so one command line can serve a scan over executors (hyperfine -L e ...). */
     for (int k = 0; k < o->narms; k++) {
         unsigned stray = o->p.set & ~(o->w->params | o->arms[k].e->params);
-        for (int id = 0; id < P_COUNT; id++)
-            if (stray & PM(id)) {
+        for (int id = 0; id < P_COUNT; id++) {
+            if (!(stray & PM(id))) continue;
+            if (o->strict) {
                 snprintf(err, errlen, "--%s does not apply to workload %s under executor %s",
                          param_name(id), o->w->name, o->arms[k].e->name);
                 return CLI_ERROR;
             }
+            int seen = 0; /* one warning per flag and executor */
+            for (int j = 0; j < k; j++)
+                seen |= o->arms[j].e == o->arms[k].e && (o->arms[j].ignored & PM(id));
+            if (!seen)
+                fprintf(stderr,
+                        "cvpbench: warning: --%s does not apply to workload %s under executor "
+                        "%s: ignored (--strict makes it an error)\n",
+                        param_name(id), o->w->name, o->arms[k].e->name);
+            o->arms[k].ignored |= PM(id);
+        }
     }
     params_apply_defaults(&o->p, o->w->defaults);
     if (arms_apply(o->arms, o->narms, &o->p, err, errlen) != 0) return CLI_ERROR;

@@ -65,6 +65,10 @@ static void json_params(struct jw *j, const struct run_opts *o, const struct rep
             jw_int(j, key, param_long(&a->p, id));
     }
     jw_int(j, "reps", o->reps);
+    jw_arr_begin(j, "ignored"); /* given, but read by neither the workload nor this executor */
+    for (int id = 0; id < P_COUNT; id++)
+        if (a->ignored & PM(id)) jw_str(j, NULL, param_name(id));
+    jw_arr_end(j);
     jw_int(j, "warmup", o->warmup);
     jw_obj_end(j);
 }

@@ -29,6 +29,7 @@ struct run_opts {
     enum format format;
     const char *output; /* file written atomically after every sample; NULL = stdout */
     int progress;       /* 1 = a progress line on stderr */
+    int strict;         /* a parameter nobody reads is an error, not a warning */
 };
 
 /* One sample: one arm in one round, one or more batches back to back. */

@@ -40,9 +40,9 @@ BAD = [
     (["-w", "matmul", "-e", "sequential", "--size", "0"], "--size"),
     (["-w", "matmul", "-e", "sequential", "--tasks", "5000", "--size", "64"], "--tasks"),
     (["-w", "matmul", "-e", "sequential", "--kernel", "fast"], "--kernel"),
-    (["-w", "matmul", "-e", "sequential", "--latency-ms", "5"], "--latency-ms"),
-    (["-w", "sleep", "-e", "sequential", "--size", "5"], "--size"),
-    (["-w", "sleep", "-e", "sequential", "--threads", "4"], "--threads"),
+    (["-w", "matmul", "-e", "sequential", "--latency-ms", "5", "--strict"], "--latency-ms"),
+    (["-w", "sleep", "-e", "sequential", "--size", "5", "--strict"], "--size"),
+    (["-w", "sleep", "-e", "sequential", "--threads", "4", "--strict"], "--threads"),
     (["-w", "sleep", "-e", "thread-pool", "--threads", "4", "--concurrency", "8"], "disagree"),
     (["-w", "sleep", "-e", "sequential", "--reps", "0"], "--reps"),
     (["-w", "sleep", "-e", "sequential", "--warmup", "-1"], "--warmup"),
@@ -61,7 +61,7 @@ BAD = [
     (["-w", "sleep", "-e", "thread-pool:threads"], "needs a value"),
     (["-w", "sleep", "-e", "thread-pool:threads=0"], "--threads"),
     (["-w", "sleep", "-e", "openmp:pin=maybe"], "yes or no"),
-    (["-w", "sleep", "-e", "event-loop,thread-pool", "--threads", "2"], "--threads"),
+    (["-w", "sleep", "-e", "event-loop,thread-pool", "--threads", "2", "--strict"], "--threads"),
     (["-w", "sleep", "-e", "sequential", "--ci", "0"], "--ci"),
     (["-w", "sleep", "-e", "sequential", "--ci", "x"], "--ci"),
     (["-w", "sleep", "-e", "sequential", "--min-time-ms", "-1"], "--min-time-ms"),
@@ -76,6 +76,20 @@ for args, needle in BAD:
     check(len(lines) == 1, f"{label}: {len(lines)} stderr lines, expected 1: {r.stderr!r}")
     check(needle in r.stderr, f"{label}: stderr does not name {needle!r}: {r.stderr!r}")
     check(r.stdout == "", f"{label}: printed to stdout: {r.stdout!r}")
+
+# A parameter an executor does not read is ignored for it, with one warning line per flag and
+# executor, and recorded in the JSON (so one command line serves hyperfine -L e a,b,c).
+r = run("-w", "sleep", "-e", "sequential,event-loop,thread-pool", "--threads", "2", "--tasks", "4",
+        "--latency-ms", "1", "--format", "json", "--quiet")
+warn = r.stderr.strip().splitlines()
+check(r.returncode == 0 and len(warn) == 2 and all("--threads does not apply" in w and "ignored"
+                                                   in w for w in warn),
+      f"--threads under sequential and event-loop: two warnings, exit 0 ({r.stderr!r})")
+recs = {json.loads(x)["arm"]: json.loads(x) for x in r.stdout.splitlines()
+        if '"sample"' in x}
+check(recs["sequential"]["params"]["ignored"] == ["threads"]
+      and recs["thread-pool"]["params"]["ignored"] == [] and recs["thread-pool"]["threads"] == 2,
+      "ignored where it does not apply, used where it does")
 
 # Help, version and list succeed and say something useful.
 r = run("--help")
