@@ -17,7 +17,13 @@
 static const char *const kind_names[] = {"io", "cpu", "mixed"};
 static const char *const width_names[] = {"1", "threads", "cap"};
 static const char *const overlap_names[] = {"workers", "loop"};
-static const char *const type_names[] = {"int", "flag", "text"};
+static const char *const type_names[] = {"int", "flag", "text", "duration"};
+
+/* A duration parameter's value in its own unit (ms), as a user writes it. */
+static double in_unit(const struct param_def *d, long v)
+{
+    return (double)v / (double)(d->unit_us ? d->unit_us : 1);
+}
 
 /* Prints text from column col, wrapped at WIDTH, continuing lines indented to col. */
 static void wrapped(FILE *f, int col, const char *text)
@@ -112,7 +118,10 @@ void describe_usage(FILE *f)
         size_t n = (size_t)snprintf(help, sizeof help, "%s", d->help);
         /* A default outside the range (0 tasks, 0 threads) means "decided at run time", as
          * the help says; only a real default is shown. */
-        if (d->type == PT_LONG && d->def >= d->min)
+        if (d->type == PT_DURATION)
+            n += (size_t)snprintf(help + n, sizeof help - n, " [default %g; %g..%g]",
+                                  in_unit(d, d->def), in_unit(d, d->min), in_unit(d, d->max));
+        else if (d->type == PT_LONG && d->def >= d->min)
             n += (size_t)snprintf(help + n, sizeof help - n, " [default %ld; %ld..%ld]", d->def,
                                   d->min, d->max);
         else if (d->type == PT_LONG)
@@ -153,6 +162,8 @@ static void json_workload(struct jw *j, const struct workload *w)
             jw_str(j, pd->name, d ? d->text : pd->text_def);
         else if (pd->type == PT_FLAG)
             jw_bool(j, pd->name, (int)(d ? d->value : pd->def));
+        else if (pd->type == PT_DURATION)
+            jw_num(j, pd->name, in_unit(pd, d ? d->value : pd->def));
         else
             jw_int(j, pd->name, d ? d->value : pd->def);
     }
@@ -195,11 +206,18 @@ static void json_param(struct jw *j, const struct param_def *d)
         jw_str(j, "default", d->text_def);
     else if (d->type == PT_FLAG)
         jw_bool(j, "default", (int)d->def);
+    else if (d->type == PT_DURATION)
+        jw_num(j, "default", in_unit(d, d->def));
     else
         jw_int(j, "default", d->def);
     if (d->type == PT_LONG) {
         jw_int(j, "min", d->min);
         jw_int(j, "max", d->max);
+    }
+    if (d->type == PT_DURATION) { /* in the unit a bare number is read in */
+        jw_num(j, "min", in_unit(d, d->min));
+        jw_num(j, "max", in_unit(d, d->max));
+        jw_str(j, "unit", d->unit_us == 1000 ? "ms" : d->unit_us == 1 ? "us" : "s");
     }
     if (d->choices) {
         jw_arr_begin(j, "choices");

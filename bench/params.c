@@ -28,8 +28,10 @@ const struct param_def param_table[P_COUNT] = {
                .help = "pin worker threads to cores (recorded as \"pinned\")"},
     [P_BLOCKING] = {P_BLOCKING, "blocking", PT_FLAG, F(blocking), .def = 0,
                     .help = "call the blocking form on the loop thread (the stall)"},
-    [P_LATENCY_MS] = {P_LATENCY_MS, "latency-ms", PT_LONG, F(latency_ms), .def = 100, .min = 0,
-                      .max = 3600000, .arg = "L", .help = "each task waits L milliseconds"},
+    [P_LATENCY_MS] = {P_LATENCY_MS, "latency-ms", PT_DURATION, F(latency_us), .def = 100000,
+                      .min = 0, .max = 3600000000L, .arg = "L", .unit_us = 1000,
+                      .help = "each task waits L milliseconds (0.3 or 300us for 300 "
+                              "microseconds; 1.5ms, 2s)"},
     [P_TIMEOUT_MS] = {P_TIMEOUT_MS, "timeout-ms", PT_LONG, F(timeout_ms), .def = 30000, .min = 0,
                       .max = 86400000, .arg = "MS",
                       .help = "per-request deadline in milliseconds (0 = none)"},
@@ -68,6 +70,56 @@ const struct param_def *param_find(const char *name)
 static void *field(const struct params *p, enum param_id id)
 {
     return (char *)p + param_table[id].offset;
+}
+
+/* "20" (in the row's unit), "0.3", "300us", "300µs", "1.5ms", "2s" -> microseconds. Whole
+ * microseconds only; no sign, no exponent. */
+static int parse_duration(const struct param_def *d, const char *s, long *out, char *err,
+                          size_t errlen)
+{
+    const char *c = s;
+    long whole = 0, frac = 0, frac_digits = 0;
+    if (!(*c >= '0' && *c <= '9')) goto bad;
+    for (; *c >= '0' && *c <= '9'; c++) {
+        if (whole > 100000000000L) goto range;
+        whole = whole * 10 + (*c - '0');
+    }
+    if (*c == '.') {
+        c++;
+        if (!(*c >= '0' && *c <= '9')) goto bad;
+        for (; *c >= '0' && *c <= '9'; c++) {
+            if (frac_digits == 9) goto bad;
+            frac = frac * 10 + (*c - '0');
+            frac_digits++;
+        }
+    }
+    long unit = d->unit_us;
+    if (strcmp(c, "us") == 0 || strcmp(c, "\xc2\xb5s") == 0)
+        unit = 1;
+    else if (strcmp(c, "ms") == 0)
+        unit = 1000;
+    else if (strcmp(c, "s") == 0)
+        unit = 1000000;
+    else if (*c != '\0')
+        goto bad;
+    long scale = 1;
+    for (long k = 0; k < frac_digits; k++)
+        scale *= 10;
+    if ((frac * unit) % scale != 0) {
+        snprintf(err, errlen, "--%s %s is finer than a microsecond", d->name, s);
+        return -1;
+    }
+    if (whole > d->max / unit) goto range;
+    *out = whole * unit + frac * unit / scale;
+    if (*out >= d->min && *out <= d->max) return 0;
+range:
+    snprintf(err, errlen, "--%s must be between %ld and %ld ms (got '%s')", d->name,
+             d->min / d->unit_us, d->max / d->unit_us, s);
+    return -1;
+bad:
+    snprintf(err, errlen, "--%s takes a duration (20, 0.3, 300us, 1.5ms, 2s), not '%s'", d->name,
+             s);
+    return -1;
 }
 
 long param_long(const struct params *p, enum param_id id)
@@ -164,9 +216,12 @@ static int one_of(const char *choices, const char *value)
 int param_parse(struct params *p, enum param_id id, const char *value, char *err, size_t errlen)
 {
     const struct param_def *d = &param_table[id];
-    if (d->type == PT_LONG) {
+    if (d->type == PT_LONG || d->type == PT_DURATION) {
         long v;
-        if (parse_whole(d->name, value, d->min, d->max, &v, err, errlen) != 0) return -1;
+        int rc = d->type == PT_LONG
+                     ? parse_whole(d->name, value, d->min, d->max, &v, err, errlen)
+                     : parse_duration(d, value, &v, err, errlen);
+        if (rc != 0) return -1;
         param_set_long(p, id, v);
     } else if (d->type == PT_TEXT) {
         if (d->choices && !one_of(d->choices, value)) {

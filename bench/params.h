@@ -32,7 +32,7 @@ struct params {
     long threads;         /* worker threads; 0 = the executor's default */
     long concurrency;     /* most tasks in flight at once; 0 = no cap */
     long tasks;           /* tasks per batch; 0 = the workload decides (matmul: size/64) */
-    long latency_ms;      /* per-task wait, in milliseconds */
+    long latency_us;      /* per-task wait, in microseconds (--latency-ms takes 20, 0.3, 300us) */
     long size;            /* matrix order n */
     const char *kernel;   /* matmul kernel name */
     int pin;              /* 1 = pin worker threads to cores */
@@ -49,6 +49,8 @@ enum param_type {
     PT_LONG, /* a whole number within [min, max] */
     PT_FLAG, /* present or not; `negation` names the option that clears it */
     PT_TEXT, /* a string; `choices` ("a|b|c") restricts it when given */
+    PT_DURATION, /* a duration stored in microseconds: a number in the row's unit (ms), or with
+                  * its own unit (300us, 1.5ms, 2s); def, min and max in microseconds */
 };
 
 /* One row of the table: a parameter of workloads and executors. */
@@ -63,6 +65,7 @@ struct param_def {
     const char *choices;  /* PT_TEXT: "a|b|c", or NULL for free text */
     const char *negation; /* PT_FLAG: the option that turns it off ("no-reuse"), or NULL */
     const char *arg;      /* the value's name in --help ("N", "MS") */
+    long unit_us;         /* PT_DURATION: microseconds per unit of a bare number (1000: ms) */
     const char *help;     /* one line */
 };
 

@@ -61,7 +61,15 @@ static void json_params(struct jw *j, const struct run_opts *o, const struct rep
             jw_str(j, key, param_text(&a->p, id));
         else if (d->type == PT_FLAG)
             jw_bool(j, key, (int)param_long(&a->p, id));
-        else
+        else if (d->type == PT_DURATION) {
+            /* latency_ms as before (now possibly fractional), and latency_us exactly. */
+            jw_num(j, key, (double)param_long(&a->p, id) / (double)d->unit_us);
+            char *unit = strrchr(key, '_');
+            if (unit) {
+                snprintf(unit, sizeof key - (size_t)(unit - key), "_us");
+                jw_int(j, key, param_long(&a->p, id));
+            }
+        } else
             jw_int(j, key, param_long(&a->p, id));
     }
     jw_int(j, "reps", o->reps);

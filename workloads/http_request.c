@@ -49,8 +49,11 @@ int http_state_init(struct http_state *s, const struct params *p, char *err, siz
         size_t blen = strlen(base);
         while (blen > 0 && base[blen - 1] == '/')
             blen--; /* "http://h:p/" and "http://h:p" mean the same server */
-        n = snprintf(s->url, sizeof s->url, "%.*s/delay/%ld", (int)blen, base, p->latency_ms);
-        s->latency_ns = p->latency_ms * 1000000L;
+        /* The mock server's /delay takes milliseconds with up to three decimals. */
+        long ms = p->latency_us / 1000, us = p->latency_us % 1000;
+        n = us ? snprintf(s->url, sizeof s->url, "%.*s/delay/%ld.%03ld", (int)blen, base, ms, us)
+               : snprintf(s->url, sizeof s->url, "%.*s/delay/%ld", (int)blen, base, ms);
+        s->latency_ns = p->latency_us * 1000L;
     }
     if (n < 0 || (size_t)n >= sizeof s->url) {
         snprintf(err, errlen, "URL too long");

@@ -12,7 +12,7 @@ static int sleep_setup(const struct params *p, void **state, char *err, size_t e
     struct sleep_state *s = calloc(1, sizeof *s);
     if (!s) return -ENOMEM;
     s->tasks = p->tasks;
-    s->latency_ns = p->latency_ms * 1000000L;
+    s->latency_ns = p->latency_us * 1000L;
     *state = s;
     return 0;
 }

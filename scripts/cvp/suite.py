@@ -77,6 +77,17 @@ def _spread(lo, hi):
 
 
 DURATION_RE = re.compile(r"^(\d+(?:\.\d+)?)(us|ms|s)$")
+DURATION_VALUE_RE = re.compile(r"^\d+(?:\.\d+)?(?:us|ms|s)?$")  # a bare number: the unit's
+
+
+def duration_in(text, unit_s):
+    """A duration parameter's value in its unit (cvpbench reads a bare number so): '300us' with
+    unit ms -> 0.3; whole values come back as int."""
+    m = DURATION_RE.match(text)
+    v = float(m.group(1)) * {"us": 1e-6, "ms": 1e-3, "s": 1.0}[m.group(2)] / unit_s if m \
+        else float(text)
+    v = round(v, 6)
+    return int(v) if v == int(v) else v
 
 
 def _duration(text, key, where):
@@ -104,6 +115,11 @@ def _check_value(name, v, where, cores, reg):
         if kind != "int" or name in reg.executor_only_params:
             raise SuiteError(f"{where}: '{name}=auto' (sized by time) is for a workload's whole "
                              "numbers")
+        return
+    if kind == "duration":
+        if not DURATION_VALUE_RE.match(v):
+            raise SuiteError(f"{where}: '{name}' takes a duration (20, 0.3, 300us, 1.5ms), not "
+                             f"'{v}'")
         return
     if kind == "flag":
         if v not in ("yes", "no"):
@@ -346,6 +362,9 @@ def _product(case, executor, params, own, where, varied, seen):
                     raise SuiteError(f"{where}: '{k}=N' needs tasks= set on the case or here")
                 p[k] = p["tasks"]
         p = {k: (int(v) if re.fullmatch(r"\d+", str(v)) else v) for k, v in p.items()}
+        units = {"ms": 1e-3, "us": 1e-6, "s": 1.0}
+        p = {k: duration_in(str(v), units[case.registry.params[k].get("unit", "ms")])
+             if case.registry.kind(k) == "duration" else v for k, v in p.items()}
         p = {k: case.sized[k]["value"] if v == "auto" and k in case.sized else v
              for k, v in p.items()}
         key = (executor, tuple(sorted(p.items())))

@@ -51,6 +51,9 @@ BAD = [
     (["-w", "sleep", "-e", "sequential", "extra"], "extra"),
     (["-w", "sleep", "-e", "sequential", "--tasks", "1.5"], "--tasks"),
     (["-w", "sleep", "-e", "sequential", "--latency-ms", " 5"], "--latency-ms"),
+    (["-w", "sleep", "-e", "sequential", "--latency-ms", "1e3"], "--latency-ms"),
+    (["-w", "sleep", "-e", "sequential", "--latency-ms", "0.0001"], "microsecond"),
+    (["-w", "sleep", "-e", "sequential", "--latency-ms", "5min"], "--latency-ms"),
     (["-w", "sleep", "-e", "sequential", "--output", "/nonexistent/dir/x.jsonl"], "--output"),
     (["-w", "http", "-e", "sequential", "--reuse", "--no-reuse", "--url-base",
       "http://127.0.0.1:9"], "--no-reuse"),
@@ -122,7 +125,7 @@ for e in reg["executors"]:
 help_text = run("--help").stdout
 for name, p in params.items():
     check(f"--{name}" in help_text, f"--help documents --{name}")
-    check(p["type"] in ("int", "flag", "text") and p["help"], f"param {name} typed and described")
+    check(p["type"] in ("int", "flag", "text", "duration") and p["help"], f"param {name} typed and described")
     readers = p["workloads"] + p["executors"]
     check(readers, f"param {name} is read by someone")
 check(reg["workloads"][0]["defaults"]["tasks"] >= 1, "workload defaults are real values")
@@ -205,6 +208,15 @@ r = run("-w", "sleep", "-e", "sequential", "--tasks", "1", "--latency-ms", "1", 
         "--max-rounds", "9", "--format", "json")
 agg = [json.loads(x) for x in r.stdout.splitlines() if '"aggregate"' in x][0]
 check(agg["samples"] == 9, f"--max-rounds bounds --ci ({agg['samples']})")
+
+# Sub-millisecond waits: a duration in milliseconds, or with its own unit; never early.
+for given, us in (("0.3", 300), ("300us", 300), ("1.5ms", 1500), ("2", 2000)):
+    r = run("-w", "sleep", "-e", "sequential", "--tasks", "5", "--latency-ms", given, "--format",
+            "json")
+    rec = json.loads(r.stdout.splitlines()[0])
+    check(r.returncode == 0 and rec["params"]["latency_us"] == us
+          and rec["params"]["latency_ms"] == us / 1000 and rec["latency_us"]["min"] >= us,
+          f"--latency-ms {given} is {us} us and no task ends sooner")
 
 # CSV has a header and one row per repetition.
 r = run("-w", "noop", "-e", "sequential", "--tasks", "10", "--reps", "3", "--format", "csv")

@@ -102,7 +102,7 @@ int main(int argc, char **argv)
             }
             struct params p;
             params_defaults(&p, w->defaults);
-            p.latency_ms = 2;
+            p.latency_us = 2000;
             p.timeout_ms = 10000;
             p.url_base = argv[1];
             p.tasks = TASKS;
