@@ -6,29 +6,34 @@ SUITE  ?=
 # How long make fuzz runs libFuzzer, in seconds (.ci/run sets a short bounded run).
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps build test test-asan test-tsan bench fuzz format clean
+.PHONY: all deps deps-test build test test-asan test-tsan bench fuzz format clean
 
 all: build
 
 # Installs missing Debian packages (apt-get; sudo when not root). A no-op when all are present.
+# make bench needs only the suite's; the tests also need the sanitizer toolchain, valgrind and
+# a headless browser.
 deps:
-	@scripts/install-deps.sh --check >/dev/null || scripts/install-deps.sh
+	@scripts/install-deps.sh --check bench >/dev/null || scripts/install-deps.sh bench
+
+deps-test:
+	@scripts/install-deps.sh --check test >/dev/null || scripts/install-deps.sh test
 
 build: deps
 	@$(CMAKE) -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
 	@$(CMAKE) --build build -j $(JOBS)
 
-test: build
+test: deps-test build
 	ctest --test-dir build --output-on-failure -j $(JOBS)
 
 # ASan+UBSan: the same tests, built with the sanitizers and -O1.
-test-asan: deps
+test-asan: deps-test
 	@$(CMAKE) -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSANITIZE=address,undefined >/dev/null
 	@$(CMAKE) --build build-asan -j $(JOBS)
 	ctest --test-dir build-asan --output-on-failure -j $(JOBS)
 
 # TSan needs clang and LLVM's libomp (with the Archer tool) so OpenMP is instrumented too.
-test-tsan: deps
+test-tsan: deps-test
 	@CC=clang $(CMAKE) -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSANITIZE=thread >/dev/null
 	@$(CMAKE) --build build-tsan -j $(JOBS)
 	TSAN_OPTIONS=ignore_noninstrumented_modules=1 ctest --test-dir build-tsan --output-on-failure -j $(JOBS)
@@ -36,7 +41,7 @@ test-tsan: deps
 bench: build
 	scripts/bench.sh $(if $(QUICK),--quick) $(if $(SUITE),--suite $(SUITE))
 
-fuzz: deps
+fuzz: deps-test
 	@CC=clang $(CMAKE) -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFUZZ=ON >/dev/null
 	@$(CMAKE) --build build-fuzz -j $(JOBS) --target fuzz_request_parser
 	scripts/fuzz.sh build-fuzz $(FUZZ_SECONDS)

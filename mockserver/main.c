@@ -2,6 +2,7 @@
  * PURPOSE mockserver's command line: strict option parsing into a run configuration.
  * USAGE   mockserver [--port 0] [--port-file F] [options]; see --help. */
 #include "config.h"
+#include "gitrev.h"
 #include "parser.h"
 #include "server.h"
 
@@ -72,6 +73,7 @@ static const char usage[] =
     "  --stall-rate P       probability of never answering (closed at the idle timeout)\n"
     "                       (one draw per request; the three rates may sum to at most 1)\n"
     "  --help               this text\n"
+    "  --version            the version and git revision\n"
     "\n"
     "Prints 'mockserver listening on HOST:PORT' when ready; SIGINT or SIGTERM stops it, prints\n"
     "the final counters and exits 0. Bad options exit 2.\n";
@@ -130,7 +132,8 @@ enum {
     OPT_ERROR,
     OPT_RESET,
     OPT_STALL,
-    OPT_HELP
+    OPT_HELP,
+    OPT_VERSION
 };
 
 static const struct option options[] = {
@@ -147,6 +150,7 @@ static const struct option options[] = {
     {"reset-rate", required_argument, NULL, OPT_RESET},
     {"stall-rate", required_argument, NULL, OPT_STALL},
     {"help", no_argument, NULL, OPT_HELP},
+    {"version", no_argument, NULL, OPT_VERSION},
     {NULL, 0, NULL, 0},
 };
 
@@ -196,6 +200,9 @@ static void parse_args(int argc, char **argv, struct ms_config *cfg)
             break;
         case OPT_HELP:
             fputs(usage, stdout);
+            exit(0);
+        case OPT_VERSION:
+            printf("mockserver %s (%s)\n", MS_VERSION, CVP_GIT_REV);
             exit(0);
         case ':':
             die_usage("option %s needs a value", argv[optind - 1]);

@@ -13,6 +13,9 @@ duration=${DURATION:-5}
 rounds=${ROUNDS:-3}
 root=$(cd "$(dirname "$0")/.." && pwd)
 ms_bin=$build/bin/mockserver
+# nginx and wrk are this script's alone: installed here, not by make bench.
+"$(dirname "$0")/install-deps.sh" --check mockserver-bench >/dev/null 2>&1 ||
+    "$(dirname "$0")/install-deps.sh" mockserver-bench
 nginx_bin=${NGINX:-/usr/sbin/nginx}
 for tool in "$ms_bin" "$nginx_bin" "$(command -v wrk || echo wrk)"; do
     [ -x "$tool" ] || { echo "bench-mockserver: $tool missing (build first; make deps)" >&2; exit 2; }

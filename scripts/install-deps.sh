@@ -1,27 +1,50 @@
 #!/usr/bin/env bash
 # NAME    install-deps.sh
 # PURPOSE Install the Debian packages the suite needs, only those that are missing.
-# USAGE   scripts/install-deps.sh [--check]   (--check: list what is missing, exit 1 if anything is)
+# USAGE   scripts/install-deps.sh [--check] [bench|test|mockserver-bench]
+#         (default bench; --check: list what is missing, exit 1 if anything is)
 set -euo pipefail
 
-# One package per line: what it gives us.
-packages=(
+# One package per line: what it gives us. Three sets, each installed only by what needs it.
+bench=(                # make bench: build the suite, run it, plot it
   build-essential      # gcc, make
   cmake                # build system
   pkg-config           # finds libuv and libcurl
-  clang                # sanitizer and fuzzer builds
-  libomp-14-dev        # LLVM's OpenMP runtime (TSan-clean OpenMP with Archer)
-  libclang-rt-14-dev   # sanitizer and libFuzzer runtimes for clang
   libcurl4-openssl-dev # HTTP client
   libuv1-dev           # event loop (executor and mock server)
   hyperfine            # whole-process timing in make bench
   gnuplot-nox          # plots
   python3              # scripts (standard library only)
-  wrk                  # load generator for the mock server benchmark
-  nginx-light          # reference server for the mock server benchmark
+)
+test=(                 # make test, and the sanitizer and fuzz builds of .ci/run
+  "${bench[@]}"
+  clang                # sanitizer and fuzzer builds
+  libomp-14-dev        # LLVM's OpenMP runtime (TSan-clean OpenMP with Archer)
+  libclang-rt-14-dev   # sanitizer and libFuzzer runtimes for clang
   procps               # ps/pgrep used by tests
   valgrind             # memcheck inside libuv and libcurl, which the sanitizers cannot see
+  chromium             # the HTML report's browser test (headless)
 )
+mockserver_bench=(     # scripts/bench-mockserver.sh: the mock server against nginx
+  "${bench[@]}"
+  wrk                  # load generator
+  nginx-light          # reference server
+)
+
+set_name=bench
+check=0
+for arg in "$@"; do
+  case "$arg" in
+    --check) check=1 ;;
+    bench|test|mockserver-bench) set_name=$arg ;;
+    *) echo "usage: scripts/install-deps.sh [--check] [bench|test|mockserver-bench]" >&2; exit 2 ;;
+  esac
+done
+case "$set_name" in
+  bench) packages=("${bench[@]}") ;;
+  test) packages=("${test[@]}") ;;
+  mockserver-bench) packages=("${mockserver_bench[@]}") ;;
+esac
 
 missing=()
 for p in "${packages[@]}"; do
@@ -30,7 +53,7 @@ for p in "${packages[@]}"; do
   fi
 done
 
-if [ "${1:-}" = "--check" ]; then
+if [ "$check" = 1 ]; then
   [ ${#missing[@]} -eq 0 ] && exit 0
   echo "missing packages: ${missing[*]}"
   exit 1

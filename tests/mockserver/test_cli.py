@@ -32,6 +32,11 @@ class Cli(unittest.TestCase):
                      "--stall-rate", "414", "431", "413", "405", "400"):
             self.assertIn(word, r.stdout)
 
+    def test_version(self):
+        r = subprocess.run([MOCKSERVER, "--version"], capture_output=True, text=True, timeout=5)
+        self.assertEqual(r.returncode, 0)
+        self.assertTrue(r.stdout.startswith("mockserver "), r.stdout)
+
     def test_bad_input(self):
         for args in BAD:
             r = subprocess.run([MOCKSERVER, *args], capture_output=True, text=True, timeout=5)
