@@ -113,7 +113,7 @@ static void measure_dispatch_one(const struct executor *e, const struct plan *pl
         for (long i = 0; i < n; i++)
             out[i] = (struct outcome){.cls = OUT_NOT_RUN};
         int64_t t0 = now_ns();
-        e->run(ex, out, n);
+        executor_run(e, ex, out, n);
         per_task[b] = (double)(now_ns() - t0) / 1e3 / (double)n;
         for (long i = 0; i < n; i++)
             if (out[i].cls != OUT_OK) {

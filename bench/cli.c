@@ -6,6 +6,7 @@
 #include "cli.h"
 
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,11 @@ enum run_opt_id {
     R_MAX_TIME,
     R_SEED,
     R_STRICT,
+    R_FAIL_FAST,
+    R_DEADLINE,
+    R_RATE,
+    R_ARRIVALS,
+    R_DURATION,
     R_FORMAT,
     R_OUTPUT,
     R_QUIET,
@@ -55,6 +61,23 @@ const struct run_opt run_opts_table[R_COUNT + 1] = {
     [R_MAX_TIME] = {"max-time", 0, "S",
                     "with --ci: stop adding rounds after S seconds of rounds (default 60)"},
     [R_SEED] = {"seed", 0, "N", "seeds the shuffled order of executors (default 1)"},
+    [R_FAIL_FAST] = {"fail-fast", 0, NULL,
+                     "the first failed task stops the batch: tasks not started never start, those "
+                     "in flight are cancelled where the executor can (asyncio.gather without "
+                     "return_exceptions, a TaskGroup); they end as outcome class cancelled"},
+    [R_DEADLINE] = {"deadline-ms", 0, "D",
+                    "stop the batch D after it began (asyncio.timeout around gather): every task "
+                    "unfinished then is cancelled; the run reports how long the executor took to "
+                    "stop (a duration: 500, 1.5s, 300us)"},
+    [R_RATE] = {"rate", 0, "R",
+                "open loop: tasks arrive at R per second (with --tasks, or --duration), each "
+                "timed from when it was due, so time queued behind the cap or busy threads "
+                "counts (no coordinated omission)"},
+    [R_ARRIVALS] = {"arrivals", 0, "A", "with --rate: constant (default) or poisson (seeded by "
+                                        "--seed)"},
+    [R_DURATION] = {"duration", 0, "D",
+                    "with --rate: arrivals for D (the task count is rate x D); the batch stops "
+                    "D/2 after the last arrival unless --deadline-ms says otherwise"},
     [R_STRICT] = {"strict", 0, NULL,
                   "a parameter that the workload and an executor do not read is an error (exit "
                   "2); without it, a warning, and the run records it as ignored"},
@@ -172,6 +195,39 @@ static int run_option(struct run_opts *o, int r, const char *arg, enum cli_actio
     case R_STRICT:
         o->strict = 1;
         return 0;
+    case R_FAIL_FAST:
+        o->fail_fast = 1;
+        return 0;
+    case R_DEADLINE:
+    case R_DURATION: {
+        long us;
+        if (parse_duration(r == R_DEADLINE ? "deadline-ms" : "duration", arg, 1000, 1,
+                           86400000000L, &us, err, errlen) != 0)
+            return -1;
+        if (r == R_DEADLINE)
+            o->deadline_us = us;
+        else
+            o->duration_us = us;
+        return 0;
+    }
+    case R_RATE: {
+        char *end;
+        double v = strtod(arg, &end);
+        if (*arg == '\0' || *end != '\0' || !(v > 0) || v > 1e8) {
+            snprintf(err, errlen, "--rate takes tasks per second, a positive number up to 1e8, "
+                                  "not '%s'", arg);
+            return -1;
+        }
+        o->rate = v;
+        return 0;
+    }
+    case R_ARRIVALS:
+        if (strcmp(arg, "constant") != 0 && strcmp(arg, "poisson") != 0) {
+            snprintf(err, errlen, "--arrivals must be constant or poisson, not '%s'", arg);
+            return -1;
+        }
+        o->poisson = strcmp(arg, "poisson") == 0;
+        return 0;
     case R_LIST:
         *action = CLI_LIST;
         return 0;
@@ -276,6 +332,27 @@ enum cli_action cli_parse(int argc, char **argv, struct run_opts *o, char *err, 
                         param_name(id), o->w->name, o->arms[k].e->name);
             o->arms[k].ignored |= PM(id);
         }
+    }
+    /* The open loop: --duration with --rate sets the task count; the other flags need --rate. */
+    if ((o->duration_us || o->poisson) && o->rate <= 0) {
+        snprintf(err, errlen, "--%s needs --rate", o->duration_us ? "duration" : "arrivals");
+        return CLI_ERROR;
+    }
+    if (o->duration_us) {
+        if (o->p.set & PM(P_TASKS)) {
+            snprintf(err, errlen, "--duration sets the task count (rate x duration): give "
+                                  "--tasks or --duration, not both");
+            return CLI_ERROR;
+        }
+        double tasks = ceil(o->rate * (double)o->duration_us / 1e6);
+        if (tasks < 1 || tasks > param_def(P_TASKS)->max) {
+            snprintf(err, errlen, "--rate x --duration gives %.0f tasks (1..%ld)", tasks,
+                     param_def(P_TASKS)->max);
+            return CLI_ERROR;
+        }
+        o->p.tasks = (long)tasks;
+        o->p.set |= PM(P_TASKS);
+        if (!o->deadline_us) o->deadline_us = o->duration_us + o->duration_us / 2;
     }
     params_apply_defaults(&o->p, o->w->defaults);
     if (arms_apply(o->arms, o->narms, &o->p, err, errlen) != 0) return CLI_ERROR;

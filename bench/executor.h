@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 
+#include "batch.h"
 #include "outcome.h"
 #include "params.h"
 #include "workload.h"
@@ -48,10 +49,23 @@ struct executor {
      * -EINVAL for bad parameters (exit 2) or another negative errno; err gets one line. */
     int (*create)(const struct workload *w, void *wstate, const struct params *p, void **ex,
                   struct exec_info *info, char *err, size_t errlen);
-    /* Runs tasks 0..n-1 once each, writing out[i]; the timed region. */
-    void (*run)(void *ex, struct outcome *out, long n);
+    /* Runs tasks 0..b->n-1 once each, writing b->out[i]; the timed region. A task starts only
+     * when batch_admit (blocking executors) or batch_running and its due time (loops) allow;
+     * every task ends with an outcome, cancelled ones included (batch.h). */
+    void (*run)(void *ex, struct batch *b);
     void (*destroy)(void *ex);
 };
+
+/* Runs a plain closed-loop batch of n tasks (tests, calibration). */
+static inline void executor_run(const struct executor *e, void *ex, struct outcome *out, long n)
+{
+    struct batch b;
+    batch_init(&b, out, n);
+    for (long i = 0; i < n; i++)
+        out[i] = (struct outcome){.cls = OUT_NOT_RUN};
+    batch_begin(&b);
+    e->run(ex, &b);
+}
 
 extern const struct executor *const executors[]; /* NULL-terminated registry */
 const struct executor *executor_find(const char *name);

@@ -10,7 +10,7 @@ const char *outcome_class_name(enum outcome_class c)
         [OUT_OK] = "ok",           [OUT_CONNECT] = "connect",
         [OUT_TIMEOUT] = "timeout", [OUT_HTTP_STATUS] = "http_status",
         [OUT_RESET] = "reset",     [OUT_OTHER] = "other",
-        [OUT_NOT_RUN] = "not_run",
+        [OUT_CANCELLED] = "cancelled", [OUT_NOT_RUN] = "not_run",
     };
     return (unsigned)c < OUT_NCLASSES ? names[c] : "other";
 }

@@ -46,6 +46,11 @@ const struct param_def param_table[P_COUNT] = {
                 .help = "matrix order"},
     [P_KERNEL] = {P_KERNEL, "kernel", PT_TEXT, F(kernel), .text_def = "blocked",
                   .choices = "blocked|ikj|naive", .arg = "K", .help = "matmul kernel"},
+    [P_BLOCKING_TASKS] = {P_BLOCKING_TASKS, "blocking-tasks", PT_LONG, F(blocking_tasks),
+                          .def = 0, .min = 0, .max = 100000000, .arg = "K",
+                          .help = "K of the tasks, spread evenly, call the blocking form on the "
+                                  "loop thread; the others stay asynchronous (one blocking call "
+                                  "among many)"},
     [P_WORK_US] = {P_WORK_US, "work-us", PT_LONG, F(work_us), .def = 1000, .min = 0,
                    .max = 60000000, .arg = "W", .help = "CPU work per task, in microseconds"},
 };
@@ -72,11 +77,13 @@ static void *field(const struct params *p, enum param_id id)
     return (char *)p + param_table[id].offset;
 }
 
-/* "20" (in the row's unit), "0.3", "300us", "300µs", "1.5ms", "2s" -> microseconds. Whole
+/* "20" (in unit_us), "0.3", "300us", "300µs", "1.5ms", "2s" -> microseconds. Whole
  * microseconds only; no sign, no exponent. */
-static int parse_duration(const struct param_def *d, const char *s, long *out, char *err,
-                          size_t errlen)
+int parse_duration(const char *name, const char *s, long unit_us, long min, long max, long *out,
+                   char *err, size_t errlen)
 {
+    const struct param_def tmp = {.name = name, .unit_us = unit_us, .min = min, .max = max};
+    const struct param_def *d = &tmp;
     const char *c = s;
     long whole = 0, frac = 0, frac_digits = 0;
     if (!(*c >= '0' && *c <= '9')) goto bad;
@@ -220,7 +227,8 @@ int param_parse(struct params *p, enum param_id id, const char *value, char *err
         long v;
         int rc = d->type == PT_LONG
                      ? parse_whole(d->name, value, d->min, d->max, &v, err, errlen)
-                     : parse_duration(d, value, &v, err, errlen);
+                     : parse_duration(d->name, value, d->unit_us, d->min, d->max, &v, err,
+                                      errlen);
         if (rc != 0) return -1;
         param_set_long(p, id, v);
     } else if (d->type == PT_TEXT) {

@@ -24,6 +24,7 @@ enum param_id {
     P_URL_BASE,
     P_REUSE,
     P_WORK_US,
+    P_BLOCKING_TASKS,
     P_COUNT
 };
 #define PM(id) (1u << (id))
@@ -42,6 +43,7 @@ struct params {
     const char *url_base; /* scheme://host:port of the server the HTTP tasks use */
     int reuse;            /* 1 = keep connections alive across tasks */
     long work_us;         /* per-task CPU work, in microseconds */
+    long blocking_tasks;  /* that many tasks call the blocking form on the loop thread */
     unsigned set;         /* PM() bits of the parameters given explicitly */
 };
 
@@ -99,6 +101,10 @@ void param_set_text(struct params *p, enum param_id id, const char *v);
 /* Parses a value given for id (PT_LONG: digits only, within range; PT_TEXT: one of the
  * choices). Returns 0, or -1 with one line in err naming the option. */
 int param_parse(struct params *p, enum param_id id, const char *value, char *err, size_t errlen);
+/* A duration ("20" in unit_us, "0.3", "300us", "1.5ms", "2s") in microseconds, within
+ * [min, max] us. Returns 0, or -1 with one line in err naming --name. */
+int parse_duration(const char *name, const char *s, long unit_us, long min, long max, long *out,
+                   char *err, size_t errlen);
 /* Strict whole-number parsing for options outside the table: digits only, within [min, max]. */
 int parse_whole(const char *opt, const char *s, long min, long max, long *out, char *err,
                 size_t errlen);

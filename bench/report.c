@@ -73,11 +73,29 @@ static void json_params(struct jw *j, const struct run_opts *o, const struct rep
             jw_int(j, key, param_long(&a->p, id));
     }
     jw_int(j, "reps", o->reps);
+    jw_bool(j, "fail_fast", o->fail_fast);
+    jw_num(j, "deadline_ms", (double)o->deadline_us / 1e3);
+    jw_num(j, "rate", o->rate);
+    jw_num(j, "duration_s", (double)o->duration_us / 1e6);
     jw_arr_begin(j, "ignored"); /* given, but read by neither the workload nor this executor */
     for (int id = 0; id < P_COUNT; id++)
         if (a->ignored & PM(id)) jw_str(j, NULL, param_name(id));
     jw_arr_end(j);
     jw_int(j, "warmup", o->warmup);
+    jw_obj_end(j);
+}
+
+static void json_hist(struct jw *j, const char *key, const struct histogram *h)
+{
+    jw_obj_begin(j, key);
+    jw_num(j, "mean", hist_mean(h));
+    jw_int(j, "min", h->n ? (long long)h->min : 0);
+    jw_int(j, "p50", (long long)hist_quantile(h, 0.50));
+    jw_int(j, "p90", (long long)hist_quantile(h, 0.90));
+    jw_int(j, "p99", (long long)hist_quantile(h, 0.99));
+    jw_int(j, "p999", (long long)hist_quantile(h, 0.999));
+    jw_int(j, "p9999", (long long)hist_quantile(h, 0.9999));
+    jw_int(j, "max", (long long)h->max);
     jw_obj_end(j);
 }
 
@@ -134,14 +152,32 @@ void report_json(struct jw *j, const struct run_opts *o, const struct context *c
     jw_obj_end(j);
     jw_num(j, "tasks_per_s", r->u.wall_s > 0 ? (double)r->tasks / r->u.wall_s : 0);
     jw_num(j, "first_task_us", r->first_task_us);
-    jw_obj_begin(j, "latency_us");
-    jw_num(j, "mean", hist_mean(&r->lat));
-    jw_int(j, "min", r->lat.n ? (long long)r->lat.min : 0);
-    jw_int(j, "p50", (long long)hist_quantile(&r->lat, 0.50));
-    jw_int(j, "p90", (long long)hist_quantile(&r->lat, 0.90));
-    jw_int(j, "p99", (long long)hist_quantile(&r->lat, 0.99));
-    jw_int(j, "max", (long long)r->lat.max);
+    /* Per task, in us, to the histogram's precision (relative error under 1/64): service is the
+     * record's latency_us (start to end); queue is due to start; response is due to end. */
+    json_hist(j, "latency_us", &r->lat);
+    json_hist(j, "queue_us", &r->queue);
+    json_hist(j, "response_us", &r->response);
+    if (r->lat_nonblocking.n) json_hist(j, "latency_nonblocking_us", &r->lat_nonblocking);
+    jw_num(j, "latency_relative_error", 1.0 / 64);
+    jw_obj_begin(j, "cancelled");
+    jw_int(j, "total", r->count[OUT_CANCELLED]);
+    jw_int(j, "before_start", r->cancelled_unstarted);
+    jw_int(j, "in_flight", r->cancelled_in_flight);
+    jw_int(j, "reached_server", r->cancelled_sent);
     jw_obj_end(j);
+    static const char *const reasons[] = {"none", "first error", "deadline"};
+    jw_obj_begin(j, "stop");
+    jw_str(j, "reason", reasons[r->stop_reason < 3 ? r->stop_reason : 0]);
+    jw_num(j, "at_ms", r->stop_at_us / 1e3);
+    jw_num(j, "to_return_ms", r->stop_to_end_us / 1e3);
+    jw_obj_end(j);
+    if (o->rate > 0) {
+        jw_obj_begin(j, "rate");
+        jw_num(j, "offered", o->rate);
+        jw_num(j, "achieved", r->u.wall_s > 0 ? (double)r->count[OUT_OK] / r->u.wall_s : 0);
+        jw_str(j, "arrivals", o->poisson ? "poisson" : "constant");
+        jw_obj_end(j);
+    }
     if (o->w->flops)
         jw_num(j, "gflops", r->gflops);
     else

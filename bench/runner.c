@@ -20,6 +20,7 @@
 
 #include "report.h"
 #include "stats.h"
+#include "tally.h"
 
 #define QUIESCE_MAX_MS 50 /* longest wait for the process to go idle before a sample */
 
@@ -34,61 +35,17 @@ struct armrun {
     int created;
 };
 
-/* Latencies go into the histogram after the batch, from the outcomes' timestamps, so measuring
- * costs the timed region nothing but two clock reads per task. */
-static void summarise(const struct outcome *out, long n, int64_t t0, struct rep_result *r)
-{
-    int64_t first[256];
-    for (int k = 0; k < 256; k++)
-        first[k] = INT64_MAX;
-    for (long i = 0; i < n; i++) {
-        const struct outcome *o = &out[i];
-        unsigned c = o->cls < OUT_NCLASSES ? o->cls : OUT_OTHER;
-        r->count[c]++;
-        if (c != OUT_OK && !r->first_msg[c])
-            r->first_msg[c] = o->msg ? o->msg : outcome_class_name(c);
-        if (c == OUT_NOT_RUN) continue;
-        int64_t d = o->end_ns - o->start_ns;
-        hist_record(&r->lat, d > 0 ? (uint64_t)(d / 1000) : 0);
-        if (o->start_ns < first[o->worker]) first[o->worker] = o->start_ns;
-    }
-    /* How long after the batch began the last worker took its first task: waking threads. */
-    int64_t last = t0;
-    for (int k = 0; k < 256; k++)
-        if (first[k] != INT64_MAX && first[k] > last) last = first[k];
-    double us = (double)(last - t0) / 1e3;
-    if (us > r->first_task_us) r->first_task_us = us;
-}
-
-/* 0 when the batch is valid, else a reason in why. */
-static int validate(const struct run_opts *o, void *wstate, const struct outcome *out, long n,
-                    const long *count, const char *const *first_msg, char *why, size_t len)
-{
-    if (count[OUT_NOT_RUN] > 0) {
-        snprintf(why, len, "%ld of %ld tasks were never run by the executor", count[OUT_NOT_RUN],
-                 n);
-        return -1;
-    }
-    long failed = n - count[OUT_OK];
-    if (failed > 0) {
-        for (unsigned c = 1; c < OUT_NCLASSES; c++)
-            if (count[c]) {
-                snprintf(why, len, "%ld of %ld tasks failed (first: %s: %s)", failed, n,
-                         outcome_class_name(c), first_msg[c]);
-                break;
-            }
-        return -1;
-    }
-    return o->w->verify(wstate, out, n, why, len);
-}
-
 /* One batch of arm a; adds its figures to r (times summed; divided by the batches later). */
 static void run_batch(const struct run_opts *o, void *wstate, struct armrun *a, struct outcome *out,
-                      long n, struct rep_result *r)
+                      long n, const int64_t *due, struct rep_result *r)
 {
     if (o->w->reset) o->w->reset(wstate);
     for (long i = 0; i < n; i++)
         out[i] = (struct outcome){.cls = OUT_NOT_RUN};
+    struct batch b;
+    batch_init(&b, out, n);
+    b.due_ns = due;
+    b.fail_fast = o->fail_fast;
     /* Heap memory the last batch freed goes back to the system, so this batch's growth in
      * resident memory is what it allocates (a loop's timers, a pool's requests), not pages an
      * earlier batch left behind. Outside the timed region. */
@@ -96,27 +53,27 @@ static void run_batch(const struct run_opts *o, void *wstate, struct armrun *a, 
     struct usage_mark mark;
     struct usage u;
     usage_begin(&mark);
-    o->arms[r->arm].e->run(a->ex, out, n);
+    batch_begin(&b);
+    if (o->deadline_us) b.deadline_ns = b.t0_ns + o->deadline_us * 1000;
+    o->arms[r->arm].e->run(a->ex, &b);
     usage_end(&mark, &u);
 
-    long count[OUT_NCLASSES] = {0};
-    const char *first_msg[OUT_NCLASSES] = {0};
-    struct rep_result b = {.first_task_us = 0};
-    hist_init(&b.lat);
-    summarise(out, n, mark.t_ns, &b);
-    memcpy(count, b.count, sizeof count);
-    memcpy(first_msg, b.first_msg, sizeof first_msg);
+    static struct rep_result t; /* one batch's tally: large (histograms), so not on the stack */
+    memset(&t, 0, sizeof t);
+    hist_init(&t.lat);
+    hist_init(&t.queue);
+    hist_init(&t.response);
+    hist_init(&t.lat_nonblocking);
+    tally_batch(&b, mark.t_ns + (int64_t)(u.wall_s * 1e9), &t);
     char why[256] = "";
-    if (validate(o, wstate, out, n, count, first_msg, why, sizeof why) != 0 && r->valid) {
+    int stop_allowed = o->fail_fast || o->deadline_us > 0;
+    if (tally_validate(o->w, wstate, &b, t.count, t.first_msg, stop_allowed, why, sizeof why) !=
+            0 &&
+        r->valid) {
         r->valid = 0;
         snprintf(r->why, sizeof r->why, "%s", why);
     }
-    for (unsigned c = 0; c < OUT_NCLASSES; c++) {
-        r->count[c] += count[c];
-        if (!r->first_msg[c]) r->first_msg[c] = first_msg[c];
-    }
-    hist_merge(&r->lat, &b.lat);
-    if (b.first_task_us > r->first_task_us) r->first_task_us = b.first_task_us;
+    tally_merge(r, &t);
     if (r->batches == 0) {
         r->u = u;
     } else {
@@ -152,10 +109,13 @@ static void quiesce(void)
 }
 
 static void sample(const struct run_opts *o, void *wstate, struct armrun *a, int arm, long round,
-                   struct outcome *out, long n, struct rep_result *r)
+                   struct outcome *out, long n, const int64_t *due, struct rep_result *r)
 {
     memset(r, 0, sizeof *r);
     hist_init(&r->lat);
+    hist_init(&r->queue);
+    hist_init(&r->response);
+    hist_init(&r->lat_nonblocking);
     r->rep = round;
     r->arm = arm;
     r->valid = 1;
@@ -165,7 +125,7 @@ static void sample(const struct run_opts *o, void *wstate, struct armrun *a, int
     /* One batch, or as many as it takes to last --min-time-ms (Google Benchmark's min_time). */
     double min_s = (double)o->min_time_ms / 1e3;
     do
-        run_batch(o, wstate, a, out, n, r);
+        run_batch(o, wstate, a, out, n, due, r);
     while (r->u.wall_s < min_s && r->batches < 100000000);
     a->batches = r->batches;
     double b = (double)r->batches;
@@ -213,6 +173,22 @@ static void progress(const struct run_opts *o, const char *what, long k, long to
         fprintf(stderr, "\r%s: %s %ld/%ld ", o->w->name, what, k + 1, total);
     else
         fprintf(stderr, "\r%*s\r", 60, "");
+}
+
+/* Open loop: when each task arrives, after the batch begins, in ns: evenly 1/rate apart, or
+ * with exponential gaps (a Poisson process) from a generator --seed reproduces. */
+static uint64_t next_rand(uint64_t *s);
+static int64_t *arrivals(const struct run_opts *o, long n)
+{
+    int64_t *due = malloc((size_t)(n > 0 ? n : 1) * sizeof *due);
+    uint64_t seed = o->seed ? o->seed * 0x9E3779B97F4A7C15ULL : 1;
+    double t = 0;
+    for (long i = 0; due && i < n; i++) {
+        due[i] = (int64_t)(t * 1e9);
+        double u = (double)(next_rand(&seed) >> 11) / 9007199254740992.0; /* [0, 1) */
+        t += o->poisson ? -log(1 - u) / o->rate : 1 / o->rate;
+    }
+    return due;
 }
 
 /* A fixed permutation generator (xorshift64*), so --seed reproduces an order. */
@@ -306,9 +282,10 @@ int runner_run(const struct run_opts *o, const struct context *ctx)
     }
     struct outcome *out = calloc((size_t)(n > 0 ? n : 1), sizeof *out);
     struct rep_result *r = calloc(1, sizeof *r);
+    int64_t *due = o->rate > 0 ? arrivals(o, n) : NULL;
     struct report *rep = report_open(o, ctx);
     int status = 0;
-    if (!out || !r || !rep) {
+    if (!out || !r || !rep || (o->rate > 0 && !due)) {
         fprintf(stderr, "cvpbench: out of memory for %ld outcomes\n", n);
         status = 1;
         goto done;
@@ -319,7 +296,7 @@ int runner_run(const struct run_opts *o, const struct context *ctx)
         for (int k = 0; k < o->narms; k++) {
             progress(o, "warm-up", w * o->narms + k, o->warmup * o->narms);
             if (o->narms > 1) quiesce();
-            sample(o, wstate, &runs[k], k, -1, out, n, r);
+            sample(o, wstate, &runs[k], k, -1, out, n, due, r);
             if (!r->valid) {
                 status = 1;
                 fprintf(stderr, "cvpbench: %s x %s warm-up: INVALID: %s\n", o->w->name,
@@ -339,7 +316,7 @@ int runner_run(const struct run_opts *o, const struct context *ctx)
             if (runs[k].precise) continue;
             progress(o, "sample", round * o->narms + j, max_rounds * o->narms);
             if (o->narms > 1) quiesce();
-            sample(o, wstate, &runs[k], k, round, out, n, r);
+            sample(o, wstate, &runs[k], k, round, out, n, due, r);
             runs[k].walls[round] = r->u.wall_s;
             runs[k].samples++;
             if (!r->valid) {
@@ -370,6 +347,7 @@ int runner_run(const struct run_opts *o, const struct context *ctx)
 
 done:
     if (rep && report_close(rep) != 0) status = 1;
+    free(due);
     free(r);
     free(out);
     teardown(o, wstate, runs);

@@ -49,6 +49,10 @@ struct workload {
      * run the close callbacks of the handles it made. */
     int (*loop_init)(void *state, void *tls, struct loop *ev);
     void (*loop_fini)(void *state, void *tls);
+    /* Ends every task of this loop still in flight (optional), on the loop thread: each ends
+     * with outcome class cancelled (and flag OUTF_SENT when its request had reached the
+     * server) and calls its done() exactly once. Without it, in-flight tasks run to the end. */
+    void (*cancel_all)(void *state, void *tls);
     /* Checks the batch's results. Returns 0 when valid, else writes a one-line reason. */
     int (*verify)(void *state, const struct outcome *o, long n, char *why, size_t len);
     /* Workload-specific figures of the last batch (optional), written as JSON members into the

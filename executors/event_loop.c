@@ -27,11 +27,16 @@ struct loop_exec {
     void *tls;             /* the workload's per-thread state, for the loop thread */
     long cap;              /* most tasks in flight; 0 = no cap */
     int blocking;          /* run the blocking form on the loop thread */
+    long blocking_tasks;   /* --blocking-tasks K: that many tasks, spread evenly, block the loop */
     struct cpu_pool *pool; /* hybrid: where CPU work runs; NULL = inline on the loop thread */
+    uv_timer_t due_timer;      /* open loop: wakes the loop when the next task is due */
+    uv_timer_t deadline_timer; /* stops the batch at its deadline */
     /* The current batch. */
+    struct batch *b;
     struct outcome *out;
     long n, next, in_flight, done;
     int pumping;    /* pump() is on the stack: completions must not recurse into it */
+    int cancelling; /* the workload is cancelling its tasks in flight */
     int loop_ready; /* the workload's loop_init succeeded: loop_fini is due */
 };
 
@@ -86,14 +91,54 @@ static void run_cpu_pooled(struct loop *ev, struct loop_work *w)
     cpu_pool_submit(((struct loop_exec *)ev)->pool, w);
 }
 
-/* task_done_fn: the task is over. Record its end and let the next one in. */
+/* The batch has stopped: the workload ends what it has in flight, where it can (its
+ * cancel_all calls task_done for each, which must not start a second round of this). */
+static void stop_in_flight(struct loop_exec *lx)
+{
+    if (lx->cancelling || lx->blocking || !lx->loop_ready || !lx->w->cancel_all) return;
+    lx->cancelling = 1;
+    lx->w->cancel_all(lx->wstate, lx->tls);
+    lx->cancelling = 0;
+}
+
+/* task_done_fn: the task is over. Record its end and let the next one in (or, once the batch
+ * has stopped, cancel the rest). */
 static void task_done(void *ctx, long i)
 {
     struct loop_exec *lx = ctx;
     lx->out[i].end_ns = now_ns();
     lx->in_flight--;
     lx->done++;
+    batch_ended(lx->b, i);
+    if (!batch_running(lx->b)) stop_in_flight(lx);
     pump(lx);
+}
+
+static void on_due(uv_timer_t *t)
+{
+    pump(t->data);
+}
+
+static void on_deadline(uv_timer_t *t)
+{
+    struct loop_exec *lx = t->data;
+    batch_stop(lx->b, STOP_DEADLINE);
+    stop_in_flight(lx);
+    pump(lx);
+}
+
+/* Whole milliseconds (rounded up) until the monotonic time t: libuv's timers count in ms. */
+static uint64_t ms_until(int64_t t)
+{
+    int64_t left = t - now_ns();
+    return left > 0 ? (uint64_t)((left + 999999) / 1000000) : 0;
+}
+
+/* --blocking-tasks K: task i is one of K spread evenly over the batch. */
+static int blocks_loop(const struct loop_exec *lx, long i)
+{
+    long k = lx->blocking_tasks, n = lx->n;
+    return k > 0 && (i + 1) * k / n > i * k / n;
 }
 
 /* Starts tasks while the cap allows. Completions that happen inside start (inline tasks, or a
@@ -104,11 +149,22 @@ static void pump(struct loop_exec *lx)
     if (lx->pumping) return;
     lx->pumping = 1;
     while (lx->next < lx->n && (lx->cap == 0 || lx->in_flight < lx->cap)) {
-        long i = lx->next++;
+        long i = lx->next;
+        if (!batch_running(lx->b)) { /* stopped: what has not started never will */
+            for (; lx->next < lx->n; lx->next++, lx->done++)
+                batch_cancel_unstarted(lx->b, lx->next);
+            break;
+        }
+        if (lx->b->due_ns && now_ns() < batch_due(lx->b, i)) { /* open loop: not yet due */
+            uv_timer_start(&lx->due_timer, on_due, ms_until(batch_due(lx->b, i)), 0);
+            break;
+        }
+        lx->next++;
         struct outcome *o = &lx->out[i];
         lx->in_flight++;
         o->start_ns = now_ns();
-        if (lx->blocking) {
+        if (lx->blocking || blocks_loop(lx, i)) {
+            if (!lx->blocking) o->flags |= OUTF_BLOCKING;
             lx->w->run_task(lx->wstate, lx->tls, i, o); /* blocks the loop: the stall */
             task_done(lx, i);
         } else if (lx->w->start_task) {
@@ -131,6 +187,7 @@ static int loop_create(const struct workload *w, void *wstate, const struct para
     lx->wstate = wstate;
     lx->cap = p->concurrency;
     lx->blocking = p->blocking;
+    lx->blocking_tasks = p->blocking_tasks;
     int rc = uv_loop_init(&lx->uvloop);
     if (rc != 0) {
         snprintf(err, errlen, "event-loop: uv_loop_init: %s", uv_strerror(rc));
@@ -139,6 +196,9 @@ static int loop_create(const struct workload *w, void *wstate, const struct para
     }
     lx->ev.uv = &lx->uvloop;
     lx->ev.run_cpu = run_cpu_inline;
+    uv_timer_init(lx->ev.uv, &lx->due_timer);
+    uv_timer_init(lx->ev.uv, &lx->deadline_timer);
+    lx->due_timer.data = lx->deadline_timer.data = lx;
     long n = w->ntasks(wstate);
     lx->ev.max_in_flight = lx->cap > 0 && lx->cap < n ? lx->cap : (n > 0 ? n : 1);
     if (w->worker_init && w->worker_init(wstate, &lx->tls) != 0) {
@@ -192,13 +252,17 @@ static int hybrid_create(const struct workload *w, void *wstate, const struct pa
     return loop_create(w, wstate, p, ex, info, err, errlen, threads);
 }
 
-static void loop_run(void *ex, struct outcome *out, long n)
+static void loop_run(void *ex, struct batch *b)
 {
     struct loop_exec *lx = ex;
-    lx->out = out;
-    lx->n = n;
+    lx->b = b;
+    lx->out = b->out;
+    lx->n = b->n;
     lx->next = lx->in_flight = lx->done = 0;
     uv_update_time(lx->ev.uv);
+    if (b->deadline_ns)
+        uv_timer_start(&lx->deadline_timer, on_deadline, ms_until(b->deadline_ns), 0);
+    batch_set_current(b);
     pump(lx);
     /* One loop iteration at a time until the batch is over. uv_run returns 0 when nothing is
      * left to wait for: with tasks unfinished that is a workload bug, and they say so (not_run).
@@ -206,6 +270,9 @@ static void loop_run(void *ex, struct outcome *out, long n)
      * task ran inline, would linger and cut the next run short.) */
     while (lx->done < lx->n)
         if (uv_run(lx->ev.uv, UV_RUN_ONCE) == 0 && lx->done < lx->n) break;
+    uv_timer_stop(&lx->due_timer);
+    uv_timer_stop(&lx->deadline_timer);
+    batch_set_current(NULL);
 }
 
 static void loop_destroy(void *ex)
@@ -214,6 +281,8 @@ static void loop_destroy(void *ex)
     if (lx->pool) cpu_pool_stop(lx->pool); /* joins the workers; the loop run below frees it */
     if (lx->loop_ready) lx->w->loop_fini(lx->wstate, lx->tls);
     if (lx->w->worker_fini && lx->tls) lx->w->worker_fini(lx->wstate, lx->tls);
+    uv_close((uv_handle_t *)&lx->due_timer, NULL);
+    uv_close((uv_handle_t *)&lx->deadline_timer, NULL);
     uv_run(lx->ev.uv, UV_RUN_DEFAULT); /* let every close callback run */
     uv_loop_close(lx->ev.uv);
     free(lx);
@@ -222,7 +291,7 @@ static void loop_destroy(void *ex)
 const struct executor executor_event_loop = {
     .name = "event-loop",
     .summary = "one thread, one libuv loop; --concurrency caps tasks in flight",
-    .params = PM(P_CONCURRENCY) | PM(P_BLOCKING),
+    .params = PM(P_CONCURRENCY) | PM(P_BLOCKING) | PM(P_BLOCKING_TASKS),
     .waits = WIDTH_CAP,
     .computes = WIDTH_ONE,
     .overlap = OVERLAP_LOOP,
@@ -234,7 +303,7 @@ const struct executor executor_event_loop = {
 const struct executor executor_hybrid = {
     .name = "hybrid",
     .summary = "event loop for the waits + --threads workers for the CPU parts (run_in_executor)",
-    .params = PM(P_CONCURRENCY) | PM(P_THREADS) | PM(P_PIN),
+    .params = PM(P_CONCURRENCY) | PM(P_THREADS) | PM(P_PIN) | PM(P_BLOCKING_TASKS),
     .waits = WIDTH_CAP,
     .computes = WIDTH_THREADS,
     .overlap = OVERLAP_LOOP,

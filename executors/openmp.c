@@ -62,18 +62,23 @@ static int omp_create(const struct workload *w, void *wstate, const struct param
     return 0;
 }
 
-static void omp_run(void *ex, struct outcome *out, long n)
+static void omp_run(void *ex, struct batch *b)
 {
     struct omp_exec *o = ex;
+    long n = b->n;
 #pragma omp parallel num_threads(o->nthreads)
     {
         int t = omp_get_thread_num();
         void *tls = o->tls[t];
+        batch_set_current(b);
 #pragma omp for schedule(dynamic)
         for (long i = 0; i < n; i++) {
-            task_run(o->w, o->wstate, tls, i, &out[i]);
-            out[i].worker = (uint8_t)t;
+            if (!batch_admit(b, i)) continue;
+            task_run(o->w, o->wstate, tls, i, &b->out[i]);
+            b->out[i].worker = (uint8_t)t;
+            batch_ended(b, i);
         }
+        batch_set_current(NULL);
     }
 }
 

@@ -31,11 +31,16 @@ static int seq_create(const struct workload *w, void *wstate, const struct param
     return 0;
 }
 
-static void seq_run(void *ex, struct outcome *out, long n)
+static void seq_run(void *ex, struct batch *b)
 {
     struct seq *s = ex;
-    for (long i = 0; i < n; i++)
-        task_run(s->w, s->wstate, s->tls, i, &out[i]);
+    batch_set_current(b);
+    for (long i = 0; i < b->n; i++) {
+        if (!batch_admit(b, i)) continue;
+        task_run(s->w, s->wstate, s->tls, i, &b->out[i]);
+        batch_ended(b, i);
+    }
+    batch_set_current(NULL);
 }
 
 static void seq_destroy(void *ex)

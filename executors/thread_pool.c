@@ -19,9 +19,8 @@
 /* Small stacks so that 10,000 threads fit; tasks keep big buffers on the heap. */
 #define POOL_STACK_BYTES (256 * 1024)
 
-struct batch {
-    struct outcome *out;
-    long n;
+struct pool_batch {
+    struct batch *b;
     atomic_long next; /* the next task index to hand out */
     long active;      /* workers inside this batch; guarded by pool.mu */
 };
@@ -32,18 +31,23 @@ struct pool {
     pthread_cond_t wake; /* a new batch or shutdown */
     pthread_cond_t idle; /* a batch finished */
     unsigned long gen;   /* batch generation; guarded by mu */
-    struct batch *cur;   /* the batch being run, NULL between batches; guarded by mu */
+    struct pool_batch *cur; /* the batch being run, NULL between batches; guarded by mu */
     int stop;            /* shut down; guarded by mu */
 };
 
-static void run_batch(struct pool *p, struct batch *b, long id, void *tls)
+static void run_batch(struct pool *p, struct pool_batch *pb, long id, void *tls)
 {
+    struct batch *b = pb->b;
+    batch_set_current(b);
     for (;;) {
-        long i = atomic_fetch_add_explicit(&b->next, 1, memory_order_relaxed);
+        long i = atomic_fetch_add_explicit(&pb->next, 1, memory_order_relaxed);
         if (i >= b->n) break;
+        if (!batch_admit(b, i)) continue;
         task_run(p->team.w, p->team.wstate, tls, i, &b->out[i]);
         b->out[i].worker = (uint8_t)id;
+        batch_ended(b, i);
     }
+    batch_set_current(NULL);
 }
 
 /* The team's loop: wait for a batch, take its tasks, repeat until stopped. */
@@ -57,15 +61,16 @@ static void worker_loop(void *owner, long id, void *tls)
             pthread_cond_wait(&p->wake, &p->mu);
         if (p->stop) break;
         seen = p->gen;
-        struct batch *b = p->cur;
-        if (!b) continue; /* woke after that batch had already finished */
-        b->active++;
+        struct pool_batch *pb = p->cur;
+        if (!pb) continue; /* woke after that batch had already finished */
+        pb->active++;
         pthread_mutex_unlock(&p->mu);
 
-        run_batch(p, b, id, tls);
+        run_batch(p, pb, id, tls);
 
         pthread_mutex_lock(&p->mu);
-        if (--b->active == 0 && atomic_load(&b->next) >= b->n) pthread_cond_broadcast(&p->idle);
+        if (--pb->active == 0 && atomic_load(&pb->next) >= pb->b->n)
+            pthread_cond_broadcast(&p->idle);
     }
     pthread_mutex_unlock(&p->mu);
 }
@@ -114,16 +119,16 @@ static int pool_create(const struct workload *w, void *wstate, const struct para
     return 0;
 }
 
-static void pool_run(void *ex, struct outcome *out, long n)
+static void pool_run(void *ex, struct batch *b)
 {
     struct pool *p = ex;
-    struct batch b = {.out = out, .n = n, .active = 0};
-    atomic_init(&b.next, 0);
+    struct pool_batch pb = {.b = b, .active = 0};
+    atomic_init(&pb.next, 0);
     pthread_mutex_lock(&p->mu);
-    p->cur = &b;
+    p->cur = &pb;
     p->gen++;
     pthread_cond_broadcast(&p->wake);
-    while (b.active > 0 || atomic_load(&b.next) < n)
+    while (pb.active > 0 || atomic_load(&pb.next) < b->n)
         pthread_cond_wait(&p->idle, &p->mu);
     p->cur = NULL; /* late wakers must not join a batch that has ended */
     pthread_mutex_unlock(&p->mu);

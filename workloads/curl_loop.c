@@ -26,7 +26,35 @@ struct curl_loop {
     int *free_slots;
     long nfree, nslots;
     int closing; /* timers whose close callback has yet to run; the memory goes with the last */
+    struct curl_xfer *active; /* transfers in flight, for curl_loop_cancel_all */
 };
+
+static void link_xfer(struct curl_loop *cl, struct curl_xfer *x)
+{
+    x->prev = NULL;
+    x->next = cl->active;
+    if (x->next) x->next->prev = x;
+    cl->active = x;
+}
+
+static void unlink_xfer(struct curl_loop *cl, struct curl_xfer *x)
+{
+    if (x->prev)
+        x->prev->next = x->next;
+    else
+        cl->active = x->next;
+    if (x->next) x->next->prev = x->prev;
+    x->prev = x->next = NULL;
+}
+
+/* A transfer leaves the loop: its slot (and the connection it leaves idle) is free again. */
+static void release_slot(struct curl_loop *cl, struct curl_xfer *x)
+{
+    if (x->slot) {
+        cl->free_slots[cl->nfree++] = x->shard;
+        x->slot = 0;
+    }
+}
 
 /* The poll handle watching one of curl's sockets. */
 struct sock_ctx {
@@ -58,10 +86,8 @@ static void drain_done(struct shard *s)
         check_multi(curl_multi_remove_handle(s->multi, easy), "remove_handle");
         if (cl->reuse && result == CURLE_OK) s->idle++;
         if (!x) continue;
-        if (x->slot) {
-            cl->free_slots[cl->nfree++] = x->shard;
-            x->slot = 0;
-        }
+        unlink_xfer(cl, x);
+        release_slot(cl, x);
         x->done(x, result);
     }
 }
@@ -217,11 +243,24 @@ CURLMcode curl_loop_add(struct curl_loop *cl, struct curl_xfer *x, CURL *easy)
         if (s->idle > 0) s->idle--;
     }
     CURLMcode rc = curl_multi_add_handle(s->multi, easy);
-    if (rc != CURLM_OK && x->slot) {
-        cl->free_slots[cl->nfree++] = x->shard;
-        x->slot = 0;
+    if (rc != CURLM_OK) {
+        release_slot(cl, x);
+        return rc;
     }
+    x->easy = easy;
+    link_xfer(cl, x);
     return rc;
+}
+
+void curl_loop_cancel_all(struct curl_loop *cl)
+{
+    while (cl && cl->active) {
+        struct curl_xfer *x = cl->active;
+        unlink_xfer(cl, x);
+        curl_multi_remove_handle(cl->shards[x->shard].multi, x->easy);
+        release_slot(cl, x); /* its connection is closed by the removal, not reusable */
+        x->done(x, CURLE_ABORTED_BY_CALLBACK);
+    }
 }
 
 void curl_loop_free(struct curl_loop *cl)

@@ -24,6 +24,8 @@ struct curl_xfer {
     void (*done)(struct curl_xfer *x, CURLcode result);
     int shard; /* the multi handle it runs on (set by curl_loop_add) */
     int slot;  /* 1 while it holds one of that handle's slots */
+    CURL *easy;                      /* while active */
+    struct curl_xfer *prev, *next; /* the loop's active transfers */
 };
 
 struct curl_loop;
@@ -35,6 +37,9 @@ struct curl_loop *curl_loop_new(uv_loop_t *loop, long max_in_flight, int reuse);
 /* Starts easy (whose CURLOPT_PRIVATE is x) on the loop. Returns CURLM_OK or curl's error; on
  * an error nothing was started and x->done will not be called. */
 CURLMcode curl_loop_add(struct curl_loop *cl, struct curl_xfer *x, CURL *easy);
+/* Ends every active transfer: each is removed from its multi handle and its done() is called
+ * with CURLE_ABORTED_BY_CALLBACK (a cancellation). */
+void curl_loop_cancel_all(struct curl_loop *cl);
 /* Closes the cached connections, timers and poll handles; the loop must run once more, and
  * cl's memory goes with the last of them. No transfer may be in flight. */
 void curl_loop_free(struct curl_loop *cl);

@@ -96,5 +96,6 @@ const struct workload workload_http = {
     .start_task = http_start_task,
     .loop_init = http_loop_init,
     .loop_fini = http_loop_fini,
+    .cancel_all = http_cancel_all,
     .verify = http_verify,
 };

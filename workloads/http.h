@@ -39,6 +39,8 @@ void http_classify(const struct http_state *s, CURL *easy, CURLcode rc, int64_t 
 /* http_loop.c: the non-blocking form. */
 int http_loop_init(void *state, void *tls, struct loop *ev);
 void http_loop_fini(void *state, void *tls);
+/* Cancels every transfer in flight on the loop thread's curl_loop (workload.cancel_all). */
+void http_cancel_all(void *state, void *tls);
 void http_start_task(void *state, void *tls, struct loop *ev, long i, struct outcome *o,
                      task_done_fn done, void *ctx);
 

@@ -77,6 +77,12 @@ static struct http_req *req_get(const struct http_state *s, struct http_tls *t)
     return r;
 }
 
+void http_cancel_all(void *state, void *tls)
+{
+    struct http_tls *t = tls;
+    if (t && t->cl) curl_loop_cancel_all(t->cl);
+}
+
 void http_start_task(void *state, void *tls, struct loop *ev, long i, struct outcome *o,
                      task_done_fn done, void *ctx)
 {

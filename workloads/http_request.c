@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "batch.h"
 #include "http.h"
 
 /* Only loopback: this suite never sends load anywhere else. */
@@ -78,6 +79,15 @@ static int no_time_wait(void *userp, curl_socket_t fd, curlsocktype purpose)
     return CURL_SOCKOPT_OK;
 }
 
+/* CURLOPT_XFERINFOFUNCTION: a thread blocked in curl_easy_perform gives up when its batch has
+ * stopped (--fail-fast, a deadline). curl calls this about once a second while it waits, and
+ * on every bit of progress: a blocking request can be abandoned, but not at once. */
+static int abort_if_stopping(void *userp, curl_off_t dltotal, curl_off_t dlnow,
+                             curl_off_t ultotal, curl_off_t ulnow)
+{
+    return batch_stopping();
+}
+
 int http_easy_setup(const struct http_state *s, CURL *easy, int64_t *bytes_counter)
 {
     int bad = 0;
@@ -89,6 +99,8 @@ int http_easy_setup(const struct http_state *s, CURL *easy, int64_t *bytes_count
     bad |= curl_easy_setopt(easy, CURLOPT_PROXY, "") != CURLE_OK;         /* never via a proxy */
     bad |= curl_easy_setopt(easy, CURLOPT_BUFFERSIZE, 4096L) != CURLE_OK; /* small bodies */
     bad |= curl_easy_setopt(easy, CURLOPT_SOCKOPTFUNCTION, no_time_wait) != CURLE_OK;
+    bad |= curl_easy_setopt(easy, CURLOPT_XFERINFOFUNCTION, abort_if_stopping) != CURLE_OK;
+    bad |= curl_easy_setopt(easy, CURLOPT_NOPROGRESS, 0L) != CURLE_OK;
     if (!s->reuse) {
         bad |= curl_easy_setopt(easy, CURLOPT_FRESH_CONNECT, 1L) != CURLE_OK;
         bad |= curl_easy_setopt(easy, CURLOPT_FORBID_REUSE, 1L) != CURLE_OK;
@@ -113,6 +125,14 @@ void http_classify(const struct http_state *s, CURL *easy, CURLcode rc, int64_t 
     case CURLE_OPERATION_TIMEDOUT:
         outcome_fail(o, OUT_TIMEOUT, curl_easy_strerror(rc));
         return;
+    case CURLE_ABORTED_BY_CALLBACK: { /* the batch stopped: cancelled, on the loop or not */
+        long sent = 0;
+        curl_easy_getinfo(easy, CURLINFO_REQUEST_SIZE, &sent);
+        outcome_fail(o, OUT_CANCELLED, sent > 0 ? "cancelled after the request was sent"
+                                                : "cancelled before the request was sent");
+        if (sent > 0) o->flags |= OUTF_SENT;
+        return;
+    }
     case CURLE_RECV_ERROR:   /* reset mid-response (56), even when the status read 200 */
     case CURLE_SEND_ERROR:   /* 55 */
     case CURLE_GOT_NOTHING:  /* 52: closed before any response */

@@ -147,6 +147,12 @@ static void mixed_loop_fini(void *state, void *tls)
     http_loop_fini(((struct mixed_state *)state)->http, tls);
 }
 
+/* The fetches in flight are cancelled; a compute part already running finishes. */
+static void mixed_cancel_all(void *state, void *tls)
+{
+    http_cancel_all(((struct mixed_state *)state)->http, tls);
+}
+
 static int mixed_verify(void *state, const struct outcome *o, long n, char *why, size_t len)
 {
     struct mixed_state *s = state;
@@ -188,6 +194,7 @@ const struct workload workload_mixed = {
     .start_task = mixed_start_task,
     .loop_init = mixed_loop_init,
     .loop_fini = mixed_loop_fini,
+    .cancel_all = mixed_cancel_all,
     .verify = mixed_verify,
     .report = mixed_report,
 };

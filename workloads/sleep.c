@@ -27,11 +27,24 @@ static long sleep_ntasks(const void *state)
     return ((const struct sleep_state *)state)->tasks;
 }
 
+/* A thread asleep cannot be interrupted (time.sleep in a thread cannot be cancelled either): a
+ * stopped batch waits for it. */
 static void sleep_run_task(void *state, void *tls, long i, struct outcome *o)
 {
     struct sleep_state *s = state;
     sleep_ns(s->latency_ns);
     o->cls = OUT_OK;
+}
+
+static int sleep_worker_init(void *state, void **tls)
+{
+    *tls = calloc(1, sizeof(struct sleep_tls));
+    return *tls ? 0 : -ENOMEM;
+}
+
+static void sleep_worker_fini(void *state, void *tls)
+{
+    free(tls);
 }
 
 static int sleep_verify(void *state, const struct outcome *o, long n, char *why, size_t len)
@@ -49,7 +62,10 @@ const struct workload workload_sleep = {
     .setup = sleep_setup,
     .teardown = sleep_teardown,
     .ntasks = sleep_ntasks,
+    .worker_init = sleep_worker_init,
+    .worker_fini = sleep_worker_fini,
     .run_task = sleep_run_task,
     .start_task = sleep_start_task,
+    .cancel_all = sleep_cancel_all,
     .verify = sleep_verify,
 };

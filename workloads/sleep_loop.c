@@ -8,11 +8,22 @@
 struct sleep_timer {
     uv_timer_t timer;
     struct sleep_state *s;
+    struct sleep_tls *tls;
+    struct sleep_timer *prev, *next; /* in tls->active while in flight */
     struct outcome *o;
     task_done_fn done;
     void *ctx;
     long i;
 };
+
+static void unlink_timer(struct sleep_timer *t)
+{
+    if (t->prev)
+        t->prev->next = t->next;
+    else
+        t->tls->active = t->next;
+    if (t->next) t->next->prev = t->prev;
+}
 
 static void free_timer(uv_handle_t *h)
 {
@@ -37,8 +48,22 @@ static void on_timer(uv_timer_t *h)
         return;
     }
     t->o->cls = OUT_OK;
+    unlink_timer(t);
     t->done(t->ctx, t->i);
     uv_close((uv_handle_t *)h, free_timer);
+}
+
+void sleep_cancel_all(void *state, void *tls)
+{
+    struct sleep_tls *st = tls;
+    while (st && st->active) {
+        struct sleep_timer *t = st->active;
+        unlink_timer(t);
+        uv_timer_stop(&t->timer);
+        outcome_fail(t->o, OUT_CANCELLED, "cancelled while waiting");
+        t->done(t->ctx, t->i);
+        uv_close((uv_handle_t *)&t->timer, free_timer);
+    }
 }
 
 void sleep_start_task(void *state, void *tls, struct loop *ev, long i, struct outcome *o,
@@ -50,7 +75,10 @@ void sleep_start_task(void *state, void *tls, struct loop *ev, long i, struct ou
         done(ctx, i);
         return;
     }
-    *t = (struct sleep_timer){.s = state, .o = o, .done = done, .ctx = ctx, .i = i};
+    *t = (struct sleep_timer){.s = state, .tls = tls, .o = o, .done = done, .ctx = ctx, .i = i};
+    t->next = t->tls->active; /* tls: sleep_worker_init's, on the loop thread */
+    if (t->next) t->next->prev = t;
+    t->tls->active = t;
     uv_timer_init(ev->uv, &t->timer);
     t->timer.data = t;
     uv_update_time(ev->uv); /* the loop's cached time may be stale by now */

@@ -71,7 +71,7 @@ static int cycle(const struct executor *e, const struct workload *w, const struc
     for (int b = 0; b < BATCHES; b++) {
         for (long i = 0; i < TASKS; i++)
             out[i] = (struct outcome){.cls = OUT_NOT_RUN};
-        e->run(ex, out, TASKS);
+        executor_run(e, ex, out, TASKS);
         for (long i = 0; i < TASKS; i++)
             bad += out[i].cls != OUT_OK;
     }

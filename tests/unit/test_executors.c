@@ -91,7 +91,7 @@ static void run_case(const struct executor *e, long n, long threads)
             out[i] = (struct outcome){.cls = OUT_NOT_RUN};
             atomic_store(&runs[i], 0);
         }
-        e->run(ex, out, n);
+        executor_run(e, ex, out, n);
         long wrong = 0, not_ok = 0;
         for (long i = 0; i < n; i++) {
             wrong += atomic_load(&runs[i]) != 1;

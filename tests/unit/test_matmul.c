@@ -28,9 +28,9 @@ static int run_matmul(const char *exec, long n, long tasks, const char *kernel, 
     struct outcome *out = calloc((size_t)nt, sizeof *out);
     w->reset(st);
     if (skip_task0)
-        e->run(ex, out + 1, nt - 1); /* runs tasks 0..nt-2: the last block is never computed */
+        executor_run(e, ex, out + 1, nt - 1); /* tasks 0..nt-2: the last block is never done */
     else
-        e->run(ex, out, nt);
+        executor_run(e, ex, out, nt);
     int rc = w->verify(st, out, nt, err, sizeof err);
     if (rc != 0 && !skip_task0)
         fprintf(stderr, "%s n=%ld tasks=%ld kernel=%s: %s\n", exec, n, tasks, kernel, err);
