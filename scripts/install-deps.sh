@@ -21,6 +21,7 @@ packages=(
   nginx-light          # reference server for the mock server benchmark
   procps               # ps/pgrep used by tests
   valgrind             # memcheck inside libuv and libcurl, which the sanitizers cannot see
+  chromium             # headless browser for the report test (tests/scripts/test_report.py)
 )
 
 missing=()
