@@ -60,8 +60,8 @@ def answer_section(run, verdicts):
     lines = answer.lines(run, verdicts, run.dir)
     strip = "".join(
         f'<a class="{k.VERDICT_CLASS.get(v["verdict"], "inconclusive")}" '
-        f'href="#{k.anchor("claim", v["id"])}"><strong>{v["id"]}</strong> {k.esc(v["verdict"])}'
-        "</a>" for v in verdicts)
+        f'href="#{k.anchor("claim", v["id"])}" title="{k.esc(v["title"])}">'
+        f'<strong>{v["id"]}</strong> {k.esc(v["verdict"])}</a>' for v in verdicts)
     files = [f for f in ("summary.md", "claims.json", "results.csv", "which-should-i-use.md",
                          "answer.txt") if os.path.exists(os.path.join(run.dir, f))]
     links = "".join(f'<a href="{f}">{f}</a>' for f in files) + '<a href="plots/">plots/</a>'

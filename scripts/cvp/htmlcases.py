@@ -12,7 +12,8 @@ TIME_BASIS = ("Every time, speed-up, winner and verdict uses the <strong>in-proc
               "region (the batch's scheduling, with threads, loops and connections set up "
               "beforehand): the median over rounds with its 95% interval in brackets. "
               "<em>Process</em> is the whole process timed alone (start-up and set-up included), "
-              "for reference only; it never enters a ratio. <em>Held</em> is the memory the "
+              "for reference only; it never enters a ratio. <em>Speed-up</em> is sequential's time over "
+              "the row's at the same point, paired round by round. <em>Held</em> is the memory the "
               "executor holds for its tasks in flight (what its set-up added to the resident set "
               "plus how far a batch rose above it); <em>peak RSS</em> is the whole process's. "
               "★ fastest at its point; ☆ tied for fastest (95% intervals that do not separate).")
@@ -50,11 +51,19 @@ def _row(run, case, r, marks, longest, gflops, varying):
     cells = [f'<span class="mark">{mark}</span>{k.ex(run, _label(r, varying), r.executor)}',
              k.est_s(r.est, True), k.bar_svg(r.est, longest, k.colour(run, r.executor)),
              k.est_x(sp, True),
-             k.s(r.process_wall), k.s(r.cpu), k.kib(r.held_kib), k.kib(r.rss_kib),
+             k.s(r.process_wall), k.s(r.cpu), _memory(r),
              k.s(r.p99_us / 1e6) if r.p99_us is not None else "-", str(len(r.walls)), valid]
     if gflops:
         cells.append(f"{r.gflops:.1f}" if r.gflops else "-")
     return ("" if r.valid else "invalid", cells)
+
+
+def _memory(r):
+    """What the executor held for its tasks, and below it the process's peak RSS (stacked, so
+    the widest tables still fit a laptop's window)."""
+    if r.held_kib is None and r.rss_kib is None:
+        return "-"
+    return f'{k.kib(r.held_kib)}<br><span class="ci">{k.kib(r.rss_kib)}</span>'
 
 
 def _sizing(case):
@@ -69,8 +78,8 @@ def _sizing(case):
 def case_html(run, case):
     varying = table._varying(case)
     gflops = any(r.gflops for r in case.rows)
-    head = ["executor", "in-process [95%]", "", "speed-up [95%]", "process", "CPU", "held",
-            "peak RSS", "p99 task", "samples", "valid"] + (["GFLOP/s"] if gflops else [])
+    head = ["executor", "in-process [95%]", "", "speed-up [95%]", "process", "CPU",
+            "held<br>peak RSS", "p99 task", "samples", "valid"] + (["GFLOP/s"] if gflops else [])
     rows = []
     for point, grp in _groups(case):
         if varying and len(case.rows) > 1:
@@ -85,8 +94,8 @@ def case_html(run, case):
     tags = " ".join(f'<a class="tag" href="#{k.anchor("claim", c)}">{k.esc(c)}</a>'
                     for c in case.claims)
     parts = [f'<section class="case" id="{k.anchor("case", case.name)}">',
-             f"<h3>{k.esc(case.name)} <span class=\"muted\">{k.esc(case.workload or '')}</span> "
-             f"{tags}</h3>"]
+             f"<h3>{k.esc(case.name)} <span class=\"muted\">· {k.esc(case.workload or '?')} "
+             f"workload</span> {tags}</h3>"]
     if case.note:
         parts.append(f"<p>{k.esc(k.micro(case.note))}</p>")
     parts.append(_sizing(case))

@@ -41,7 +41,7 @@ pre.answer { background: var(--soft); border: 1px solid var(--line); border-radi
 .bad { color: var(--fails); }
 .ci { color: var(--muted); font-size: 0.86em; white-space: nowrap; }
 .wide { max-width: 100%; overflow-x: auto; margin: 0.6rem 0 1rem; }
-table { border-collapse: collapse; font-size: 0.86rem;
+table { border-collapse: collapse; font-size: 0.84rem;
   font-variant-numeric: tabular-nums; }
 th, td { padding: 0.28rem 0.45rem; border-bottom: 1px solid var(--line); text-align: left;
   vertical-align: top; }
