@@ -5,7 +5,7 @@ PURPOSE scripts/report on a fixture run with every section (the claims of holds.
         headless Chromium as a reader would: it loads with no console message, exception, CSP
         violation or network request; every inlined plot is laid out with a non-zero size and
         drawn paths; ids are unique and every in-page reference resolves; nothing is wider than
-        a 1280 px window; the answer reads as answer.lines wrote it; and a full-page screenshot
+        a 1280 px window and no table needs its sideways scroll there; the answer reads as answer.lines wrote it; and a full-page screenshot
         is written and is not blank. Skips (77) only when Chromium is missing and apt-get cannot
         install it.
 USAGE   test_report.py PATH/TO/cvpbench [SCREENSHOT.png] [RUN_DIR]
@@ -42,7 +42,9 @@ MEASURE_JS = r"""
   return JSON.stringify({dup, broken, plots,
     sections: [...document.querySelectorAll('main > section')].map(s => s.id),
     answer: (document.querySelector('pre.answer') || {}).textContent,
-    overflow: document.documentElement.scrollWidth - window.innerWidth});
+    overflow: document.documentElement.scrollWidth - window.innerWidth,
+    cut: [...document.querySelectorAll('.wide')].filter(w => w.scrollWidth > w.clientWidth + 1)
+      .map(w => (w.closest('section[id]') || {}).id)});
 })()
 """
 
@@ -160,7 +162,9 @@ def main():
     check(m["answer"] == want, "the answer reads as answer.lines wrote it")
     check(not m["dup"], f"ids are unique across the inlined SVGs ({m['dup'][:5]})")
     check(not m["broken"], f"every in-page reference resolves ({m['broken'][:5]})")
-    check(m["overflow"] <= 0, f"nothing is wider than a 1280 px window ({m['overflow']} px)")
+    check(m["overflow"] <= 0 and not m["cut"],
+          f"nothing is wider than a 1280 px window, no table scrolls ({m['overflow']} px; "
+          f"scrolling in {m['cut']})")
     svgs = sorted(f for f in os.listdir(os.path.join(run, "plots"))
                   if f.endswith(".svg")) if os.path.isdir(os.path.join(run, "plots")) else []
     check(len(m["plots"]) == len(svgs), f"every plot gnuplot drew is inlined ({len(svgs)} SVGs, "
