@@ -6,8 +6,8 @@ PURPOSE scripts/report on a fixture run with every section (the claims of holds.
         violation or network request; every inlined plot is laid out with a non-zero size and
         drawn paths; ids are unique and every in-page reference resolves; nothing is wider than
         a 1280 px window and no table needs its sideways scroll there; the answer reads as answer.lines wrote it; and a full-page screenshot
-        is written and is not blank. Skips (77) only when Chromium is missing and apt-get cannot
-        install it.
+        is written and is not blank. Pages of failed, incomplete and disturbed fixture runs say
+        so. Skips (77) only when Chromium is missing and apt-get cannot install it.
 USAGE   test_report.py PATH/TO/cvpbench [SCREENSHOT.png] [RUN_DIR]
         (RUN_DIR: check a real run's report.html instead of a fixture's; nothing is rebuilt)"""
 import json
@@ -133,15 +133,27 @@ def static_checks(html_text):
     check("Content-Security-Policy" in html_text, "a CSP forbids loading anything")
 
 
+def other_fixtures():
+    """Runs that went wrong still get a page that says how (no browser needed for that)."""
+    for name, says in (("fails.json", ('class="badge fails"', "no: 6/6 samples: checksum")),
+                       ("missing.json", ("This run is <strong>", "not measured: workload http")),
+                       ("disturbed.json", ("cores busy on average", "never fail"))):
+        d = build(fixture(name), os.path.join(tmpdir(prefix="report-fx-"), "run"))
+        rc, _, err = script("report", d)
+        with open(os.path.join(d, "report.html"), encoding="utf-8") as f:
+            text = f.read()
+        check(rc == 0 and all(x in text for x in says),
+              f"{name}: the page says what went wrong ({', '.join(says)}) ({err.strip()[:200]})")
+
+
 def main():
     t0 = time.monotonic()
     shot = os.path.abspath(sys.argv[2]) if len(sys.argv) > 2 else \
         os.path.join(tmpdir(prefix="report-shot-"), "report.png")
     real = sys.argv[3] if len(sys.argv) > 3 else None
-    binary, why = chromium()
-    if not binary:
-        print(f"skip: chromium is not installed and cannot be: {why}")
-        sys.exit(77)
+    # What needs no browser is checked first, so a skip below still has tested it.
+    if not real:
+        other_fixtures()
     run = real or fixture_run()
     if not real:
         rc, _, err = script("report", run)
@@ -149,6 +161,10 @@ def main():
     page = os.path.join(run, "report.html")
     with open(page, encoding="utf-8") as f:
         static_checks(f.read())
+    binary, why = chromium()
+    if not binary:
+        print(f"skip: chromium is not installed and cannot be: {why}")
+        sys.exit(77)
 
     with browser.Browser(binary) as b:
         result = b.load("file://" + os.path.abspath(page), MEASURE_JS, shot)
