@@ -23,7 +23,7 @@ test=(                 # make test, and the sanitizer and fuzz builds of .ci/run
   libclang-rt-14-dev   # sanitizer and libFuzzer runtimes for clang
   procps               # ps/pgrep used by tests
   valgrind             # memcheck inside libuv and libcurl, which the sanitizers cannot see
-  chromium             # the HTML report's browser test (headless)
+  chromium             # headless browser for the report test (tests/scripts/test_report.py)
 )
 mockserver_bench=(     # scripts/bench-mockserver.sh: the mock server against nginx
   "${bench[@]}"

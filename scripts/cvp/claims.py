@@ -26,6 +26,7 @@ C7_CPU_MIN = 1.1  # no-reuse / reuse client CPU at least
 C7_WALL_MIN = 0.95
 STACK_PAGE_KIB = 4.0  # a thread touches at least one page of its own stack
 LOOP_TASK_KIB = 1.0  # a timer handle plus an outcome record stays well under this
+C6_MIN_TASKS = 1000  # below this, a few pages of set-up noise swamp the per-task slope
 
 
 class Claim:
@@ -211,7 +212,7 @@ def c5(run, costs):
     return _ratio_claim(run, c, "C5", lambda r: r.get("blocking") == "yes")
 
 
-def _slope(points):
+def slope(points):
     """Least-squares slope of (x, y) pairs; None with fewer than two distinct x."""
     if len({x for x, _ in points}) < 2:
         return None
@@ -220,27 +221,34 @@ def _slope(points):
     return sum((x - mx) * (y - my) for x, y in points) / sum((x - mx) ** 2 for x, _ in points)
 
 
+def held_rows(run):
+    """(case, row) of the C6 cases whose tasks were all in flight at once, with the memory the
+    executor held known: the claim fits its slopes to them (N >= C6_MIN_TASKS), the memory plot
+    draws them all."""
+    for case in run.tagged("C6"):
+        for r in case.rows:
+            if r.valid and r.tasks and r.held_kib is not None and r.schedule \
+                    and r.schedule.waits >= r.tasks:
+                yield case, r
+
+
 def c6(run, costs):
     c = Claim("C6", "an in-flight task costs far less memory on the event loop than on a thread",
               f"the memory an executor holds for N tasks in flight (what its set-up added to the "
               f"resident set, plus how far a batch rises above it) grows per task by >= "
               f"{STACK_PAGE_KIB:g} KiB with a thread each (one touched stack page) and by <= "
-              f"{LOOP_TASK_KIB:g} KiB on the loop", "slope over N (N >= 1000, all tasks in "
-                                                    "flight)")
+              f"{LOOP_TASK_KIB:g} KiB on the loop", f"slope over N (N >= {C6_MIN_TASKS}, all "
+                                                    "tasks in flight)")
     loop, threads, where = [], [], None
-    for case in run.tagged("C6"):
-        for r in case.rows:
-            if not (r.valid and r.tasks and r.tasks >= 1000 and r.held_kib is not None
-                    and r.schedule):
-                continue
-            if r.schedule.waits < r.tasks:
-                continue
-            if r.schedule.on_loop and r.schedule.computes == 1:
-                loop.append((r.tasks, r.held_kib))
-            elif not r.schedule.on_loop:
-                threads.append((r.tasks, r.held_kib))
-            where = case
-    sl, st = _slope(loop), _slope(threads)
+    for case, r in held_rows(run):
+        if r.tasks < C6_MIN_TASKS:
+            continue
+        if r.schedule.on_loop and r.schedule.computes == 1:
+            loop.append((r.tasks, r.held_kib))
+        elif not r.schedule.on_loop:
+            threads.append((r.tasks, r.held_kib))
+        where = case
+    sl, st = slope(loop), slope(threads)
     if sl is None or st is None:
         return c.done()
     point = lambda v: stats.Estimate(v, v, v, 1.0, 1)  # noqa: E731 - a slope of medians

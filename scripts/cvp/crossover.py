@@ -123,6 +123,26 @@ def cell_json(c):
             "predicted_s": {ex: round(p, 6) for ex, p in c.predicted.items()}}
 
 
+def versus_model(run, cell_map, costs):
+    """Per cell, in (L, W) order: (the cell, {executor: (its fastest row, the thread count the map
+    chose for it when it is a pool, else '', the model's time or None)}, the model's picks); the
+    measured/model tables of summary.md and report.html are written from it. costs: Costs."""
+    timed = executors(cell_map)
+    for key in sorted(cell_map):
+        c = cell_map[key]
+        each = {}
+        for ex in timed:
+            r = c.best.get(ex)
+            if r is None:
+                continue
+            # Pools wait on their threads, so their thread count is what the map chose for them.
+            rule = run.registry.rule(ex) or {}
+            how = setting(r) if rule.get("waits_at_once") == "threads" else ""
+            each[ex] = (r, how, c.predicted.get(ex))
+        picks = c.model_picks(PICK_WITHIN, costs.per_task_s(c.best[c.winner])) if c.winner else []
+        yield c, each, picks
+
+
 def executors(cell_map):
     """Every executor timed somewhere on the map, in the run's order."""
     seen = []

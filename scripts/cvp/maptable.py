@@ -65,21 +65,15 @@ def section(run, verdict):
     timed = crossover.executors(cell_map)
     head = ["L", "W", "N"] + timed + ["winner", "model's pick"]
     lines += ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    for key in sorted(cell_map):
-        c = cell_map[key]
+    for c, each, picks in crossover.versus_model(run, cell_map, costs):
         row = [fmt_ms(c.lat_ms), fmt_us(c.work_us), str(c.n)]
         for ex in timed:
-            r = c.best.get(ex)
-            if r is None:
+            if ex not in each:
                 row.append("-")
                 continue
-            # Pools wait on their threads, so their thread count is what the map chose for them.
-            rule = run.registry.rule(ex) or {}
-            how = crossover.setting(r) if rule.get("waits_at_once") == "threads" else ""
-            model = _ms(c.predicted[ex]) if ex in c.predicted else "no model"
+            r, how, model = each[ex]
+            model = "no model" if model is None else _ms(model)
             row.append(f"{_ms(r.wall_in)} / {model}" + (f" ({how})" if how else ""))
-        picks = c.model_picks(crossover.PICK_WITHIN, costs.per_task_s(c.best[c.winner])) \
-            if c.winner else []
         row += [("tie: " + ", ".join(c.tied)) if c.is_tie else (c.winner or "-"),
                 ", ".join(picks) + MARK.get(c.verdict, "")]
         lines.append("| " + " | ".join(row) + " |")

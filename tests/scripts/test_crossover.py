@@ -194,6 +194,12 @@ def test_outputs():
             dat = f.read()
         check('"event-loop" "1.09x vs hybrid" "N=100"' in dat,
               "heat map cells carry winner, margin, runner-up and N")
+        wins, ties = dat.split("\n\n\n")
+        check('"tie" "hybrid, thread-pool" "N=100"' in ties and '"tie"' not in wins,
+              "a tie is a cell of its own (drawn hatched), naming every tied executor")
+        with open(os.path.join(d, "plots", "crossover-map.svg"), encoding="utf-8") as f:
+            svg = f.read()
+        check("1 ms" in svg and "0 µs" in svg and " us<" not in svg, "µs, not us, on the axis")
     else:
         print("skip: gnuplot not installed, no heat map")
 
