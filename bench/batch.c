@@ -37,6 +37,17 @@ void batch_init(struct batch *b, struct outcome *out, long n)
     memset(b, 0, sizeof *b);
     b->out = out;
     b->n = n;
+    b->fail_task = -1;
+}
+
+int batch_inject(struct batch *b, long i, struct outcome *o)
+{
+    if (i != b->fail_task) return 0;
+    o->start_ns = now_ns();
+    outcome_fail(o, OUT_OTHER, "failed as asked (--fail-task)");
+    o->flags |= OUTF_INJECTED;
+    o->end_ns = o->start_ns;
+    return 1;
 }
 
 void batch_begin(struct batch *b)
@@ -51,7 +62,9 @@ void batch_stop(struct batch *b, enum stop_reason why)
 {
     int expected = 0;
     if (!atomic_compare_exchange_strong(&b->stop, &expected, 1)) return;
-    atomic_store(&b->stop_ns, now_ns());
+    /* A deadline stops the batch at the deadline, whenever a thread notices it: the time to
+     * stop counts from there. */
+    atomic_store(&b->stop_ns, why == STOP_DEADLINE && b->deadline_ns ? b->deadline_ns : now_ns());
     atomic_store(&b->reason, (int)why);
     syscall(SYS_futex, &b->stop, FUTEX_WAKE_PRIVATE, INT_MAX, NULL, NULL, 0);
 }

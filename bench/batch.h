@@ -20,12 +20,13 @@ enum stop_reason { STOP_NONE, STOP_ERROR, STOP_DEADLINE };
 struct batch {
     struct outcome *out;
     long n;
-    int64_t t0_ns;         /* monotonic time the batch began (batch_begin) */
-    const int64_t *due_ns; /* open loop: task i is due at t0 + due_ns[i]; NULL = all due at t0 */
-    int64_t deadline_ns;   /* stop at this monotonic time; 0 = no deadline */
-    int fail_fast;         /* the first failed task stops the batch */
-    atomic_int stop;       /* 0 until the batch stops, then 1 (a futex word: waits wake on it) */
-    atomic_int reason;     /* enum stop_reason */
+    int64_t t0_ns;           /* monotonic time the batch began (batch_begin) */
+    const int64_t *due_ns;   /* open loop: task i is due at t0 + due_ns[i]; NULL = all due at t0 */
+    int64_t deadline_ns;     /* stop at this monotonic time; 0 = no deadline */
+    int fail_fast;           /* the first failed task stops the batch */
+    long fail_task;          /* --fail-task: this task fails at once; -1 = none */
+    atomic_int stop;         /* 0 until the batch stops, then 1 (a futex word: waits wake on it) */
+    atomic_int reason;       /* enum stop_reason */
     _Atomic int64_t stop_ns; /* when it stopped */
 };
 
@@ -52,6 +53,10 @@ int batch_admit(struct batch *b, long i);
 void batch_ended(struct batch *b, long i);
 /* Stops the batch (the first call wins) and wakes every thread waiting in batch_admit. */
 void batch_stop(struct batch *b, enum stop_reason why);
+/* --fail-task: when task i is the one asked to fail, marks it failed at once (class other,
+ * flagged injected: it does not make the run invalid) and returns 1; else 0. Executors call it
+ * where a task starts (task_run does for the blocking ones). */
+int batch_inject(struct batch *b, long i, struct outcome *o);
 /* Marks task i cancelled without having started. */
 void batch_cancel_unstarted(struct batch *b, long i);
 

@@ -27,6 +27,7 @@ enum run_opt_id {
     R_SEED,
     R_STRICT,
     R_FAIL_FAST,
+    R_FAIL_TASK,
     R_DEADLINE,
     R_RATE,
     R_ARRIVALS,
@@ -41,57 +42,78 @@ enum run_opt_id {
 };
 
 const struct run_opt run_opts_table[R_COUNT + 1] = {
-    [R_WORKLOAD] = {"workload", 'w', "NAME", "what each task does (see --list)"},
+    [R_WORKLOAD] = {"workload", 'w', "NAME", "what each task does (see --list)", NULL, NULL},
     [R_EXECUTOR] = {"executor", 'e', "LIST",
                     "how tasks are scheduled (see --list): one executor, or several to compare "
                     "(\"event-loop,thread-pool\", or \"all\"), each with its own settings after "
-                    "a colon (\"thread-pool:threads=2:pin\"); may be given more than once"},
+                    "a colon (\"thread-pool:threads=2:pin\"); may be given more than once",
+                    NULL, NULL},
     [R_REPS] = {"reps", 0, "R",
                 "rounds: every executor is timed R times, each sample reported (default 1); with "
-                "several executors their order is shuffled in every round"},
-    [R_WARMUP] = {"warmup", 0, "W", "untimed batches of each executor first (default 0)"},
+                "several executors their order is shuffled in every round",
+                NULL, NULL},
+    [R_WARMUP] = {"warmup", 0, "W", "untimed batches of each executor first (default 0)", NULL,
+                  NULL},
     [R_MIN_TIME] = {"min-time-ms", 0, "MS",
                     "repeat the batch within a sample until the sample has lasted MS (its time is "
                     "then per batch), so no figure rests on a too short region (default 0: one "
-                    "batch)"},
+                    "batch)",
+                    NULL, NULL},
     [R_CI] = {"ci", 0, "PCT",
               "add rounds (after --reps, at least 6) until every median's 95% interval is "
-              "within +-PCT percent, or --max-rounds or --max-time"},
-    [R_MAX_ROUNDS] = {"max-rounds", 0, "N", "with --ci: at most N rounds (default 50)"},
+              "within +-PCT percent, or --max-rounds or --max-time",
+              NULL, NULL},
+    [R_MAX_ROUNDS] = {"max-rounds", 0, "N", "with --ci: at most N rounds (default 50)", NULL, NULL},
     [R_MAX_TIME] = {"max-time", 0, "S",
-                    "with --ci: stop adding rounds after S seconds of rounds (default 60)"},
-    [R_SEED] = {"seed", 0, "N", "seeds the shuffled order of executors (default 1)"},
+                    "with --ci: stop adding rounds after S seconds of rounds (default 60)", NULL,
+                    NULL},
+    [R_SEED] = {"seed", 0, "N", "seeds the shuffled order of executors (default 1)", NULL, NULL},
     [R_FAIL_FAST] = {"fail-fast", 0, NULL,
                      "the first failed task stops the batch: tasks not started never start, those "
                      "in flight are cancelled where the executor can (asyncio.gather without "
-                     "return_exceptions, a TaskGroup); they end as outcome class cancelled"},
+                     "return_exceptions, a TaskGroup); they end as outcome class cancelled",
+                     "flag", NULL},
+    [R_FAIL_TASK] = {"fail-task", 0, "I",
+                     "task I (from 0) fails at once, before it does anything: the first error "
+                     "for --fail-fast, at a known place; that failure alone leaves the run valid",
+                     "int", NULL},
     [R_DEADLINE] = {"deadline-ms", 0, "D",
                     "stop the batch D after it began (asyncio.timeout around gather): every task "
                     "unfinished then is cancelled; the run reports how long the executor took to "
-                    "stop (a duration: 500, 1.5s, 300us)"},
+                    "stop (a duration: 500, 1.5s, 300us)",
+                    "duration", NULL},
     [R_RATE] = {"rate", 0, "R",
                 "open loop: tasks arrive at R per second (with --tasks, or --duration), each "
                 "timed from when it was due, so time queued behind the cap or busy threads "
-                "counts (no coordinated omission)"},
-    [R_ARRIVALS] = {"arrivals", 0, "A", "with --rate: constant (default) or poisson (seeded by "
-                                        "--seed)"},
+                "counts (no coordinated omission)",
+                "number", NULL},
+    [R_ARRIVALS] = {"arrivals", 0, "A",
+                    "with --rate: constant (default) or poisson (seeded by "
+                    "--seed)",
+                    "text", "constant|poisson"},
     [R_DURATION] = {"duration", 0, "D",
                     "with --rate: arrivals for D (the task count is rate x D); the batch stops "
-                    "D/2 after the last arrival unless --deadline-ms says otherwise"},
+                    "D/2 after the last arrival unless --deadline-ms says otherwise (2s, 500ms; "
+                    "a bare number is ms)",
+                    "duration", NULL},
     [R_STRICT] = {"strict", 0, NULL,
                   "a parameter that the workload and an executor do not read is an error (exit "
-                  "2); without it, a warning, and the run records it as ignored"},
-    [R_FORMAT] = {"format", 0, "F", "text (default), json (one object per line) or csv"},
+                  "2); without it, a warning, and the run records it as ignored",
+                  NULL, NULL},
+    [R_FORMAT] = {"format", 0, "F", "text (default), json (one object per line) or csv", NULL,
+                  NULL},
     [R_OUTPUT] = {"output", 0, "FILE",
                   "write there instead of stdout, replaced atomically after every sample "
-                  "(an interrupted run keeps completed ones)"},
-    [R_QUIET] = {"quiet", 0, NULL, "no progress line on stderr"},
+                  "(an interrupted run keeps completed ones)",
+                  NULL, NULL},
+    [R_QUIET] = {"quiet", 0, NULL, "no progress line on stderr", NULL, NULL},
     [R_LIST] = {"list", 0, NULL,
                 "the workloads, executors and parameters (--format json: for "
-                "scripts)"},
-    [R_HELP] = {"help", 'h', NULL, "this text"},
-    [R_VERSION] = {"version", 0, NULL, "the version and git revision"},
-    [R_COUNT] = {NULL, 0, NULL, NULL},
+                "scripts)",
+                NULL, NULL},
+    [R_HELP] = {"help", 'h', NULL, "this text", NULL, NULL},
+    [R_VERSION] = {"version", 0, NULL, "the version and git revision", NULL, NULL},
+    [R_COUNT] = {NULL, 0, NULL, NULL, NULL, NULL},
 };
 
 /* getopt values: run options at 256 + id, parameters at 512 + id, negations at 768 + id. */
@@ -198,11 +220,14 @@ static int run_option(struct run_opts *o, int r, const char *arg, enum cli_actio
     case R_FAIL_FAST:
         o->fail_fast = 1;
         return 0;
+    case R_FAIL_TASK:
+        return parse_whole("fail-task", arg, 0, param_def(P_TASKS)->max - 1, &o->fail_task, err,
+                           errlen);
     case R_DEADLINE:
     case R_DURATION: {
         long us;
-        if (parse_duration(r == R_DEADLINE ? "deadline-ms" : "duration", arg, 1000, 1,
-                           86400000000L, &us, err, errlen) != 0)
+        if (parse_duration(r == R_DEADLINE ? "deadline-ms" : "duration", arg, 1000, 1, 86400000000L,
+                           &us, err, errlen) != 0)
             return -1;
         if (r == R_DEADLINE)
             o->deadline_us = us;
@@ -214,8 +239,10 @@ static int run_option(struct run_opts *o, int r, const char *arg, enum cli_actio
         char *end;
         double v = strtod(arg, &end);
         if (*arg == '\0' || *end != '\0' || !(v > 0) || v > 1e8) {
-            snprintf(err, errlen, "--rate takes tasks per second, a positive number up to 1e8, "
-                                  "not '%s'", arg);
+            snprintf(err, errlen,
+                     "--rate takes tasks per second, a positive number up to 1e8, "
+                     "not '%s'",
+                     arg);
             return -1;
         }
         o->rate = v;
@@ -249,6 +276,7 @@ enum cli_action cli_parse(int argc, char **argv, struct run_opts *o, char *err, 
     o->max_time_s = 60;
     o->seed = 1;
     o->format = FMT_TEXT;
+    o->fail_task = -1;
     params_defaults(&o->p, NULL);
     build_long_opts();
     unsigned negated = 0, affirmed = 0; /* PM() bits of flags given off (--no-reuse) and on */
@@ -340,8 +368,9 @@ enum cli_action cli_parse(int argc, char **argv, struct run_opts *o, char *err, 
     }
     if (o->duration_us) {
         if (o->p.set & PM(P_TASKS)) {
-            snprintf(err, errlen, "--duration sets the task count (rate x duration): give "
-                                  "--tasks or --duration, not both");
+            snprintf(err, errlen,
+                     "--duration sets the task count (rate x duration): give "
+                     "--tasks or --duration, not both");
             return CLI_ERROR;
         }
         double tasks = ceil(o->rate * (double)o->duration_us / 1e6);
@@ -355,6 +384,13 @@ enum cli_action cli_parse(int argc, char **argv, struct run_opts *o, char *err, 
         if (!o->deadline_us) o->deadline_us = o->duration_us + o->duration_us / 2;
     }
     params_apply_defaults(&o->p, o->w->defaults);
+    if (o->p.tasks > 0 && (o->p.blocking_tasks > o->p.tasks || o->fail_task >= o->p.tasks)) {
+        int f = o->fail_task >= o->p.tasks;
+        snprintf(err, errlen, "--%s %ld is beyond the batch's %ld tasks",
+                 f ? "fail-task" : "blocking-tasks", f ? o->fail_task : o->p.blocking_tasks,
+                 o->p.tasks);
+        return CLI_ERROR;
+    }
     if (arms_apply(o->arms, o->narms, &o->p, err, errlen) != 0) return CLI_ERROR;
     if (o->ci > 0 && o->reps < 6) o->reps = 6; /* a 95% interval takes 6 samples */
     o->progress = o->progress == 0 && isatty(2);

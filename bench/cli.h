@@ -15,6 +15,11 @@ struct run_opt {
     int short_opt;    /* 'w', or 0 */
     const char *arg;  /* the value's name in --help, or NULL for none */
     const char *help; /* one line */
+    /* How the batch runs (--fail-fast, --rate, ...), not how it is repeated or reported: part
+     * of a suite's point like a workload parameter. Its value's type for --list ("flag", "int",
+     * "number", "duration" in ms, "text" with choices), or NULL for the other options. */
+    const char *batch_type;
+    const char *choices; /* "a|b" for a batch option of type text */
 };
 extern const struct run_opt run_opts_table[]; /* ends with a NULL name */
 

@@ -272,6 +272,29 @@ void describe_list(FILE *f, enum format fmt)
     for (int id = 0; id < P_COUNT; id++)
         json_param(&j, &param_table[id]);
     jw_arr_end(&j);
+    /* Options that shape the batch under any workload and executor (a suite's points). */
+    jw_arr_begin(&j, "batch_options");
+    for (const struct run_opt *r = run_opts_table; r->name; r++) {
+        if (!r->batch_type) continue;
+        jw_obj_begin(&j, NULL);
+        jw_str(&j, "name", r->name);
+        jw_str(&j, "type", r->batch_type);
+        if (!strcmp(r->batch_type, "duration")) jw_str(&j, "unit", "ms");
+        if (r->choices) {
+            jw_arr_begin(&j, "choices");
+            for (const char *c = r->choices; *c;) {
+                size_t n = strcspn(c, "|");
+                char item[64];
+                snprintf(item, sizeof item, "%.*s", (int)n, c);
+                jw_str(&j, NULL, item);
+                c += n + (c[n] == '|');
+            }
+            jw_arr_end(&j);
+        }
+        jw_str(&j, "help", r->help);
+        jw_obj_end(&j);
+    }
+    jw_arr_end(&j);
     jw_obj_end(&j);
     if (j.buf && !j.oom) fprintf(f, "%s\n", j.buf);
     jw_free(&j);

@@ -22,6 +22,7 @@ enum outcome_class {
 enum outcome_flags {
     OUTF_SENT = 1,     /* a cancelled request had reached the server (its bytes were sent) */
     OUTF_BLOCKING = 2, /* --blocking-tasks: this task blocked the loop thread */
+    OUTF_INJECTED = 4, /* --fail-task: this task failed because it was asked to */
 };
 
 /* Kept small (40 bytes): a million-task batch holds a million of these. When a task was due

@@ -46,8 +46,8 @@ const struct param_def param_table[P_COUNT] = {
                 .help = "matrix order"},
     [P_KERNEL] = {P_KERNEL, "kernel", PT_TEXT, F(kernel), .text_def = "blocked",
                   .choices = "blocked|ikj|naive", .arg = "K", .help = "matmul kernel"},
-    [P_BLOCKING_TASKS] = {P_BLOCKING_TASKS, "blocking-tasks", PT_LONG, F(blocking_tasks),
-                          .def = 0, .min = 0, .max = 100000000, .arg = "K",
+    [P_BLOCKING_TASKS] = {P_BLOCKING_TASKS, "blocking-tasks", PT_LONG, F(blocking_tasks), .def = 0,
+                          .min = 0, .max = 100000000, .arg = "K",
                           .help = "K of the tasks, spread evenly, call the blocking form on the "
                                   "loop thread; the others stay asynchronous (one blocking call "
                                   "among many)"},
@@ -227,8 +227,7 @@ int param_parse(struct params *p, enum param_id id, const char *value, char *err
         long v;
         int rc = d->type == PT_LONG
                      ? parse_whole(d->name, value, d->min, d->max, &v, err, errlen)
-                     : parse_duration(d->name, value, d->unit_us, d->min, d->max, &v, err,
-                                      errlen);
+                     : parse_duration(d->name, value, d->unit_us, d->min, d->max, &v, err, errlen);
         if (rc != 0) return -1;
         param_set_long(p, id, v);
     } else if (d->type == PT_TEXT) {

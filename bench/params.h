@@ -48,9 +48,9 @@ struct params {
 };
 
 enum param_type {
-    PT_LONG, /* a whole number within [min, max] */
-    PT_FLAG, /* present or not; `negation` names the option that clears it */
-    PT_TEXT, /* a string; `choices` ("a|b|c") restricts it when given */
+    PT_LONG,     /* a whole number within [min, max] */
+    PT_FLAG,     /* present or not; `negation` names the option that clears it */
+    PT_TEXT,     /* a string; `choices` ("a|b|c") restricts it when given */
     PT_DURATION, /* a duration stored in microseconds: a number in the row's unit (ms), or with
                   * its own unit (300us, 1.5ms, 2s); def, min and max in microseconds */
 };

@@ -74,6 +74,10 @@ static void json_params(struct jw *j, const struct run_opts *o, const struct rep
     }
     jw_int(j, "reps", o->reps);
     jw_bool(j, "fail_fast", o->fail_fast);
+    if (o->fail_task >= 0)
+        jw_int(j, "fail_task", o->fail_task);
+    else
+        jw_null(j, "fail_task");
     jw_num(j, "deadline_ms", (double)o->deadline_us / 1e3);
     jw_num(j, "rate", o->rate);
     jw_num(j, "duration_s", (double)o->duration_us / 1e6);
@@ -157,7 +161,8 @@ void report_json(struct jw *j, const struct run_opts *o, const struct context *c
     json_hist(j, "latency_us", &r->lat);
     json_hist(j, "queue_us", &r->queue);
     json_hist(j, "response_us", &r->response);
-    if (r->lat_nonblocking.n) json_hist(j, "latency_nonblocking_us", &r->lat_nonblocking);
+    if (r->response_nonblocking.n)
+        json_hist(j, "response_nonblocking_us", &r->response_nonblocking);
     jw_num(j, "latency_relative_error", 1.0 / 64);
     jw_obj_begin(j, "cancelled");
     jw_int(j, "total", r->count[OUT_CANCELLED]);
@@ -228,33 +233,65 @@ static int label_width(const struct run_opts *o)
     return w;
 }
 
+/* Tasks that ran to an outcome (not cancelled) per second of wall. */
+static double done_per_s(const struct rep_result *r)
+{
+    double wall = r->u.wall_s * (double)r->batches;
+    return wall > 0 ? (double)(r->tasks * r->batches - r->count[OUT_CANCELLED]) / wall : 0;
+}
+
+/* Open loop (--rate): the latency columns are response times, from when each task was due, so
+ * time queued behind the cap or busy threads counts; closed loop: service times, with the
+ * longest queue wait beside them (a batch's tasks are all due at its start). */
 static void text_header(struct jw *j, const struct run_opts *o)
 {
     char line[512];
+    int open = o->rate > 0;
     snprintf(line, sizeof line,
-             "%-10s %-*s %5s %4s %10s %11s %15s %10s %10s %10s %10s %10s %8s %8s %s\n", "workload",
-             label_width(o), "executor", "round", "thr", "wall", "tasks/s", "ok/tasks", "p50",
-             "p99", "max", "user", "sys", "rss_MiB", "GFLOP/s", "valid");
+             "%-10s %-*s %5s %4s %10s %11s %15s %10s %10s %10s %10s %10s %10s %8s %8s %s\n",
+             "workload", label_width(o), "executor", "round", "thr", "wall", "done/s", "ok/tasks",
+             open ? "resp p50" : "p50", open ? "resp p99" : "p99", open ? "resp max" : "max",
+             "queue p99", "user", "sys", "rss_MiB", "GFLOP/s", "valid");
     jw_raw(j, line);
 }
 
 static void text_row(struct jw *j, const struct run_opts *o, const struct rep_result *r)
 {
-    char line[640], gf[16] = "-", t[6][24];
+    char line[1024], gf[16] = "-", t[7][24];
+    const struct histogram *h = o->rate > 0 ? &r->response : &r->lat;
     if (o->w->flops) snprintf(gf, sizeof gf, "%.1f", r->gflops);
-    snprintf(line, sizeof line,
-             "%-10s %-*s %5ld %4ld %10s %11.1f %7ld/%-7ld %10s %10s %10s %10s %10s %8.1f %8s %s\n",
-             o->w->name, label_width(o), o->arms[r->arm].label, r->rep, r->info.threads,
-             fmt_duration(t[0], sizeof t[0], r->u.wall_s),
-             r->u.wall_s > 0 ? (double)r->tasks / r->u.wall_s : 0, r->count[OUT_OK],
-             r->tasks * r->batches,
-             fmt_duration(t[1], sizeof t[1], (double)hist_quantile(&r->lat, 0.5) / 1e6),
-             fmt_duration(t[2], sizeof t[2], (double)hist_quantile(&r->lat, 0.99) / 1e6),
-             fmt_duration(t[3], sizeof t[3], (double)r->lat.max / 1e6),
-             fmt_duration(t[4], sizeof t[4], r->u.user_s),
-             fmt_duration(t[5], sizeof t[5], r->u.sys_s), (double)r->u.max_rss_kib / 1024.0, gf,
-             r->valid ? "yes" : "NO");
+    snprintf(
+        line, sizeof line,
+        "%-10s %-*s %5ld %4ld %10s %11.1f %7ld/%-7ld %10s %10s %10s %10s %10s %10s %8.1f %8s "
+        "%s\n",
+        o->w->name, label_width(o), o->arms[r->arm].label, r->rep, r->info.threads,
+        fmt_duration(t[0], sizeof t[0], r->u.wall_s), done_per_s(r), r->count[OUT_OK],
+        r->tasks * r->batches, fmt_duration(t[1], sizeof t[1], (double)hist_quantile(h, 0.5) / 1e6),
+        fmt_duration(t[2], sizeof t[2], (double)hist_quantile(h, 0.99) / 1e6),
+        fmt_duration(t[3], sizeof t[3], (double)h->max / 1e6),
+        fmt_duration(t[6], sizeof t[6], (double)hist_quantile(&r->queue, 0.99) / 1e6),
+        fmt_duration(t[4], sizeof t[4], r->u.user_s), fmt_duration(t[5], sizeof t[5], r->u.sys_s),
+        (double)r->u.max_rss_kib / 1024.0, gf, r->valid ? "yes" : "NO");
     jw_raw(j, line);
+    static const char *const why[] = {"", "after the first error", "at the deadline"};
+    int n = 0;
+    if (o->rate > 0)
+        n = snprintf(line, sizeof line, "    offered %.1f/s, achieved %.1f/s%s", o->rate,
+                     r->u.wall_s > 0 ? (double)r->count[OUT_OK] / r->u.wall_s : 0,
+                     r->count[OUT_OK] / (r->u.wall_s > 0 ? r->u.wall_s : 1) < 0.95 * o->rate
+                         ? " (not sustained)"
+                         : "");
+    if (r->count[OUT_CANCELLED])
+        n += snprintf(
+            line + n, sizeof line - (size_t)n,
+            "%s%ld cancelled %s (%ld never started, %ld in flight), returned %s after the stop",
+            n ? "; " : "    ", r->count[OUT_CANCELLED],
+            why[r->stop_reason < 3 ? r->stop_reason : 0], r->cancelled_unstarted,
+            r->cancelled_in_flight, fmt_duration(t[0], sizeof t[0], r->stop_to_end_us / 1e6));
+    if (n) {
+        snprintf(line + n, sizeof line - (size_t)n, "\n");
+        jw_raw(j, line);
+    }
 }
 
 struct report *report_open(const struct run_opts *o, const struct context *ctx)

@@ -46,10 +46,12 @@ static void run_batch(const struct run_opts *o, void *wstate, struct armrun *a, 
     batch_init(&b, out, n);
     b.due_ns = due;
     b.fail_fast = o->fail_fast;
-    /* Heap memory the last batch freed goes back to the system, so this batch's growth in
-     * resident memory is what it allocates (a loop's timers, a pool's requests), not pages an
-     * earlier batch left behind. Outside the timed region. */
-    malloc_trim(0);
+    b.fail_task = o->fail_task;
+    /* Heap memory the last batch freed goes back to the system, so the sample's first batch
+     * grows the resident set by what it allocates (a loop's timers, a pool's requests), not by
+     * pages an earlier batch left behind. Outside the timed region; once per sample, as it costs
+     * far more than a batch of a few microseconds. */
+    if (r->batches == 0) malloc_trim(0);
     struct usage_mark mark;
     struct usage u;
     usage_begin(&mark);
@@ -63,7 +65,7 @@ static void run_batch(const struct run_opts *o, void *wstate, struct armrun *a, 
     hist_init(&t.lat);
     hist_init(&t.queue);
     hist_init(&t.response);
-    hist_init(&t.lat_nonblocking);
+    hist_init(&t.response_nonblocking);
     tally_batch(&b, mark.t_ns + (int64_t)(u.wall_s * 1e9), &t);
     char why[256] = "";
     int stop_allowed = o->fail_fast || o->deadline_us > 0;
@@ -115,18 +117,23 @@ static void sample(const struct run_opts *o, void *wstate, struct armrun *a, int
     hist_init(&r->lat);
     hist_init(&r->queue);
     hist_init(&r->response);
-    hist_init(&r->lat_nonblocking);
+    hist_init(&r->response_nonblocking);
     r->rep = round;
     r->arm = arm;
     r->valid = 1;
     r->info = a->info;
     r->setup_rss_kib = a->setup_rss_kib;
     r->tasks = n;
-    /* One batch, or as many as it takes to last --min-time-ms (Google Benchmark's min_time). */
+    /* One batch, or as many as it takes to last --min-time-ms (Google Benchmark's min_time).
+     * What a batch costs around its timed region (resetting outcomes, the tally) can exceed a
+     * batch of microseconds many times over: the repeats also end after 4 x min-time of real
+     * time, so a sample never costs much more than asked. */
     double min_s = (double)o->min_time_ms / 1e3;
+    int64_t began = now_ns();
     do
         run_batch(o, wstate, a, out, n, due, r);
-    while (r->u.wall_s < min_s && r->batches < 100000000);
+    while (r->u.wall_s < min_s && r->batches < 100000000 &&
+           (double)(now_ns() - began) / 1e9 < 4 * min_s);
     a->batches = r->batches;
     double b = (double)r->batches;
     r->u.wall_s /= b;

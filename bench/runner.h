@@ -31,11 +31,12 @@ struct run_opts {
     int progress;       /* 1 = a progress line on stderr */
     int strict;         /* a parameter nobody reads is an error, not a warning */
     /* How a batch may stop early, and how its tasks arrive (batch.h). */
-    int fail_fast;        /* the first failed task stops the batch */
-    int64_t deadline_us;  /* stop the batch this long after it began; 0 = none */
-    double rate;          /* open loop: tasks per second; 0 = closed loop (all due at once) */
-    int poisson;          /* open loop: exponential gaps (seeded by --seed) instead of even ones */
-    int64_t duration_us;  /* open loop: --duration, with the rate giving the task count */
+    int fail_fast;       /* the first failed task stops the batch */
+    long fail_task;      /* --fail-task: this task fails at once; -1 = none */
+    int64_t deadline_us; /* stop the batch this long after it began; 0 = none */
+    double rate;         /* open loop: tasks per second; 0 = closed loop (all due at once) */
+    int poisson;         /* open loop: exponential gaps (seeded by --seed) instead of even ones */
+    int64_t duration_us; /* open loop: --duration, with the rate giving the task count */
 };
 
 /* One sample: one arm in one round, one or more batches back to back. */
@@ -46,20 +47,20 @@ struct rep_result {
     struct usage u;
     struct exec_info info;
     long tasks;
-    long count[OUT_NCLASSES];            /* outcomes per class; count[OUT_OK] = successes */
-    const char *first_msg[OUT_NCLASSES]; /* the first error message seen in each class */
-    struct histogram lat;                /* per-task latency (service: start to end), in us */
-    struct histogram queue;              /* due to start: waiting for a slot or a thread, in us */
-    struct histogram response;           /* due to end: what the caller waited, in us */
-    struct histogram lat_nonblocking;    /* --blocking-tasks: the others' latency, in us */
+    long count[OUT_NCLASSES];              /* outcomes per class; count[OUT_OK] = successes */
+    const char *first_msg[OUT_NCLASSES];   /* the first error message seen in each class */
+    struct histogram lat;                  /* per-task latency (service: start to end), in us */
+    struct histogram queue;                /* due to start: waiting for a slot or a thread, in us */
+    struct histogram response;             /* due to end: what the caller waited, in us */
+    struct histogram response_nonblocking; /* --blocking-tasks: the others' response, us */
     long cancelled_unstarted, cancelled_in_flight, cancelled_sent;
-    int stop_reason;        /* enum stop_reason of the last batch */
-    double stop_at_us;      /* when it stopped, after the batch began */
-    double stop_to_end_us;  /* from the stop to the executor's return */
-    double first_task_us;   /* the last worker to start began this late */
-    long setup_rss_kib;                  /* what creating the executor added to the RSS */
-    char metrics[512];                   /* the workload's own figures, a JSON object, or empty */
-    double gflops;                       /* 0 when the workload does no floating point */
+    int stop_reason;       /* enum stop_reason of the last batch */
+    double stop_at_us;     /* when it stopped, after the batch began */
+    double stop_to_end_us; /* from the stop to the executor's return */
+    double first_task_us;  /* the last worker to start began this late */
+    long setup_rss_kib;    /* what creating the executor added to the RSS */
+    char metrics[512];     /* the workload's own figures, a JSON object, or empty */
+    double gflops;         /* 0 when the workload does no floating point */
     int valid;
     char why[256]; /* why the sample is invalid */
 };

@@ -42,10 +42,11 @@ void tally_batch(const struct batch *b, int64_t end_ns, struct rep_result *r)
         if (o->flags & OUTF_BLOCKING)
             blocking_seen = 1;
         else
-            record(&r->lat_nonblocking, o->end_ns - o->start_ns);
+            record(&r->response_nonblocking, o->end_ns - due);
         if (o->start_ns < first[o->worker]) first[o->worker] = o->start_ns;
     }
-    if (!blocking_seen) hist_init(&r->lat_nonblocking); /* only meaningful beside blocking ones */
+    if (!blocking_seen)
+        hist_init(&r->response_nonblocking); /* only meaningful beside blocking ones */
     /* How long after the batch began the last worker took its first task: waking threads. */
     int64_t last = b->t0_ns;
     for (int k = 0; k < 256; k++)
@@ -58,9 +59,8 @@ void tally_batch(const struct batch *b, int64_t end_ns, struct rep_result *r)
     r->stop_to_end_us = stop ? (double)(end_ns - stop) / 1e3 : 0;
 }
 
-int tally_validate(const struct workload *w, void *wstate, const struct batch *b,
-                   const long *count, const char *const *first_msg, int stop_allowed, char *why,
-                   size_t len)
+int tally_validate(const struct workload *w, void *wstate, const struct batch *b, const long *count,
+                   const char *const *first_msg, int stop_allowed, char *why, size_t len)
 {
     if (count[OUT_NOT_RUN] > 0) {
         snprintf(why, len, "%ld of %ld tasks were never run by the executor", count[OUT_NOT_RUN],
@@ -69,10 +69,14 @@ int tally_validate(const struct workload *w, void *wstate, const struct batch *b
     }
     /* Cancelled tasks are what a batch asked to stop (--fail-fast, a deadline) leaves; any
      * other cancellation is an executor's bug. */
-    long failed = b->n - count[OUT_OK] - (stop_allowed ? count[OUT_CANCELLED] : 0);
+    long injected = 0; /* --fail-task's failure was asked for */
+    for (long i = 0; i < b->n; i++)
+        injected += (b->out[i].flags & OUTF_INJECTED) && b->out[i].cls == OUT_OTHER;
+    long failed = b->n - count[OUT_OK] - injected - (stop_allowed ? count[OUT_CANCELLED] : 0);
     if (failed > 0) {
         for (unsigned c = 1; c < OUT_NCLASSES; c++)
-            if (count[c] && (c != OUT_CANCELLED || !stop_allowed)) {
+            if (count[c] && (c != OUT_CANCELLED || !stop_allowed) &&
+                (c != OUT_OTHER || count[c] > injected)) {
                 snprintf(why, len, "%ld of %ld tasks failed (first: %s: %s)", failed, b->n,
                          outcome_class_name(c), first_msg[c]);
                 break;
@@ -91,7 +95,7 @@ void tally_merge(struct rep_result *into, const struct rep_result *b)
     hist_merge(&into->lat, &b->lat);
     hist_merge(&into->queue, &b->queue);
     hist_merge(&into->response, &b->response);
-    hist_merge(&into->lat_nonblocking, &b->lat_nonblocking);
+    hist_merge(&into->response_nonblocking, &b->response_nonblocking);
     into->cancelled_unstarted += b->cancelled_unstarted;
     into->cancelled_in_flight += b->cancelled_in_flight;
     into->cancelled_sent += b->cancelled_sent;

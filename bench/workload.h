@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 
+#include "batch.h"
 #include "clock.h"
 #include "jsonw.h"
 #include "loop.h"
@@ -66,6 +67,8 @@ struct workload {
 static inline void task_run(const struct workload *w, void *state, void *tls, long i,
                             struct outcome *o)
 {
+    struct batch *b = batch_current();
+    if (b && batch_inject(b, i, o)) return;
     o->start_ns = now_ns();
     w->run_task(state, tls, i, o);
     o->end_ns = now_ns();

@@ -29,7 +29,7 @@ struct loop_exec {
     int blocking;          /* run the blocking form on the loop thread */
     long blocking_tasks;   /* --blocking-tasks K: that many tasks, spread evenly, block the loop */
     struct cpu_pool *pool; /* hybrid: where CPU work runs; NULL = inline on the loop thread */
-    uv_timer_t due_timer;      /* open loop: wakes the loop when the next task is due */
+    uv_timer_t due_timer;  /* open loop: wakes the loop when the next task is due */
     uv_timer_t deadline_timer; /* stops the batch at its deadline */
     /* The current batch. */
     struct batch *b;
@@ -95,7 +95,7 @@ static void run_cpu_pooled(struct loop *ev, struct loop_work *w)
  * cancel_all calls task_done for each, which must not start a second round of this). */
 static void stop_in_flight(struct loop_exec *lx)
 {
-    if (lx->cancelling || lx->blocking || !lx->loop_ready || !lx->w->cancel_all) return;
+    if (lx->cancelling || lx->blocking || !lx->w->start_task || !lx->w->cancel_all) return;
     lx->cancelling = 1;
     lx->w->cancel_all(lx->wstate, lx->tls);
     lx->cancelling = 0;
@@ -114,6 +114,13 @@ static void task_done(void *ctx, long i)
     pump(lx);
 }
 
+/* Whole milliseconds (rounded up) until the monotonic time t: libuv's timers count in ms. */
+static uint64_t ms_until(int64_t t)
+{
+    int64_t left = t - now_ns();
+    return left > 0 ? (uint64_t)((left + 999999) / 1000000) : 0;
+}
+
 static void on_due(uv_timer_t *t)
 {
     pump(t->data);
@@ -122,17 +129,17 @@ static void on_due(uv_timer_t *t)
 static void on_deadline(uv_timer_t *t)
 {
     struct loop_exec *lx = t->data;
+    /* libuv's clock is in (cached) milliseconds: a timer can fire a little early. */
+    if (now_ns() < lx->b->deadline_ns) {
+        uint64_t ms = ms_until(lx->b->deadline_ns);
+        uv_timer_start(t, on_deadline, ms ? ms : 1, 0);
+        return;
+    }
     batch_stop(lx->b, STOP_DEADLINE);
     stop_in_flight(lx);
     pump(lx);
 }
 
-/* Whole milliseconds (rounded up) until the monotonic time t: libuv's timers count in ms. */
-static uint64_t ms_until(int64_t t)
-{
-    int64_t left = t - now_ns();
-    return left > 0 ? (uint64_t)((left + 999999) / 1000000) : 0;
-}
 
 /* --blocking-tasks K: task i is one of K spread evenly over the batch. */
 static int blocks_loop(const struct loop_exec *lx, long i)
@@ -163,7 +170,9 @@ static void pump(struct loop_exec *lx)
         struct outcome *o = &lx->out[i];
         lx->in_flight++;
         o->start_ns = now_ns();
-        if (lx->blocking || blocks_loop(lx, i)) {
+        if (batch_inject(lx->b, i, o)) {
+            task_done(lx, i);
+        } else if (lx->blocking || blocks_loop(lx, i)) {
             if (!lx->blocking) o->flags |= OUTF_BLOCKING;
             lx->w->run_task(lx->wstate, lx->tls, i, o); /* blocks the loop: the stall */
             task_done(lx, i);

@@ -21,6 +21,8 @@ THREAD_START_S = 15e-6
 
 def _tasks(cmd):
     p = cmd.params
+    if p.get("rate") and p.get("duration"):  # an open loop of --duration: rate x duration
+        return max(1, int(float(p["rate"]) * p["duration"] / 1e3 + 0.999))
     return int(p.get("tasks") or cmd.registry.default(cmd.workload, "tasks") or 1)
 
 
@@ -45,7 +47,12 @@ def seconds(cmd, cores):
         s += 2.0 * size**3 / (GFLOPS_PER_CORE * 1e9 * cpu_width) + size * size * 24 / 2e9
     if reg.rule(cmd.executor) and reg.rule(cmd.executor).get("threads"):
         s += sched.computes * THREAD_START_S
-    return s
+    deadline = p.get("deadline-ms", 0) / 1e3
+    if p.get("rate"):  # open loop: arrivals over n / rate; a backlog ends at the deadline
+        span = n / float(p["rate"])
+        s = max(s, span + lat + work)
+        deadline = deadline or (1.5 * p["duration"] / 1e3 if p.get("duration") else 0)
+    return min(s, deadline + lat) if deadline else s
 
 
 def case_seconds(case, cmds, cores):

@@ -21,9 +21,14 @@ class Registry:
         self.workloads = {w["name"]: w for w in doc.get("workloads", [])}
         self.executors = {e["name"]: e for e in doc.get("executors", [])}
         self.params = {p["name"]: p for p in doc.get("params", [])}
+        # How a batch runs (--fail-fast, --deadline-ms, --rate, ...): any workload, any
+        # executor; in a suite, part of the point like a workload's own parameters.
+        self.batch_options = {p["name"]: p for p in doc.get("batch_options", [])}
+        self.params.update(self.batch_options)
 
     def workload_params(self, name):
-        return set(self.workloads.get(name, {}).get("params", []))
+        """What a case of this workload may set besides executor settings."""
+        return set(self.workloads.get(name, {}).get("params", [])) | set(self.batch_options)
 
     def executor_params(self, name):
         return set(self.executors.get(name, {}).get("params", []))

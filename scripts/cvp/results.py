@@ -60,6 +60,18 @@ class Row:
         self.schedule = models.schedule_of(samples[0] if samples else None, n) or \
             models.schedule_before(reg.rule(self.executor), self.params, n, cores)
 
+    def per_sample(self, fn):
+        """The median [95% interval] of fn(sample) over the row's valid samples (fn returns
+        None where the sample lacks the figure), or None."""
+        vals = []
+        for d in self.samples:
+            if d.get("valid"):
+                try:
+                    vals.append(fn(d))
+                except (KeyError, TypeError):
+                    pass
+        return stats.median_ci([v for v in vals if v is not None])
+
     def _validity(self):
         if not self.samples:
             return False, "no samples"

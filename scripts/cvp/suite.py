@@ -124,7 +124,13 @@ def _check_value(name, v, where, cores, reg):
     if kind == "flag":
         if v not in ("yes", "no"):
             raise SuiteError(f"{where}: '{name}' takes yes or no, not '{v}'")
+    elif kind == "number":
+        if not re.fullmatch(r"\d+(\.\d+)?", v):
+            raise SuiteError(f"{where}: '{name}' takes a number, not '{v}'")
     elif kind == "text":
+        choices = reg.params.get(name, {}).get("choices")
+        if choices and v not in choices:
+            raise SuiteError(f"{where}: '{name}' takes {' or '.join(choices)}, not '{v}'")
         if not NAME_RE.match(v):
             raise SuiteError(f"{where}: '{name}={v}' is not a plain word")
     elif v == "N":

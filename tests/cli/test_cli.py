@@ -177,8 +177,11 @@ pinned = [x for x in samples if x["arm"].startswith("openmp")]
 check(all(x["threads"] == 2 and x["params"]["pin"] for x in pinned), "an arm's own settings")
 check(len([x for x in recs if x["type"] == "aggregate"]) == 3, "an aggregate per arm")
 comp = [x for x in recs if x["type"] == "comparison"]
-check(len(comp) == 2 and all(x["ratio"] >= 1 and x["ci_low"] <= x["ratio"] <= x["ci_high"]
-                             and x["verdict"] in ("faster", "tie") for x in comp),
+# The fastest is the lowest median; the paired ratio's median may still dip under 1 on a busy
+# machine, and then its interval reaches below 1: a tie, never "faster".
+check(len(comp) == 2 and all(x["ci_low"] <= x["ratio"] <= x["ci_high"]
+                             and (x["verdict"] == "tie" if x["ci_low"] <= 1 else
+                                  x["verdict"] == "faster") for x in comp),
       "the fastest against each other arm, with the ratio's interval")
 again = run("-w", "spin", "-e", "sequential,thread-pool:threads=2", "-e", "openmp:threads=2:pin",
             "--tasks", "20", "--work-us", "200", "--reps", "4", "--warmup", "1", "--format",

@@ -60,7 +60,7 @@ def _sample_line(case, row, params, arm, rnd, wall):
     tasks = params.get("tasks", 1)
     errors = row.get("errors", 0) if rnd == 0 else 0
     valid = row.get("valid", True)
-    return {"schema": 1, "type": "sample", "workload": case["workload"],
+    return dict({"schema": 1, "type": "sample", "workload": case["workload"],
             "executor": row["executor"], "arm": _label(row), "arm_index": arm, "rep": rnd,
             "round": rnd, "batches": 1, "threads": params.get("threads", 1),
             "concurrency": params.get("concurrency", 1), "wall_s": wall,
@@ -72,7 +72,7 @@ def _sample_line(case, row, params, arm, rnd, wall):
             "latency_us": {"p50": row.get("p99_us", 1000) // 2, "p99": row.get("p99_us", 1000)},
             "first_task_us": row.get("first_task_us", 0.0),
             "gflops": row.get("gflops"), "valid": valid,
-            "invalid_reason": None if valid else "checksum mismatch"}
+            "invalid_reason": None if valid else "checksum mismatch"}, **row.get("extra", {}))
 
 
 def build(spec_path, out_dir):
