@@ -25,7 +25,8 @@
 
 static char slot_path[CLEANUP_MAX_PATHS][PATH_MAX];
 static volatile sig_atomic_t slot_used[CLEANUP_MAX_PATHS];
-static pid_t owner_pid; /* a forked child must not remove its parent's paths */
+static pid_t slot_pid[CLEANUP_MAX_PATHS]; /* who registered it: a forked child must not remove
+                                           * its parent's paths */
 static pthread_mutex_t slots_mu = PTHREAD_MUTEX_INITIALIZER; /* registration, never in a handler */
 static int installed;                                        /* guarded by slots_mu */
 
@@ -89,10 +90,11 @@ static int remove_path(const char *path)
 
 void cleanup_run(void)
 {
-    if (getpid() != owner_pid) return;
+    pid_t self = getpid();
     for (int k = 0; k < CLEANUP_MAX_PATHS; k++) {
         if (!slot_used[k]) continue;
         atomic_signal_fence(memory_order_acquire);
+        if (slot_pid[k] != self) continue;
         remove_path(slot_path[k]);
         slot_used[k] = 0;
     }
@@ -122,7 +124,6 @@ static void install(void)
 {
     if (installed) return;
     installed = 1;
-    owner_pid = getpid();
     atexit(cleanup_run);
     for (size_t k = 0; k < NCAUGHT; k++) {
         if (sigaction(caught[k], NULL, &previous[k]) != 0) continue;
@@ -145,6 +146,7 @@ int cleanup_register(const char *path)
     for (int k = 0; k < CLEANUP_MAX_PATHS; k++) {
         if (slot_used[k]) continue;
         memcpy(slot_path[k], path, strlen(path) + 1);
+        slot_pid[k] = getpid();
         atomic_signal_fence(memory_order_release);
         slot_used[k] = 1;
         rc = 0;
