@@ -248,7 +248,6 @@ int file_uring_init(struct file_state *s, struct file_tls *t, struct loop *ev)
     r->open_handles = 2;
     uv_poll_start(&r->poll, UV_READABLE, on_ready);
     uv_prepare_start(&r->prep, on_prepare);
-    s->uring_depth = r->depth;
     t->loop = r;
     return 0;
 }
@@ -309,6 +308,7 @@ void file_uring_start(struct file_state *s, struct file_tls *tls, struct loop *e
                             .fd = -1,
                             .buf = buf};
     atomic_fetch_or(&s->engines_used, ENGINE_URING);
+    s->uring_depth = r->depth; /* this loop's: arms of one run may differ in depth */
     queue_op(t);
 }
 
