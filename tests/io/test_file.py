@@ -149,6 +149,36 @@ def interrupted(sig, workload, *args):
           f"{seen} ({leftovers()} left)")
 
 
+# A kernel that refuses io_uring: cvpbench says "not measured" in one line and exits 1, and the
+# suite shows those rows as not measured while the others are timed.
+rc, _, err = run("-w", "file", "-e", "event-loop", "--io", "uring", "--tasks", "2",
+                 env={"CVP_TEST_NO_URING": "1"})
+check(rc == 1 and err.startswith("cvpbench: not measured: ") and err.count("\n") == 0,
+      f"io_uring refused: one 'not measured' line, exit 1 ({rc}: {err})")
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+suite = os.path.join(TMP, "suite.txt")
+with open(suite, "w") as f:
+    f.write("ci 0\nruns 2\nwarmup 0\nmin-time 1ms\nprocess-runs 0\n\ncase f\n  workload file\n"
+            "  params tasks=8\n  executor sequential\n  executor event-loop io=uring\n"
+            "  claims C9\n")
+r = subprocess.run([os.path.join(ROOT, "scripts", "bench.sh"), "--no-build", "--build-dir",
+                    os.path.dirname(os.path.dirname(os.path.abspath(BIN))), "--results-dir",
+                    os.path.join(TMP, "results"), "--suite", suite, "--server", "never"],
+                   capture_output=True, text=True, timeout=120,
+                   env=dict(os.environ, TMPDIR=TMP, CVP_TEST_NO_URING="1"))
+case = os.path.join(TMP, "results", "latest", "cases", "01-f", "case.json")
+rec = json.load(open(case)) if os.path.exists(case) else {}
+nm = rec.get("not_measured", [])
+summary = os.path.join(TMP, "results", "latest", "summary.md")
+md = open(summary).read() if os.path.exists(summary) else ""
+check(r.returncode == 0 and len(rec.get("commands", [])) == 1 and len(nm) == 1
+      and "io_uring" in nm[0]["reason"] and "not measured: io_uring" in md and "error" not in rec,
+      f"the suite shows the io_uring row as not measured, the other timed ({r.returncode}: "
+      f"{nm}; {r.stderr[-300:]})")
+import shutil  # noqa: E402
+shutil.rmtree(os.path.join(TMP, "results"), ignore_errors=True)
+os.remove(suite)
+
 interrupted(signal.SIGINT, "file", "--tasks", "50")
 interrupted(signal.SIGTERM, "file", "--tasks", "50", "--write")
 interrupted(signal.SIGINT, "sqlite", "--tasks", "200", "--db-rows", "5000")
