@@ -14,7 +14,7 @@ What overlaps (w) is read from what the run recorded: libuv's pool size in force
 import math
 import statistics
 
-from . import models, stats
+from . import models
 from .claims import Claim, _x, fmt_est, fmt_s
 
 OVERLAP_MAX = 1.1   # measured speed-up / the most that w at once allow

@@ -16,7 +16,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from testlib import bench, check, finish  # noqa: E402
+from testlib import bench_in, check, finish  # noqa: E402
 
 BIN = sys.argv[1]
 TMP = tempfile.mkdtemp(prefix="cvp-test-file-")
@@ -26,14 +26,9 @@ def leftovers():
     return [n for n in os.listdir(TMP) if n.startswith("cvpbench-")]
 
 
-def run(*args, env=None, timeout=120):
-    """cvpbench with TMPDIR set to our folder: (exit, records, stderr)."""
-    e = dict(os.environ)
-    e.update({"TMPDIR": TMP, **(env or {})})
-    r = subprocess.run([BIN, "--format", "json", "--quiet", *args], capture_output=True,
-                       text=True, timeout=timeout, env=e)
-    recs = [json.loads(x) for x in r.stdout.splitlines() if x.strip()]
-    return r.returncode, [x for x in recs if x.get("type", "sample") == "sample"], r.stderr.strip()
+def run(*args, env=None):
+    """cvpbench with its temporary folders in ours: (exit, records, stderr)."""
+    return bench_in(BIN, TMP, *args, env=env)
 
 
 listing = json.loads(subprocess.run([BIN, "--list", "--format", "json"], capture_output=True,

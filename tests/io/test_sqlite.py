@@ -14,19 +14,15 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from testlib import MockServer, check, finish  # noqa: E402
+from testlib import MockServer, bench_in, check, finish  # noqa: E402
 
 BIN, SERVER = sys.argv[1], sys.argv[2]
 TMP = tempfile.mkdtemp(prefix="cvp-test-sqlite-")
 
 
-def run(*args, env=None, timeout=120):
-    e = dict(os.environ)
-    e.update({"TMPDIR": TMP, **(env or {})})
-    r = subprocess.run([BIN, "--format", "json", "--quiet", *args], capture_output=True,
-                       text=True, timeout=timeout, env=e)
-    recs = [json.loads(x) for x in r.stdout.splitlines() if x.strip()]
-    return r.returncode, [x for x in recs if x.get("type", "sample") == "sample"], r.stderr.strip()
+def run(*args, env=None):
+    """cvpbench with its temporary folders in ours: (exit, records, stderr)."""
+    return bench_in(BIN, TMP, *args, env=env)
 
 
 listing = json.loads(subprocess.run([BIN, "--list", "--format", "json"], capture_output=True,
