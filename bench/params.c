@@ -53,6 +53,34 @@ const struct param_def param_table[P_COUNT] = {
                                   "among many)"},
     [P_WORK_US] = {P_WORK_US, "work-us", PT_LONG, F(work_us), .def = 1000, .min = 0,
                    .max = 60000000, .arg = "W", .help = "CPU work per task, in microseconds"},
+    [P_FILE_SIZE] = {P_FILE_SIZE, "file-size", PT_LONG, F(file_size), .def = 4096, .min = 1,
+                     .max = 1L << 30, .arg = "BYTES",
+                     .help = "bytes of each file (one file per task: --tasks files)"},
+    [P_BLOCK] = {P_BLOCK, "block", PT_LONG, F(block), .def = 0, .min = 0, .max = 1L << 30,
+                 .arg = "BYTES", .help = "bytes per read or write call (0 = the whole file in one)"},
+    [P_WRITE] = {P_WRITE, "write", PT_FLAG, F(write), .def = 0,
+                 .help = "each task writes its file instead of reading it"},
+    [P_FSYNC] = {P_FSYNC, "fsync", PT_FLAG, F(fsync), .def = 0,
+                 .help = "with --write: fsync each file after writing it"},
+    [P_CACHE] = {P_CACHE, "cache", PT_TEXT, F(cache), .text_def = "cold", .choices = "cold|warm",
+                 .arg = "MODE",
+                 .help = "cold: the files' pages are dropped before each batch (fadvise); warm: "
+                         "pre-read"},
+    [P_IO] = {P_IO, "io", PT_TEXT, F(io), .text_def = "uv", .choices = "uv|uring", .arg = "ENGINE",
+              .help = "the loop form's file engine: uv (libuv's thread pool, aiofiles' way) or "
+                      "uring (io_uring)"},
+    [P_FS_THREADS] = {P_FS_THREADS, "fs-threads", PT_LONG, F(fs_threads), .def = 0, .min = 0,
+                      .max = 1024, .arg = "N",
+                      .help = "libuv's thread pool size, UV_THREADPOOL_SIZE (0 = as the "
+                              "environment says, else libuv's 4)"},
+    [P_DB_ROWS] = {P_DB_ROWS, "db-rows", PT_LONG, F(db_rows), .def = 100000, .min = 1,
+                   .max = 1000000, .arg = "M", .help = "rows of the generated SQLite table"},
+    [P_ROWS] = {P_ROWS, "rows", PT_LONG, F(rows), .def = 1, .min = 1, .max = 1000000,
+                .arg = "R",
+                .help = "rows one query reads: 1 = a point lookup through the index, else "
+                        "SUM/COUNT over R ids"},
+    [P_WRITE_RATIO] = {P_WRITE_RATIO, "write-ratio", PT_LONG, F(write_ratio), .def = 0, .min = 0,
+                       .max = 100, .arg = "PCT", .help = "percent of the queries that are updates"},
 };
 
 const struct param_def *param_def(enum param_id id)

@@ -25,6 +25,16 @@ enum param_id {
     P_REUSE,
     P_WORK_US,
     P_BLOCKING_TASKS,
+    P_FILE_SIZE,
+    P_BLOCK,
+    P_WRITE,
+    P_FSYNC,
+    P_CACHE,
+    P_IO,
+    P_FS_THREADS,
+    P_DB_ROWS,
+    P_ROWS,
+    P_WRITE_RATIO,
     P_COUNT
 };
 #define PM(id) (1u << (id))
@@ -44,6 +54,16 @@ struct params {
     int reuse;            /* 1 = keep connections alive across tasks */
     long work_us;         /* per-task CPU work, in microseconds */
     long blocking_tasks;  /* that many tasks call the blocking form on the loop thread */
+    long file_size;       /* bytes of each file (file workload) */
+    long block;           /* bytes per read or write call; 0 = the whole file in one call */
+    int write;            /* 1 = each file task writes its file instead of reading it */
+    int fsync;            /* 1 = fsync each file after writing it */
+    const char *cache;    /* "cold" (pages dropped before each batch) or "warm" (pre-read) */
+    const char *io;       /* the loop form's file engine: "uv" (libuv's pool) or "uring" */
+    long fs_threads;      /* libuv's pool size (UV_THREADPOOL_SIZE); 0 = as the environment says */
+    long db_rows;         /* rows of the generated SQLite table */
+    long rows;            /* rows one query reads: 1 = a point lookup, else a range aggregate */
+    long write_ratio;     /* percent of SQLite tasks that are updates */
     unsigned set;         /* PM() bits of the parameters given explicitly */
 };
 

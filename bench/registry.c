@@ -5,7 +5,7 @@
 #include "executor.h"
 #include "workload.h"
 
-#define WORKLOADS(X) X(sleep) X(http) X(mixed) X(matmul) X(noop) X(spin)
+#define WORKLOADS(X) X(sleep) X(http) X(mixed) X(matmul) X(noop) X(spin) X(file) X(sqlite) X(dbfetch)
 #define EXECUTORS(X) X(sequential) X(event_loop) X(thread_pool) X(openmp) X(hybrid)
 
 #define DECLARE_W(id) extern const struct workload workload_##id;

@@ -12,6 +12,8 @@ bench=(                # make bench: build the suite, run it, plot it
   pkg-config           # finds libuv and libcurl
   libcurl4-openssl-dev # HTTP client
   libuv1-dev           # event loop (executor and mock server)
+  libsqlite3-dev       # the sqlite and dbfetch workloads
+  liburing-dev         # the file workload's io_uring engine (optional at build time)
   hyperfine            # whole-process timing in make bench
   gnuplot-nox          # plots
   python3              # scripts (standard library only)
@@ -23,7 +25,9 @@ test=(                 # make test, and the sanitizer and fuzz builds of .ci/run
   libclang-rt-14-dev   # sanitizer and libFuzzer runtimes for clang
   procps               # ps/pgrep used by tests
   valgrind             # memcheck inside libuv and libcurl, which the sanitizers cannot see
-  chromium             # headless browser for the report test (tests/scripts/test_report.py)
+  chromium             # the HTML report's browser test (headless)
+  fio                  # the file workload's reference figures (io_uring and psync engines)
+  sqlite3              # the sqlite workload's reference: the same query in the sqlite3 shell
 )
 mockserver_bench=(     # scripts/bench-mockserver.sh: the mock server against nginx
   "${bench[@]}"

@@ -101,6 +101,21 @@ def points_of(cmds):
     return list(out.items())
 
 
+NOT_MEASURED = "cvpbench: not measured: "
+
+
+def _not_measured(log_path):
+    """cvpbench's reason when it said the point cannot be measured on this machine, else None."""
+    try:
+        with open(log_path) as f:
+            for line in f:
+                if line.startswith(NOT_MEASURED):
+                    return line[len(NOT_MEASURED):].strip()
+    except OSError:
+        pass
+    return None
+
+
 def point_argv(case, cmds, binary, url_base, out):
     first = cmds[0]
     a = [binary, "-w", case.workload] + first.workload_args()
@@ -124,7 +139,7 @@ def run(case, cmds, skipped, binary, url_base, case_dir, helper_pid=None, budget
               "note": case.note, "runs": case.runs, "warmup": case.warmup, "ci": case.ci,
               "max_time_s": case.max_time, "min_time_s": case.min_time,
               "process_runs": case.process_runs, "target_s": case.target, "sized": case.sized,
-              "points": [], "commands": [], "not_measured": skipped}
+              "points": [], "commands": [], "not_measured": list(skipped)}
     t0, cpu0 = time.monotonic(), cpu_snapshot(helper_pid)
     errors = []
     for pi, (point, pcmds) in enumerate(points_of(cmds)):
@@ -136,6 +151,13 @@ def run(case, cmds, skipped, binary, url_base, case_dir, helper_pid=None, budget
         record["points"].append({"index": pi, "params": dict(point), "argv": argv,
                                  "file": os.path.basename(out), "exit": rc,
                                  "elapsed_s": round(time.monotonic() - t, 3)})
+        why = _not_measured(os.path.join(tmp, f"point-{pi}.log")) if rc == 1 else None
+        if why:
+            # The point could not run here at all (io_uring refused, say): its commands are "not
+            # measured", with cvpbench's own reason, rather than rows without samples.
+            record["points"][-1]["not_measured"] = why
+            record["not_measured"] += [dict(c.to_json(), reason=why) for c in pcmds]
+            continue
         if rc is None:
             errors.append(f"point {pi} stopped after running past its time budget")
         elif rc not in (0, 1):  # 1: a sample was invalid, which the tables say per row

@@ -87,3 +87,15 @@ def bench(binary, *args, timeout=300):
     recs = [json.loads(line) for line in r.stdout.splitlines() if line.strip()]
     recs = [x for x in recs if x.get("type", "sample") == "sample"]
     return r.returncode, recs, r.stderr.strip()
+
+
+def bench_in(binary, tmpdir, *args, env=None, timeout=120):
+    """bench() with TMPDIR=tmpdir (where the file and sqlite workloads make their folders) and
+    any other environment variables: (exit status, records, stderr)."""
+    e = dict(os.environ)
+    e.update({"TMPDIR": tmpdir, **(env or {})})
+    r = subprocess.run([binary, "--format", "json", "--quiet", *args], capture_output=True,
+                       text=True, timeout=timeout, env=e)
+    recs = [json.loads(line) for line in r.stdout.splitlines() if line.strip()]
+    recs = [x for x in recs if x.get("type", "sample") == "sample"]
+    return r.returncode, recs, r.stderr.strip()
