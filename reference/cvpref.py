@@ -16,6 +16,7 @@ import math
 import os
 import platform
 import resource
+import shutil
 import socket
 import sys
 import time
@@ -125,17 +126,19 @@ class Program:
                run.batches(batch) or awaits run.batches_async(batch)
     reads      the scheduling parameters it reads for every workload (concurrency, threads)
     drop       {workload: [parameters of that workload it does not read]}
-    needs      [(module, Debian package)] every workload needs; workload_needs per workload
+    needs      [(module, Debian package)] every workload needs; workload_needs per workload;
+               commands [(program on PATH, Debian package)]
     limits     {parameter: largest value} (pure-Python matmul stays small); defaults likewise
     runtime    function() -> {name: version} beyond Python's and the needed modules'
     prepare    function(params) called before any module is imported (thread variables)"""
 
     def __init__(self, name, summary, workloads, reads=(), drop=None, needs=(),
-                 workload_needs=None, limits=None, defaults=None, runtime=None, prepare=None,
-                 arm_keys=None):
+                 workload_needs=None, commands=(), limits=None, defaults=None, runtime=None,
+                 prepare=None, arm_keys=None):
         self.name, self.summary, self.workloads = name, summary, workloads
         self.reads, self.drop = list(reads), drop or {}
         self.needs, self.workload_needs = list(needs), workload_needs or {}
+        self.commands = list(commands)
         self.limits, self.defaults = limits or {}, defaults or {}
         self.runtime, self.prepare = runtime, prepare
         self.arm_keys = list(reads) if arm_keys is None else arm_keys
@@ -156,6 +159,9 @@ class Program:
         out = []
         for mod, pkg in self.needs + self.workload_needs.get(workload, []):
             if mod in pretend or pkg in pretend or importlib.util.find_spec(mod) is None:
+                out.append(pkg)
+        for cmd, pkg in self.commands:
+            if cmd in pretend or pkg in pretend or shutil.which(cmd) is None:
                 out.append(pkg)
         return out
 
