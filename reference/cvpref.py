@@ -8,7 +8,9 @@ USAGE   from a program in reference/:  cvpref.main(cvpref.Program(name=..., work
 
 Test-only hooks: CVP_REF_PRETEND_MISSING=mod[,mod...] makes a module (or Debian package) count
 as not installed; --corrupt changes one element of a matmul result before it is validated."""
+import ctypes
 import datetime
+import gc
 import importlib
 import importlib.metadata
 import json
@@ -399,6 +401,22 @@ class Usage:
         return u
 
 
+def release_memory():
+    """Before each batch, outside the timed region, as cvpbench's malloc_trim: the last batch's
+    garbage collected and its freed heap handed back, so that a batch's peak RSS is its own."""
+    global _libc
+    gc.collect()
+    try:
+        if _libc is None:
+            _libc = ctypes.CDLL(None)
+        _libc.malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
+_libc = None
+
+
 class Tasks:
     """One batch's outcomes: a start and end time and exactly one class per task (NOT_RUN until
     the task says otherwise), and the first message of each error class."""
@@ -591,6 +609,7 @@ class Run:
 
     def _begin(self):
         t = Tasks(self.n)
+        release_memory()
         self.usage = Usage()
         self.usage.begin(self.worker_pids)
         return t
