@@ -13,6 +13,7 @@
 #include <uv.h>
 
 #include "clock.h"
+#include "jsonw.h"
 #include "gitrev.h"
 
 #ifndef CVP_COMPILER
@@ -125,4 +126,25 @@ void context_collect(struct context *c, int measure_clock)
 #endif
     snprintf(c->libc, sizeof c->libc, "glibc %s", gnu_get_libc_version());
     snprintf(c->git_rev, sizeof c->git_rev, "%s", CVP_GIT_REV);
+}
+
+void context_json_members(struct jw *j, const struct context *c)
+{
+    jw_str(j, "cpu_model", c->cpu_model);
+    jw_int(j, "cores", c->cores);
+    jw_int(j, "cores_online", c->cores_online);
+    jw_num(j, "cpu_mhz_reported", c->cpu_mhz_reported);
+    jw_num(j, "clock_ghz_measured", c->clock_ghz_measured);
+    jw_int(j, "mem_total_kib", c->mem_total_kib);
+    jw_str(j, "kernel", c->kernel);
+    jw_str(j, "hostname", c->hostname);
+    jw_str(j, "compiler", c->compiler);
+    jw_str(j, "cflags", c->cflags);
+    jw_str(j, "build_type", c->build_type);
+    jw_str(j, "sanitize", c->sanitize);
+    jw_str(j, "libcurl", c->libcurl);
+    jw_str(j, "libuv", c->libuv);
+    jw_int(j, "openmp", c->openmp);
+    jw_str(j, "libc", c->libc);
+    jw_str(j, "git_rev", c->git_rev);
 }

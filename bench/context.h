@@ -25,6 +25,10 @@ struct context {
     char git_rev[48];
 };
 
+struct jw;
+/* Writes c's fields as members of the JSON object being written. */
+void context_json_members(struct jw *j, const struct context *c);
+
 /* Fills c; measures the clock (about 20 ms) when measure_clock is set. */
 void context_collect(struct context *c, int measure_clock);
 /* Cores this process may run on. */

@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
 # NAME    install-deps.sh
 # PURPOSE Install the Debian packages the suite needs, only those that are missing.
-# USAGE   scripts/install-deps.sh [--check] [bench|test|mockserver-bench]
+# USAGE   scripts/install-deps.sh [--check] [bench|test|reference|mockserver-bench]
 #         (default bench; --check: list what is missing, exit 1 if anything is)
 set -euo pipefail
 
-# One package per line: what it gives us. Three sets, each installed only by what needs it.
-bench=(                # make bench: build the suite, run it, plot it
+# One package per line: what it gives us. Each set is installed only by what needs it.
+core=(                 # build the suite, run it, plot it
   build-essential      # gcc, make
   cmake                # build system
-  pkg-config           # finds libuv and libcurl
+  pkg-config           # finds libuv, libcurl and OpenBLAS
   libcurl4-openssl-dev # HTTP client
   libuv1-dev           # event loop (executor and mock server)
   libsqlite3-dev       # the sqlite and dbfetch workloads
@@ -18,6 +18,17 @@ bench=(                # make bench: build the suite, run it, plot it
   gnuplot-nox          # plots
   python3              # scripts (standard library only)
 )
+reference_only=(       # the reference programs in reference/ (what a reader's own code runs on)
+  python3-httpx        # py-httpx-sequential, py-httpx-gather, py-threads (http)
+  python3-aiohttp      # py-aiohttp-gather
+  python3-numpy        # py-numpy
+  python3-threadpoolctl # py-numpy: which BLAS kernel and how many threads ran
+  nodejs               # node (skipped when a nodejs package is installed, whatever its origin)
+  libopenblas-dev      # openblas (ref-openblas, built when this is present)
+  curl                 # curl-parallel
+)
+reference=("${core[@]}" "${reference_only[@]}") # the references and what builds and runs them
+bench=("${reference[@]}") # make bench runs the references beside cvpbench's executors
 test=(                 # make test, and the sanitizer and fuzz builds of .ci/run
   "${bench[@]}"
   clang                # sanitizer and fuzzer builds
@@ -30,7 +41,7 @@ test=(                 # make test, and the sanitizer and fuzz builds of .ci/run
   sqlite3              # the sqlite workload's reference: the same query in the sqlite3 shell
 )
 mockserver_bench=(     # scripts/bench-mockserver.sh: the mock server against nginx
-  "${bench[@]}"
+  "${core[@]}"
   wrk                  # load generator
   nginx-light          # reference server
 )
@@ -40,12 +51,13 @@ check=0
 for arg in "$@"; do
   case "$arg" in
     --check) check=1 ;;
-    bench|test|mockserver-bench) set_name=$arg ;;
-    *) echo "usage: scripts/install-deps.sh [--check] [bench|test|mockserver-bench]" >&2; exit 2 ;;
+    bench|test|reference|mockserver-bench) set_name=$arg ;;
+    *) echo "usage: scripts/install-deps.sh [--check] [bench|test|reference|mockserver-bench]" >&2; exit 2 ;;
   esac
 done
 case "$set_name" in
   bench) packages=("${bench[@]}") ;;
+  reference) packages=("${reference[@]}") ;;
   test) packages=("${test[@]}") ;;
   mockserver-bench) packages=("${mockserver_bench[@]}") ;;
 esac

@@ -86,11 +86,7 @@ static int matmul_setup(const struct params *p, void **state, char *err, size_t 
         return -ENOMEM;
     }
     s->m.c = s->cbuf + GUARD;
-    for (long i = 0; i < n; i++)
-        for (long j = 0; j < n; j++) {
-            a[i * n + j] = (double)(i + 2 * j);
-            b[i * n + j] = (double)(i + j);
-        }
+    mm_fill_inputs(n, a, b);
     mm_pack_b(&s->m);
     s->tasks = tasks;
     s->kernel = kernel;
@@ -132,22 +128,37 @@ static void matmul_run_task(void *state, void *tls, long i, struct outcome *o)
     o->cls = OUT_OK;
 }
 
-static int matmul_verify(void *state, const struct outcome *o, long ntasks, char *why, size_t len)
+void mm_fill_inputs(long n, double *a, double *b)
 {
-    struct matmul_state *s = state;
-    long n = s->m.n;
+    for (long i = 0; i < n; i++)
+        for (long j = 0; j < n; j++) {
+            a[i * n + j] = (double)(i + 2 * j);
+            b[i * n + j] = (double)(i + j);
+        }
+}
+
+int mm_check(long n, const double *c, char *why, size_t len)
+{
     double s1 = (double)n * (double)(n - 1) / 2;
     double s2 = (double)(n - 1) * (double)n * (double)(2 * n - 1) / 6;
     for (long i = 0; i < n; i++)
         for (long j = 0; j < n; j++) {
             double want =
                 (double)i * s1 + (double)n * (double)i * (double)j + 2 * s2 + 2 * (double)j * s1;
-            double got = s->m.c[i * n + j];
+            double got = c[i * n + j];
             if (got != want) {
                 snprintf(why, len, "C(%ld,%ld) = %.17g, expected %.17g", i, j, got, want);
                 return -1;
             }
         }
+    return 0;
+}
+
+static int matmul_verify(void *state, const struct outcome *o, long ntasks, char *why, size_t len)
+{
+    struct matmul_state *s = state;
+    long n = s->m.n;
+    if (mm_check(n, s->m.c, why, len) != 0) return -1;
     for (long g = 0; g < GUARD; g++)
         if (s->cbuf[g] != canary || s->cbuf[GUARD + n * n + g] != canary) {
             snprintf(why, len, "the kernel wrote outside C");

@@ -20,6 +20,13 @@ struct mm {
     long npad;       /* n rounded up to a multiple of MM_NR */
 };
 
+/* The inputs of the closed form: A(i,k) = i + 2k and B(k,j) = k + j, both n x n, row-major. */
+void mm_fill_inputs(long n, double *a, double *b);
+/* Checks every element of C = A x B (n x n, row-major) against the closed form
+ * C(i,j) = i*S1 + n*i*j + 2*S2 + 2*j*S1; 0 when all are exact, else -1 and the first wrong
+ * element in why. */
+int mm_check(long n, const double *c, char *why, size_t len);
+
 /* Packs B for the blocked kernel; bp must hold npad * n doubles, 64-byte aligned. */
 void mm_pack_b(struct mm *m);
 /* Doubles the blocked kernel needs as per-thread scratch. */
