@@ -109,11 +109,14 @@ class Program:
                commands [(program on PATH, Debian package)]
     limits     {parameter: largest value} (pure-Python matmul stays small); defaults likewise
     runtime    function() -> {name: version} beyond Python's and the needed modules'
-    prepare    function(params) called before any module is imported (thread variables)"""
+    prepare    function(params) called before any module is imported (thread variables)
+    rule       how many tasks wait and compute at once, and where they wait, in cvpbench's
+               terms ("1", "cap", "threads"; "loop" or "workers"), so the suite's models apply
+               to it as to an executor: (waits_at_once, computes_at_once, overlap)"""
 
     def __init__(self, name, summary, workloads, reads=(), drop=None, needs=(),
                  workload_needs=None, commands=(), limits=None, defaults=None, runtime=None,
-                 prepare=None, arm_keys=None):
+                 prepare=None, arm_keys=None, rule=("1", "1", "workers")):
         self.name, self.summary, self.workloads = name, summary, workloads
         self.reads, self.drop = list(reads), drop or {}
         self.needs, self.workload_needs = list(needs), workload_needs or {}
@@ -121,6 +124,7 @@ class Program:
         self.limits, self.defaults = limits or {}, defaults or {}
         self.runtime, self.prepare = runtime, prepare
         self.arm_keys = list(reads) if arm_keys is None else arm_keys
+        self.rule = rule
 
     def params_for(self, workload):
         own = [p for p in WORKLOAD_PARAMS[workload] if p not in self.drop.get(workload, ())]
@@ -180,6 +184,7 @@ def describe(prog):
                                   for w, m in per_workload.items() if m and not missing_all},
         "runtime": prog.runtime_versions() if usable else
                    {"python": platform.python_version()},
+        "rule": dict(zip(("waits_at_once", "computes_at_once", "overlap"), prog.rule)),
         "reference": True,
     }
 

@@ -240,6 +240,12 @@ static void describe(const char *mark)
         jw_obj_begin(&j, "runtime");
         jw_obj_end(&j);
     }
+    /* One task: C = A x B in one call, computed by --threads threads (cvpbench's terms). */
+    jw_obj_begin(&j, "rule");
+    jw_str(&j, "waits_at_once", "1");
+    jw_str(&j, "computes_at_once", "threads");
+    jw_str(&j, "overlap", "workers");
+    jw_obj_end(&j);
     jw_bool(&j, "reference", 1);
     jw_obj_end(&j);
     printf("%s\n", j.buf);

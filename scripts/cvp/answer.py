@@ -4,7 +4,7 @@ PURPOSE The answer of a run in about 25 lines: how many claims hold (and which d
         waiting and computing, and where the full report is. `make bench` ends with it;
         summary.md and report.html lead with it.
 """
-from . import advice, crossover, table
+from . import advice, claims_ref, crossover, table
 from .stats import FAILS, HOLDS
 
 
@@ -113,7 +113,7 @@ def lines(run, verdicts, report_dir=None):
             + ("" if st.get("state") in (None, "complete") else f", {st.get('state')}"))
     out = [head, ""] + _claims(verdicts) + [""]
     heads = [x for x in (_lesson(run), _compute(run, verdicts), _memory(verdicts), _reuse(run))
-             if x]
+             if x] + claims_ref.headlines(run)
     if heads:
         out += ["Headlines (in-process time, median [95% interval]):"] + heads + [""]
     adv = _advice(run)

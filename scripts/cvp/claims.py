@@ -1,5 +1,6 @@
 """NAME    claims.py
-PURPOSE The suite's claims C1..C8 (C9, C10, C16 from fileio.py; C11..C13 from claims_batch.py):
+PURPOSE The suite's claims C1..C8 (C9, C10, C16: fileio.py; C11..C13: claims_batch.py; CL, CP:
+        claims_ref.py):
         each a model, the band its tolerance allows, and for every
         point the measured interval; a verdict of holds / does not hold / inconclusive (stats.py).
 
@@ -18,79 +19,16 @@ import math
 
 from . import crossover, stats
 from .costs import Costs
+from .claimkit import C4_BAND, Claim, fmt_est, fmt_s, fmt_x as _x  # noqa: F401 (re-exported)
 from .stats import FAILS, HOLDS, INCONCLUSIVE
 
 # Bands of the ratio claims.
 SAME = (0.9, 1.1)  # "as slow as": C3, C5
-C4_BAND = (0.8, 1.1)  # measured speed-up / predicted
 C7_CPU_MIN = 1.1  # no-reuse / reuse client CPU at least
 C7_WALL_MIN = 0.95
 STACK_PAGE_KIB = 4.0  # a thread touches at least one page of its own stack
 LOOP_TASK_KIB = 1.0  # a timer handle plus an outcome record stays well under this
 C6_MIN_TASKS = 1000  # below this, a few pages of set-up noise swamp the per-task slope
-
-
-class Claim:
-    """Collects a claim's points and decides its verdict."""
-
-    def __init__(self, cid, title, model, tolerance):
-        self.v = {"id": cid, "title": title, "model": model, "tolerance": tolerance,
-                  "predicted": "", "measured": "", "verdict": INCONCLUSIVE,
-                  "reason": "not measured", "points": []}
-        self.pred, self.meas = [], []
-
-    def point(self, case, where, est, lo=None, hi=None, unit=None):
-        """Judges est against [lo, hi]; returns the point's verdict."""
-        verdict = stats.judge(est, lo, hi)
-        reason = ""
-        if verdict == INCONCLUSIVE:
-            reason = "too noisy: the interval straddles the band"
-        if case is not None and case.disturbed and verdict == FAILS:
-            verdict, reason = INCONCLUSIVE, (
-                f"disturbed: other processes kept {case.load.get('other_cores', 0):.1f} "
-                "cores busy")
-        self.v["points"].append({
-            "case": case.name if case else None, "where": where, "verdict": verdict,
-            "reason": reason, "measured": [est.value, est.lo, est.hi, est.level] if est else None,
-            "band": [lo, hi]})
-        return verdict
-
-    def text(self, predicted, measured):
-        self.pred.append(predicted)
-        self.meas.append(measured)
-
-    def done(self):
-        pts = self.v["points"]
-        self.v["predicted"], self.v["measured"] = "; ".join(self.pred), "; ".join(self.meas)
-        if not pts:
-            return self.v
-        self.v["verdict"] = stats.combine(p["verdict"] for p in pts)
-        undecided = [p for p in pts if p["verdict"] == INCONCLUSIVE]
-        self.v["reason"] = f"{undecided[0]['where']}: {undecided[0]['reason']}" \
-            if undecided and self.v["verdict"] == INCONCLUSIVE else ""
-        if undecided and self.v["verdict"] == HOLDS:
-            self.v["note"] = (f"{len(pts) - len(undecided)} of {len(pts)} points decided, all "
-                              f"within; undecided: " + "; ".join(
-                                  f"{p['where']} ({p['reason']})" for p in undecided))
-        bad = [p for p in pts if p["verdict"] == FAILS]
-        if bad:
-            self.v["reason"] = f"{len(bad)} of {len(pts)} points outside the band, first " \
-                               f"{bad[0]['where']}"
-        return self.v
-
-
-def fmt_s(s):
-    if s is None:
-        return "-"
-    return f"{s * 1e6:.0f} us" if s < 1e-3 else f"{s * 1e3:.1f} ms" if s < 1 else f"{s:.2f} s"
-
-
-def fmt_est(e, f=fmt_s):
-    return "-" if e is None else f"{f(e.value)} [{f(e.lo)}, {f(e.hi)}]"
-
-
-def _x(v):
-    return f"{v:.2f}x"
 
 
 def _find(case, executor, test=lambda r: True):
@@ -342,11 +280,13 @@ def _worst(points):
 
 
 # C9, C10, C16 (files, SQLite, a request then a query) live in fileio.py, C11-C13 (batches
-# that stop or keep arriving) in claims_batch.py; both use Claim from here.
-from . import claims_batch, fileio  # noqa: E402
+# that stop or keep arriving) in claims_batch.py, CL and CP (the reader's own code, measured by
+# the reference programs) in claims_ref.py; they use Claim from here.
+from . import claims_batch, claims_ref, fileio  # noqa: E402
 
 ALL = (c1, c2, c3, c4, c5, c6, c7, c8) + fileio.ALL + (claims_batch.c11, claims_batch.c12,
-                                                       claims_batch.c13)
+                                                       claims_batch.c13, claims_ref.cl,
+                                                       claims_ref.cp)
 
 
 def judge(run):

@@ -13,7 +13,7 @@ PURPOSE The claims about batches that stop or keep arriving (issue 14), judged l
 import math
 
 from . import openloop
-from .claims import Claim, fmt_est, fmt_s
+from .claimkit import Claim, fmt_est, fmt_s
 
 
 def _stop_s(d):

@@ -51,6 +51,8 @@ def plan(cases, server_ok, n_cores):
             why = None
             if cmd.needs_server and not server_ok:
                 why = "the mock server is not built"
+            if cmd.reference:
+                why = why or c.registry.unavailable(cmd.executor, c.workload)
             if why:
                 skip.append(dict(cmd.to_json(), reason=why))
             else:

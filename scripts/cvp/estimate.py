@@ -8,7 +8,7 @@ of latency-ms, work-us of compute, a matrix of size n), how its executor overlap
 executor's published rule (models.py): no workload or executor is named here.
 """
 from . import models
-from .runcase import points_of
+from .runcase import points_of, reference_reps
 
 PROCESS_S = 0.08  # process start, context probe, set-up of every arm (a hash calibration)
 CASE_S = 0.4  # hyperfine's own start and the case's bookkeeping, once per case
@@ -17,6 +17,7 @@ REQUEST_S = 30e-6  # client CPU per request on loopback (what one request costs 
 GFLOPS_PER_CORE = 20.0  # a blocked kernel on one core; the machine's peak is higher
 TASK_S = 0.05e-6  # handing out one task (calibration measures 0.04-0.3 us per executor)
 THREAD_START_S = 15e-6
+REF_START_S = 0.5  # a reference program's start: an interpreter, its imports, its set-up
 # Files and SQLite, from what this 2-core VM measured (their order of magnitude is what counts).
 COLD_READ_S = 80e-6  # a 4 KiB read after its pages were dropped
 FILE_BYTE_S = 0.5e-9  # a byte read from the page cache and checked
@@ -98,10 +99,17 @@ def case_seconds(case, cmds, cores):
     if not cmds:
         return 0.0
     total = CASE_S
-    for _, pcmds in points_of(cmds):
+    for _, allcmds in points_of(cmds):
+        refs = [c for c in allcmds if c.reference]
+        total += sum(REF_START_S + (case.warmup + reference_reps(case)) * seconds(c, cores)
+                     for c in refs)
+        pcmds = [c for c in allcmds if not c.reference]
+        if not pcmds:
+            continue
         per_round = sum(max(case.min_time, seconds(c, cores)) for c in pcmds)
         rounds = (max(case.runs, 6) if case.ci > 0 else case.runs) * per_round
         extra = min(EXTRA_ROUNDS * rounds, max(0.0, case.max_time - rounds))
         total += PROCESS_S + setup_seconds(pcmds[0]) + case.warmup * per_round + rounds + extra
-    total += case.process_runs * sum(seconds(c, cores) + PROCESS_S for c in cmds)
+    total += case.process_runs * sum(seconds(c, cores) + PROCESS_S for c in cmds
+                                     if not c.reference)
     return total

@@ -15,7 +15,7 @@ import math
 import statistics
 
 from . import models
-from .claims import Claim, _x, fmt_est, fmt_s
+from .claimkit import Claim, fmt_est, fmt_s, fmt_x as _x
 
 OVERLAP_MAX = 1.1   # measured speed-up / the most that w at once allow
 OVERLAP_MIN = 1.0   # cold reads with w >= 2 do overlap: faster than one at a time

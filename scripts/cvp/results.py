@@ -28,6 +28,9 @@ class Row:
         self.workload = cmd["workload"]
         self.params = cmd["params"]
         self.point_index = cmd.get("point")
+        # A reference program ran alone, not in cvpbench's interleaved rounds: its ratios to
+        # other rows are never paired by round.
+        self.reference = bool(cmd.get("reference"))
         self.samples = samples
         self.walls = {s.get("round", i): s["wall_s"] for i, s in enumerate(samples)
                       if s.get("wall_s") is not None}
@@ -102,7 +105,8 @@ class Row:
         # Paired when both took part in the same rounds; an executor that was known precisely
         # early sat out later rounds, and then each median's own interval bounds the ratio.
         if self.case == other.case and self.point_index == other.point_index \
-                and self.point_index is not None and set(self.walls) == set(other.walls):
+                and self.point_index is not None and set(self.walls) == set(other.walls) \
+                and not self.reference and not other.reference:
             r = stats.paired_ratio(self.walls, other.walls)
             if r is not None:
                 return r
@@ -130,11 +134,15 @@ class Case:
             by_point[p["index"]] = [x for x in lines if x.get("type", "sample") == "sample"]
         self.rows = []
         for cmd in rec.get("commands", []):
-            samples = [x for x in by_point.get(cmd.get("point"), [])
-                       if x.get("arm_index", 0) == cmd.get("arm", 0)]
-            i = cmd["index"]
-            self.rows.append(Row(self.name, cmd, samples, hf[i] if i < len(hf) else None, reg,
-                                 cores))
+            if cmd.get("file"):  # a reference program: its own process, its own file
+                samples = [x for x in fsutil.read_json_lines(os.path.join(path, cmd["file"]))
+                           if x.get("type", "sample") == "sample"]
+            else:
+                samples = [x for x in by_point.get(cmd.get("point"), [])
+                           if x.get("arm_index", 0) == cmd.get("arm", 0)]
+            i = cmd.get("hf_index", None if cmd.get("reference") else cmd["index"])
+            self.rows.append(Row(self.name, cmd, samples,
+                                 hf[i] if i is not None and i < len(hf) else None, reg, cores))
 
     @property
     def disturbed(self):

@@ -77,12 +77,13 @@ def _stop_group(proc, grace_s=3.0):
             continue
 
 
-def run_bounded(argv, log_path, timeout_s):
-    """Runs argv in its own session, output to log_path; returns (exit code or None when it was
-    stopped for running past timeout_s). Raises Interrupted through, stopping the child."""
-    with open(log_path, "w") as log:
-        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
-                                start_new_session=True)
+def run_bounded(argv, log_path, timeout_s, out_path=None):
+    """Runs argv in its own session, output to log_path (stdout to out_path when given);
+    returns the exit code, or None when it was stopped for running past timeout_s. Raises
+    Interrupted through, stopping the child."""
+    with open(log_path, "w") as log, open(out_path or os.devnull, "w") as out:
+        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out if out_path else log,
+                                stderr=log, start_new_session=True)
         try:
             return proc.wait(timeout=timeout_s)
         except subprocess.TimeoutExpired:
@@ -142,7 +143,14 @@ def run(case, cmds, skipped, binary, url_base, case_dir, helper_pid=None, budget
               "points": [], "commands": [], "not_measured": list(skipped)}
     t0, cpu0 = time.monotonic(), cpu_snapshot(helper_pid)
     errors = []
-    for pi, (point, pcmds) in enumerate(points_of(cmds)):
+    for pi, (point, allcmds) in enumerate(points_of(cmds)):
+        # Reference programs run alone, each its own process, after cvpbench's arms.
+        refs = [c for c in allcmds if c.reference]
+        pcmds = [c for c in allcmds if not c.reference]
+        for j, c in enumerate(refs):
+            _run_reference(case, c, pi, j, binary, url_base, tmp, record, errors, budget_s)
+        if not pcmds:
+            continue
         out = os.path.join(tmp, f"point-{pi}.jsonl")
         argv = point_argv(case, pcmds, binary, url_base, out)
         t = time.monotonic()
@@ -179,13 +187,48 @@ def run(case, cmds, skipped, binary, url_base, case_dir, helper_pid=None, budget
     return record
 
 
+def reference_reps(case):
+    """A reference program cannot add rounds until its interval is tight: it runs the rounds
+    a 95% interval needs (6) when the case asks for one, else the case's `runs`."""
+    return max(case.runs, 6) if case.ci > 0 else case.runs
+
+
+def _run_reference(case, c, pi, j, binary, url_base, tmp, record, errors, budget_s):
+    """One reference program at point pi: its own process, its sample lines in a file of
+    their own. A program that says it cannot run here ("not installed: ...") is not measured."""
+    name = f"point-{pi}-ref-{j}"
+    argv = c.argv(binary, url_base) + ["--reps", str(reference_reps(case)), "--warmup",
+                                       str(case.warmup), "--format", "json"]
+    log = os.path.join(tmp, f"{name}.log")
+    t = time.monotonic()
+    rc = run_bounded(argv, log, case.max_time + budget_s + GRACE_S,
+                     out_path=os.path.join(tmp, f"{name}.jsonl"))
+    with open(log) as f:
+        tail = [x for x in f.read().strip().splitlines() if x.strip()]
+    if rc == 1 and tail and "not installed" in tail[-1]:
+        record["not_measured"].append(dict(c.to_json(), reason=tail[-1].split(": ", 1)[-1]))
+        return
+    if rc is None:
+        errors.append(f"{c.label} stopped after running past its time budget")
+    elif rc not in (0, 1):
+        errors.append(f"{c.label} exited {rc}: " + " | ".join(tail[-2:]))
+    record["commands"].append(dict(c.to_json(), index=len(record["commands"]), point=pi,
+                                   arm=None, file=f"{name}.jsonl", argv=argv,
+                                   elapsed_s=round(time.monotonic() - t, 3)))
+
+
 def _process_walls(case, record, tmp, errors):
-    """Each command alone as a whole process, by hyperfine: the entry fee included."""
+    """Each cvpbench command alone as a whole process, by hyperfine: the entry fee included.
+    (A reference program's rows have no such column: it is a different program's start.)"""
     hf = ["hyperfine", "-N", "--style", "none", "-i", "--warmup", "0",
           "--runs", str(case.process_runs), "--export-json", os.path.join(tmp, "hyperfine.json")]
-    for r in record["commands"]:
+    timed = [r for r in record["commands"] if not r.get("reference")]
+    for k, r in enumerate(timed):
+        r["hf_index"] = k
         hf += ["--command-name", r["label"]]
-    hf += [shlex.join(r["argv"] + ["--format", "json", "--quiet"]) for r in record["commands"]]
+    if not timed:
+        return
+    hf += [shlex.join(r["argv"] + ["--format", "json", "--quiet"]) for r in timed]
     rc = run_bounded(hf, os.path.join(tmp, "hyperfine.log"), 600)
     if rc != 0:
         errors.append(f"hyperfine (process wall) exited {rc}")

@@ -14,7 +14,7 @@ import re
 # How a case is measured; each may also be given once before the first case, for all of them.
 MEASURING_KEYS = ("runs", "warmup", "target", "ci", "max-time", "min-time", "process-runs")
 MEASURING = tuple(k.replace("-", "_") for k in MEASURING_KEYS)
-CLAIM_RE = re.compile(r"^C[1-9][0-9]?$")
+CLAIM_RE = re.compile(r"^C(?:[1-9][0-9]?|[A-Z])$")  # C1..C99, and CL, CP (the lesson's own code)
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 
 
@@ -206,12 +206,21 @@ def parse(path, cores, reg, text=None):
         elif key == "executor":
             if not rest:
                 raise SuiteError(f"{where}: 'executor' needs a name")
-            if rest[0] not in reg.executors:
-                raise SuiteError(f"{where}: unknown executor '{rest[0]}' "
-                                 f"(known: {', '.join(sorted(reg.executors))})")
+            if rest[0] not in reg.executors and not reg.is_reference(rest[0]):
+                raise SuiteError(f"{where}: unknown executor '{rest[0]}' (known: "
+                                 f"{', '.join(sorted(reg.executors))}; reference programs: "
+                                 f"{', '.join(sorted(reg.references)) or 'none'})")
             if case.workload is None:
                 raise SuiteError(f"{where}: 'executor' before 'workload'")
-            allowed = reg.executor_params(rest[0]) | reg.workload_params(case.workload)
+            if reg.is_reference(rest[0]):
+                # A reference program: its own settings are what it reads for this workload.
+                ref = reg.references[rest[0]]
+                if case.workload not in ref.get("workloads", []):
+                    raise SuiteError(f"{where}: reference '{rest[0]}' does not run "
+                                     f"{case.workload} (it runs: {', '.join(ref['workloads'])})")
+                allowed = reg.reference_params(rest[0], case.workload)
+            else:
+                allowed = reg.executor_params(rest[0]) | reg.workload_params(case.workload)
             case.executors.append((rest[0], _pairs(rest[1:], where, cores, allowed,
                                                    f"{rest[0]} running {case.workload}", reg),
                                    where))
@@ -318,16 +327,27 @@ class Command:
                 a += [f"--{k}", str(v)]
         return a
 
+    @property
+    def reference(self):
+        """The reference program's description when this command runs one, else None."""
+        return self.registry.references.get(self.executor)
+
     def argv(self, binary, url_base=None):
         """This command alone, as a user would type it (its whole-process timing runs this)."""
-        a = [binary, "-w", self.workload, "-e", self.executor] + self._args(self.params)
+        if self.reference:
+            a = [self.reference["path"], "-w", self.workload] + self._args(self.params)
+        else:
+            a = [binary, "-w", self.workload, "-e", self.executor] + self._args(self.params)
         if self.needs_server and url_base:
             a += ["--url-base", url_base]
         return a
 
     def to_json(self):
-        return {"case": self.case, "workload": self.workload, "executor": self.executor,
-                "label": self.label, "params": self.params}
+        d = {"case": self.case, "workload": self.workload, "executor": self.executor,
+             "label": self.label, "params": self.params}
+        if self.reference:
+            d["reference"] = True
+        return d
 
 
 def _varied(case):
