@@ -61,7 +61,7 @@ class Claim:
 def fmt_s(s):
     if s is None:
         return "-"
-    return f"{s * 1e6:.0f} us" if s < 1e-3 else f"{s * 1e3:.1f} ms" if s < 1 else f"{s:.2f} s"
+    return f"{s * 1e6:.0f} µs" if s < 1e-3 else f"{s * 1e3:.1f} ms" if s < 1 else f"{s:.2f} s"
 
 
 def fmt_est(e, f=fmt_s):

@@ -92,13 +92,13 @@ class Costs:
 
     def describe(self):
         """One line for the claims' tolerance text."""
-        parts = [f"a wait ends up to {self.slack_s * 1e6:.0f} us late at 1 ms, "
-                 f"{self.slack_20ms_s * 1e6:.0f} us at 20 ms and beyond",
-                 f"a request costs {self.request_s * 1e6:.0f} us",
-                 f"a wake-up {self.wake_s * 1e6:.0f} us"]
+        parts = [f"a wait ends up to {self.slack_s * 1e6:.0f} µs late at 1 ms, "
+                 f"{self.slack_20ms_s * 1e6:.0f} µs at 20 ms and beyond",
+                 f"a request costs {self.request_s * 1e6:.0f} µs",
+                 f"a wake-up {self.wake_s * 1e6:.0f} µs"]
         if self.dispatch:
             parts.append("dispatch per task " + ", ".join(
-                f"{k} {v * 1e6:.2f} us" for k, v in self.dispatch.items()))
+                f"{k} {v * 1e6:.2f} µs" for k, v in self.dispatch.items()))
         text = "measured here: " + "; ".join(parts)
         if self.assumed:
             text += f" (assumed, not measured: {', '.join(self.assumed)})"
