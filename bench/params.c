@@ -36,7 +36,7 @@ const struct param_def param_table[P_COUNT] = {
                       .max = 86400000, .arg = "MS",
                       .help = "per-request deadline in milliseconds (0 = none)"},
     [P_URL] = {P_URL, "url", PT_TEXT, F(url), .arg = "URL",
-               .help = "fetch this URL in every task (loopback only)"},
+               .help = "fetch this URL in every task (loopback only, unless --allow-remote)"},
     [P_URL_BASE] = {P_URL_BASE, "url-base", PT_TEXT, F(url_base), .arg = "URL",
                     .help = "the mock server, e.g. http://127.0.0.1:8080 (or $CVP_URL_BASE)"},
     [P_REUSE] = {P_REUSE, "reuse", PT_FLAG, F(reuse), .def = 1, .negation = "no-reuse",
@@ -48,6 +48,10 @@ const struct param_def param_table[P_COUNT] = {
                   .choices = "blocked|ikj|naive", .arg = "K", .help = "matmul kernel"},
     [P_WORK_US] = {P_WORK_US, "work-us", PT_LONG, F(work_us), .def = 1000, .min = 0,
                    .max = 60000000, .arg = "W", .help = "CPU work per task, in microseconds"},
+    /* issue 17 (hardening) */
+    [P_ALLOW_REMOTE] = {P_ALLOW_REMOTE, "allow-remote", PT_FLAG, F(allow_remote), .def = 0,
+                        .help = "let --url and --url-base name a host beyond loopback (your own "
+                                "service; without it only 127.0.0.0/8, [::1] and localhost)"},
 };
 
 const struct param_def *param_def(enum param_id id)

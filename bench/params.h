@@ -24,6 +24,8 @@ enum param_id {
     P_URL_BASE,
     P_REUSE,
     P_WORK_US,
+    /* issue 17 (hardening) */
+    P_ALLOW_REMOTE,
     P_COUNT
 };
 #define PM(id) (1u << (id))
@@ -42,6 +44,7 @@ struct params {
     const char *url_base; /* scheme://host:port of the server the HTTP tasks use */
     int reuse;            /* 1 = keep connections alive across tasks */
     long work_us;         /* per-task CPU work, in microseconds */
+    int allow_remote;     /* 1 = HTTP tasks may fetch hosts beyond loopback (your own service) */
     unsigned set;         /* PM() bits of the parameters given explicitly */
 };
 

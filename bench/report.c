@@ -3,6 +3,7 @@
  *         stdout is flushed per line; a file is replaced atomically after every sample. */
 #include "report.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,30 @@ struct report {
 };
 
 static const char *const kind_names[] = {"io", "cpu", "mixed"};
+
+void report_error(const char *fmt, ...)
+{
+    char msg[1024], line[4200];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    size_t n = 0;
+    for (const char *p = msg; *p && n < sizeof line - 8;) {
+        size_t k = jw_utf8_len(p);
+        unsigned char c = (unsigned char)*p;
+        if (k == 0 || (k == 1 && (c < 0x20 || c == 0x7f))) {
+            n += (size_t)snprintf(line + n, sizeof line - n, "\\x%02X", c);
+            k = 1;
+        } else {
+            memcpy(line + n, p, k);
+            n += k;
+        }
+        p += k;
+    }
+    line[n] = '\0';
+    fprintf(stderr, "cvpbench: %s\n", line);
+}
 
 static void json_context(struct jw *j, const struct context *c)
 {

@@ -17,6 +17,11 @@ int report_rep(struct report *rp, const struct rep_result *r);
 int report_summary(struct report *rp, const double *const *walls, const long *batches, long rounds);
 int report_close(struct report *rp);
 
+/* Prints "cvpbench: " and the formatted message to stderr as exactly one line: control
+ * characters and bytes that are not valid UTF-8 (from a hostile argument echoed in the message)
+ * are shown as \xNN, so the message can neither break the line nor the terminal. */
+void report_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* The run's record as one JSON object (no newline); exposed for tests. */
 void report_json(struct jw *j, const struct run_opts *o, const struct context *ctx,
                  const struct rep_result *r);

@@ -274,7 +274,7 @@ int runner_run(const struct run_opts *o, const struct context *ctx)
     void *wstate = NULL;
     int rc = o->w->setup(&o->arms[0].p, &wstate, err, sizeof err);
     if (rc != 0) {
-        fprintf(stderr, "cvpbench: %s\n", err[0] ? err : strerror(-rc));
+        report_error("%s", err[0] ? err : strerror(-rc));
         return rc == -EINVAL ? 2 : 1;
     }
     long n = o->w->ntasks(wstate);
@@ -293,7 +293,7 @@ int runner_run(const struct run_opts *o, const struct context *ctx)
         long after = rss_now_kib();
         runs[k].setup_rss_kib = before >= 0 && after >= before ? after - before : -1;
         if (rc != 0) {
-            fprintf(stderr, "cvpbench: %s\n", err[0] ? err : strerror(-rc));
+            report_error("%s", err[0] ? err : strerror(-rc));
             teardown(o, wstate, runs);
             return rc == -EINVAL ? 2 : 1;
         }

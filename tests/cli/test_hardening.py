@@ -1,0 +1,154 @@
+#!/usr/bin/env python3
+"""NAME    test_hardening.py
+PURPOSE cvpbench against a hostile user (issue 17): every refusal is one line on stderr, exit 2,
+        nothing on stdout, and comes before any work (no connection, no thread, no file); what
+        is allowed still works. URLs are read as curl reads them (user information, DNS names,
+        bytes, ports), --allow-remote is parsed but never used to leave loopback.
+USAGE   test_hardening.py CVPBENCH MOCKSERVER"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                                "mockserver"))
+import msutil  # noqa: E402
+
+BIN, MOCK = sys.argv[1], sys.argv[2]
+STRACE = shutil.which("strace")
+failures = []
+
+
+def check(cond, what):
+    print(("ok   " if cond else "FAIL ") + what, flush=True)
+    if not cond:
+        failures.append(what)
+    return cond
+
+
+def run(*args, timeout=60, **kw):
+    t = time.monotonic()
+    r = subprocess.run([BIN, *args], capture_output=True, timeout=timeout, **kw)
+    r.elapsed = time.monotonic() - t
+    r.err = r.stderr.decode("utf-8", "replace")
+    return r
+
+
+def refused(args, needle, label=None, within=5.0, **kw):
+    """Exit 2, one stderr line naming needle, nothing on stdout, quickly."""
+    r = run(*args, **kw)
+    lines = r.stderr.splitlines()
+    label = label or " ".join(a if len(a) < 60 else a[:57] + "..." for a in args)
+    check(r.returncode == 2 and len(lines) == 1 and needle in r.err and r.stdout == b""
+          and r.elapsed < within,
+          f"{label!r}: exit {r.returncode}, {len(lines)} line(s) naming {needle!r}, "
+          f"{len(r.stdout)} bytes on stdout, {r.elapsed:.2f} s: {r.err.strip()[:160]!r}")
+    return r
+
+
+def syscalls(args, trace):
+    """The system calls (strace -f -e trace=...) a run makes: (exit code, lines)."""
+    log = os.path.join(TMP, "strace.log")
+    p = subprocess.run([STRACE, "-f", "-qq", "-e", "trace=" + trace, "-o", log, BIN, *args],
+                       capture_output=True, timeout=60)
+    with open(log, errors="replace") as f:
+        return p.returncode, f.read().splitlines()
+
+
+TMP = os.path.realpath(os.environ.get("TMPDIR", "/tmp"))
+TMP = os.path.join(TMP, "cvp-hardening-%d" % os.getpid())
+os.makedirs(TMP)
+
+# --- 1 and 6: URLs, as curl reads them -------------------------------------------------------
+HTTP = ["-w", "http", "-e", "sequential", "--tasks", "1", "--timeout-ms", "500"]
+BYPASS = ["http://127.0.0.1@192.0.2.1:9/", "http://127.0.0.1:80@192.0.2.1:9/",
+          "http://127.0.0.1\\@192.0.2.1:9/"]
+for url in BYPASS:
+    refused(HTTP + ["--url", url], "user information")
+refused(HTTP + ["--url", "http://127.evil.example:9/"], "loopback")
+refused(HTTP + ["--url", "http://localhost.:9/"], "loopback")
+refused(HTTP + ["--url", "http://[::ffff:192.0.2.1]:9/"], "loopback")
+refused(HTTP + ["--url", "http://192.0.2.1:9/"], "--allow-remote")
+refused(HTTP + ["--url-base", "http://127.0.0.1@192.0.2.1:9"], "--url-base")
+refused(["-w", "mixed", "-e", "hybrid", "--url", "http://u:p@127.0.0.1:9/"], "user information")
+refused(HTTP, "$CVP_URL_BASE", env=dict(os.environ, CVP_URL_BASE="http://192.0.2.1:9"))
+# Bytes that are not a URL's: each refused up front, and the one line stays one line.
+for url, needle in [("http://127.0.0.1:9/a b", "space"),
+                    ("http://127.0.0.1:9/\r\nX-Injected: 1", "control character"),
+                    ("http://127.0.0.1:9/\n", "control character"),
+                    ("http://127.0.0.1:9/\x1b[2J", "control character"),
+                    ("http://127.0.0.1:9/caf\u00e9", "beyond ASCII"),
+                    ("http://127.0.0.1:99999/", "Port"),
+                    ("http://127.0.0.1:0/", "port 0"),
+                    ("http://[::1%25lo]:9/", "zone"),
+                    ("https://127.0.0.1:9/", "http://"),
+                    ("ftp://127.0.0.1:9/", "http://"),
+                    ("http:///x", "loopback"),  # curl reads x as the host
+                    ("", "empty"),
+                    ("http://127.0.0.1:9/" + "x" * 3000, "too long")]:
+    refused(HTTP + ["--url", url], needle, label=f"--url {url[:40]!r}")
+refused(HTTP + ["--url", b"http://127.0.0.1:9/\xff\xfe".decode("latin-1")], "beyond ASCII",
+        label="--url with bytes that are not UTF-8")
+r = run(*HTTP, "--url", "x\r\ny\x1b\xff")
+check(r.returncode == 2 and len(r.stderr.splitlines()) == 1 and b"\x1b" not in r.stderr
+      and b"\r" not in r.stderr, f"a hostile argument is echoed escaped on one line: {r.stderr!r}")
+refused(HTTP + ["--url-base", "http://127.0.0.1:9/?q=1"], "no '?'")
+
+# --allow-remote: parsed, read by http and mixed only, and it relaxes the host rule alone.
+r = run("--allow-remote", "--help")
+check(r.returncode == 0 and b"--allow-remote" in r.stdout, "--allow-remote is an option")
+refused(["-w", "sleep", "-e", "sequential", "--allow-remote", "--strict"], "does not apply")
+refused(HTTP + ["--allow-remote", "--url", "http://u@192.0.2.1:9/"], "user information")
+refused(HTTP + ["--allow-remote", "--url", "ftp://192.0.2.1:9/"], "http://")
+refused(HTTP + ["--allow-remote", "--url", "http://192.0.2.1:9/ x"], "space")
+listing = json.loads(run("--list", "--format", "json").stdout)
+readers = {p["name"]: sorted(p["workloads"]) for p in listing["params"]}
+check(readers.get("allow-remote") == ["http", "mixed"], f"allow-remote is read by http and mixed "
+                                                       f"({readers.get('allow-remote')})")
+
+with msutil.Server(MOCK) as srv:
+    port = srv.port
+    # Loopback in every form curl accepts, with and without --allow-remote (loopback only).
+    for url, extra in [(f"http://localhost:{port}/delay/1", []),
+                       (f"http://127.1:{port}/delay/1", []),
+                       (f"http://127.0.0.1:{port}/get?q=%22", ["--allow-remote"])]:
+        r = run(*HTTP, "--url", url, "--format", "json", "--quiet", *extra)
+        rec = json.loads(r.stdout.splitlines()[0]) if r.returncode == 0 else {}
+        check(r.returncode == 0 and rec.get("ok") == 1
+              and rec["params"]["allow_remote"] == bool(extra),
+              f"{url} {extra}: fetched ({r.err.strip()[:120]})")
+    for ex in ("event-loop", "thread-pool"):
+        r = run("-w", "http", "-e", ex, "--url-base", f"http://localhost:{port}", "--tasks", "4",
+                "--latency-ms", "1", "--quiet")
+        check(r.returncode == 0, f"--url-base http://localhost under {ex}: {r.err.strip()[:120]}")
+    # Even user information in front of the live server itself is refused, before any request.
+    srv.reset_stats()
+    for url in (f"http://x@127.0.0.1:{port}/", f"http://127.0.0.1:{port}@127.0.0.1:{port}/"):
+        refused(HTTP + ["--url", url], "user information")
+    check(srv.stats()["requests"] == 0, "the refused URLs sent nothing to the live server")
+
+    if STRACE:
+        # localhost is ours to map: no hosts file, no resolver, no DNS, one connect to 127.0.0.1.
+        rc, lines = syscalls(HTTP + ["--url", f"http://localhost:{port}/delay/1", "--quiet"],
+                             "openat,connect,sendto")
+        text = "\n".join(lines)
+        connects = [x for x in lines if " connect(" in x]
+        check(rc == 0 and "/etc/hosts" not in text and "resolv.conf" not in text
+              and "htons(53)" not in text and connects
+              and all(f"htons({port})" in x and "127.0.0.1" in x for x in connects),
+              f"localhost without a lookup: {len(connects)} connect(s) to 127.0.0.1:{port}")
+        # A refused URL connects nowhere at all.
+        for url in BYPASS[:2] + ["http://127.evil.example:9/"]:
+            rc, lines = syscalls(HTTP + ["--url", url], "connect,sendto")
+            check(rc == 2 and not any(" connect(" in x or "sendto(" in x for x in lines),
+                  f"{url}: no connect and no datagram before exit 2")
+    else:
+        print("skip: strace not installed (the no-lookup and no-connect checks)")
+
+shutil.rmtree(TMP, ignore_errors=True)
+if failures:
+    print(f"{len(failures)} failed", file=sys.stderr)
+    sys.exit(1)
+print("hardening: all passed")
