@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "describe.h"
+#include "headroom.h"
 
 /* Options that shape the run rather than the work. */
 enum run_opt_id {
@@ -280,6 +281,9 @@ enum cli_action cli_parse(int argc, char **argv, struct run_opts *o, char *err, 
     params_apply_defaults(&o->p, o->w->defaults);
     if (arms_apply(o->arms, o->narms, &o->p, err, errlen) != 0) return CLI_ERROR;
     if (o->ci > 0 && o->reps < 6) o->reps = 6; /* a 95% interval takes 6 samples */
+    /* Threads, stacks and memory this machine cannot give: refused now, not as a crash inside
+     * a runtime half-way through making its threads. */
+    if (headroom_check(o, err, errlen) != 0) return CLI_ERROR;
     o->progress = o->progress == 0 && isatty(2);
     return CLI_RUN;
 }

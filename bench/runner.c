@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "headroom.h"
 #include "report.h"
 #include "stats.h"
 
@@ -237,17 +238,19 @@ static void shuffle(int *order, int n, uint64_t *seed)
 }
 
 /* Fail before the run, not half-way through it, when the connections cannot all be open: every
- * arm holds its descriptors from set-up on. */
-static int fd_check(const struct run_opts *o, struct armrun *runs, long n)
+ * arm holds its descriptors from set-up on. Checked before any arm is created, on the estimate
+ * headroom.c makes from the command line (a loop would otherwise make its curl handles first). */
+static int fd_check(const struct run_opts *o, long n)
 {
     if (o->w->fds_per_task <= 0 && o->w->fds_per_worker <= 0) return 0;
     long need = 64, inflight_all = 0, threads_all = 0;
     for (int k = 0; k < o->narms; k++) {
-        long c = runs[k].info.concurrency;
-        long inflight = c > 0 && c < n ? c : n;
-        need += inflight * o->w->fds_per_task + runs[k].info.threads * o->w->fds_per_worker;
-        inflight_all += inflight;
-        threads_all += runs[k].info.threads;
+        struct arm_need a;
+        headroom_arm_need(o, k, n, &a);
+        long workers = a.threads > 0 ? a.threads : 1; /* the loop's or the sequential thread */
+        need += a.in_flight * o->w->fds_per_task + workers * o->w->fds_per_worker;
+        inflight_all += a.in_flight;
+        threads_all += workers;
     }
     long have = fd_limit_raise(need);
     if (need <= have) return 0;
@@ -278,6 +281,10 @@ int runner_run(const struct run_opts *o, const struct context *ctx)
         return rc == -EINVAL ? 2 : 1;
     }
     long n = o->w->ntasks(wstate);
+    if (fd_check(o, n) != 0) {
+        teardown(o, wstate, NULL);
+        return 1;
+    }
     long max_rounds = o->ci > 0 ? (o->max_rounds > o->reps ? o->max_rounds : o->reps) : o->reps;
     struct armrun *runs = calloc((size_t)o->narms, sizeof *runs);
     for (int k = 0; runs && k < o->narms; k++) {
@@ -300,8 +307,9 @@ int runner_run(const struct run_opts *o, const struct context *ctx)
         runs[k].created = 1;
         runs[k].batches = 1;
     }
-    if (!runs || fd_check(o, runs, n) != 0) {
+    if (!runs) {
         teardown(o, wstate, runs);
+        fprintf(stderr, "cvpbench: out of memory\n");
         return 1;
     }
     struct outcome *out = calloc((size_t)(n > 0 ? n : 1), sizeof *out);

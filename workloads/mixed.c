@@ -178,6 +178,7 @@ const struct workload workload_mixed = {
     .defaults = (const struct param_default[]){{.id = P_TASKS, .value = 100}, {.id = P_COUNT}},
     .fds_per_task = 1,
     .fds_per_worker = 2,
+    .loop_task_bytes = (16 << 10) + 64, /* http's, and the compute hand-over */
     .setup = mixed_setup,
     .teardown = mixed_teardown,
     .ntasks = mixed_ntasks,

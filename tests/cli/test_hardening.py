@@ -7,6 +7,7 @@ PURPOSE cvpbench against a hostile user (issue 17): every refusal is one line on
 USAGE   test_hardening.py CVPBENCH MOCKSERVER"""
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -46,6 +47,25 @@ def refused(args, needle, label=None, within=5.0, **kw):
           f"{label!r}: exit {r.returncode}, {len(lines)} line(s) naming {needle!r}, "
           f"{len(r.stdout)} bytes on stdout, {r.elapsed:.2f} s: {r.err.strip()[:160]!r}")
     return r
+
+
+def limited(**limits):
+    """A preexec_fn that sets resource limits in the child: limited(AS=1 << 30)."""
+    def apply():
+        for name, v in limits.items():
+            resource.setrlimit(getattr(resource, "RLIMIT_" + name), (v, v))
+    return apply
+
+
+def peak_rss_kib(args, **kw):
+    """Runs cvpbench; returns (exit code, stderr, its peak resident set in KiB, seconds)."""
+    t = time.monotonic()
+    p = subprocess.Popen([BIN, *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, **kw)
+    err = p.stderr.read()
+    _, status, ru = os.wait4(p.pid, 0)
+    p.returncode = os.waitstatus_to_exitcode(status)
+    p.stderr.close()
+    return p.returncode, err.decode("utf-8", "replace"), ru.ru_maxrss, time.monotonic() - t
 
 
 def syscalls(args, trace):
@@ -146,6 +166,45 @@ with msutil.Server(MOCK) as srv:
                   f"{url}: no connect and no datagram before exit 2")
     else:
         print("skip: strace not installed (the no-lookup and no-connect checks)")
+
+# --- 2 and 8: threads, stacks and memory this machine cannot give, refused with the figures ---
+SANITIZED = json.loads(run("-w", "noop", "-e", "sequential", "--tasks", "1", "--format",
+                           "json").stdout.splitlines()[0])["context"]["sanitize"]
+for args in (["-w", "noop", "-e", "openmp", "--threads", "100000"],
+             ["-w", "noop", "-e", "thread-pool", "--threads", "100000"],
+             ["-w", "noop", "-e", "hybrid", "--threads", "100000"],
+             ["-w", "noop", "-e", "openmp", "--concurrency", "10000000"],
+             ["-w", "sleep", "-e", "thread-pool", "--concurrency", "10000000"],
+             ["-w", "noop", "-e", "thread-pool:threads=30000,openmp:threads=30000"]):
+    r = refused(args, "threads")
+    check(r.returncode >= 0, f"{' '.join(args)}: no signal ({r.returncode})")
+# Stacks beyond the memory available: 1 GiB stacks, one more thread than there are GiB free.
+with open("/proc/meminfo") as f:
+    avail_gib = int(next(x for x in f if x.startswith("MemAvailable:")).split()[1]) >> 20
+r = refused(["-w", "noop", "-e", "openmp", "--threads", str(avail_gib + 2)], "available",
+            env=dict(os.environ, OMP_STACKSIZE="1G"))
+check(f"{avail_gib + 2} threads x 1 GiB stacks need" in r.err, f"the figures: {r.err.strip()}")
+# A hundred million tasks: refused with the figures, before allocating them (outcomes, timers,
+# curl handles), in well under a second.
+for args, needle in ((["-w", "sleep", "-e", "event-loop", "--tasks", "100000000"], "outcome"),
+                     (["-w", "http", "-e", "event-loop", "--tasks", "100000000", "--url-base",
+                       "http://127.0.0.1:9"], "in flight x 16 KiB on the loop"),
+                     (["-w", "mixed", "-e", "hybrid", "--tasks", "100000000", "--url-base",
+                       "http://127.0.0.1:9"], "in flight")):
+    rc, err, rss, secs = peak_rss_kib(args)
+    check(rc == 2 and needle in err and "available" in err and len(err.splitlines()) == 1
+          and rss < 200 * 1024 and secs < 2,
+          f"{' '.join(args)}: exit {rc} in {secs:.2f} s, peak RSS {rss >> 10} MiB: {err.strip()}")
+# The address space (ulimit -v), which sanitizers need unlimited.
+if SANITIZED:
+    print(f"skip: ulimit -v cases under -fsanitize={SANITIZED}")
+else:
+    for args in (["-w", "noop", "-e", "openmp", "--threads", "200"],
+                 ["-w", "sleep", "-e", "event-loop", "--tasks", "10000000"]):
+        refused(args, "ulimit -v", preexec_fn=limited(AS=1 << 30))
+    r = run("-w", "noop", "-e", "thread-pool", "--threads", "64", "--tasks", "1000", "--quiet",
+            preexec_fn=limited(AS=1 << 30))
+    check(r.returncode == 0, f"what fits under ulimit -v still runs: {r.err.strip()[:120]}")
 
 shutil.rmtree(TMP, ignore_errors=True)
 if failures:
