@@ -13,6 +13,7 @@
 
 #include "describe.h"
 #include "headroom.h"
+#include "outfile.h"
 
 /* Options that shape the run rather than the work. */
 enum run_opt_id {
@@ -61,8 +62,9 @@ const struct run_opt run_opts_table[R_COUNT + 1] = {
                   "2); without it, a warning, and the run records it as ignored"},
     [R_FORMAT] = {"format", 0, "F", "text (default), json (one object per line) or csv"},
     [R_OUTPUT] = {"output", 0, "FILE",
-                  "write there instead of stdout, replaced atomically after every sample "
-                  "(an interrupted run keeps completed ones)"},
+                  "write there instead of stdout: a file is replaced atomically at the first "
+                  "sample and holds every completed one from then on (an interrupted run keeps "
+                  "them); a device (/dev/null) or FIFO is written as it is"},
     [R_QUIET] = {"quiet", 0, NULL, "no progress line on stderr"},
     [R_LIST] = {"list", 0, NULL,
                 "the workloads, executors and parameters (--format json: for "
@@ -95,22 +97,6 @@ static void build_long_opts(void)
             long_opts[k++] = (struct option){d->negation, no_argument, NULL, VAL_NEG + id};
     }
     long_opts[k] = (struct option){NULL, 0, NULL, 0};
-}
-
-/* --output is written through a temporary file and a rename: find out now, not after the first
- * repetition, whether that can work. */
-static int output_writable(const char *path, char *err, size_t errlen)
-{
-    char tmp[4096];
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    FILE *f = fopen(tmp, "w");
-    if (!f) {
-        snprintf(err, errlen, "--output %s: cannot write %s: %m", path, tmp);
-        return 0;
-    }
-    fclose(f);
-    remove(tmp);
-    return 1;
 }
 
 static int run_option(struct run_opts *o, int r, const char *arg, enum cli_action *action,
@@ -243,7 +229,8 @@ enum cli_action cli_parse(int argc, char **argv, struct run_opts *o, char *err, 
         snprintf(err, errlen, "--url and --url-base are alternatives: give one");
         return CLI_ERROR;
     }
-    if (action == CLI_RUN && o->output && !output_writable(o->output, err, errlen))
+    /* Checked now, touching nothing; created (outfile.c) before any work. */
+    if (action == CLI_RUN && o->output && outfile_check(o->output, err, errlen) != 0)
         return CLI_ERROR;
     if (action != CLI_RUN) return action;
     if (!wname || !ename) {

@@ -275,14 +275,22 @@ int runner_run(const struct run_opts *o, const struct context *ctx)
 {
     char err[256] = "";
     void *wstate = NULL;
+    /* The output first: a file that cannot be written is known before any work. */
+    struct report *rep = report_open(o, ctx, err, sizeof err);
+    if (!rep) {
+        report_error("%s", err);
+        return 2;
+    }
     int rc = o->w->setup(&o->arms[0].p, &wstate, err, sizeof err);
     if (rc != 0) {
         report_error("%s", err[0] ? err : strerror(-rc));
+        report_close(rep);
         return rc == -EINVAL ? 2 : 1;
     }
     long n = o->w->ntasks(wstate);
     if (fd_check(o, n) != 0) {
         teardown(o, wstate, NULL);
+        report_close(rep);
         return 1;
     }
     long max_rounds = o->ci > 0 ? (o->max_rounds > o->reps ? o->max_rounds : o->reps) : o->reps;
@@ -291,6 +299,7 @@ int runner_run(const struct run_opts *o, const struct context *ctx)
         runs[k].walls = calloc((size_t)max_rounds, sizeof(double));
         if (!runs[k].walls) {
             teardown(o, wstate, runs);
+            report_close(rep);
             fprintf(stderr, "cvpbench: out of memory\n");
             return 1;
         }
@@ -302,6 +311,7 @@ int runner_run(const struct run_opts *o, const struct context *ctx)
         if (rc != 0) {
             report_error("%s", err[0] ? err : strerror(-rc));
             teardown(o, wstate, runs);
+            report_close(rep);
             return rc == -EINVAL ? 2 : 1;
         }
         runs[k].created = 1;
@@ -309,14 +319,14 @@ int runner_run(const struct run_opts *o, const struct context *ctx)
     }
     if (!runs) {
         teardown(o, wstate, runs);
+        report_close(rep);
         fprintf(stderr, "cvpbench: out of memory\n");
         return 1;
     }
     struct outcome *out = calloc((size_t)(n > 0 ? n : 1), sizeof *out);
     struct rep_result *r = calloc(1, sizeof *r);
-    struct report *rep = report_open(o, ctx);
     int status = 0;
-    if (!out || !r || !rep) {
+    if (!out || !r) {
         fprintf(stderr, "cvpbench: out of memory for %ld outcomes\n", n);
         status = 1;
         goto done;
@@ -377,7 +387,7 @@ int runner_run(const struct run_opts *o, const struct context *ctx)
     }
 
 done:
-    if (rep && report_close(rep) != 0) status = 1;
+    if (report_close(rep) != 0) status = 1;
     free(r);
     free(out);
     teardown(o, wstate, runs);

@@ -9,6 +9,9 @@ import json
 import os
 import resource
 import shutil
+import signal
+import stat
+import threading
 import subprocess
 import sys
 import time
@@ -17,7 +20,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(
                                 "mockserver"))
 import msutil  # noqa: E402
 
-BIN, MOCK = sys.argv[1], sys.argv[2]
+BIN, MOCK = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
 STRACE = shutil.which("strace")
 failures = []
 
@@ -205,6 +208,191 @@ else:
     r = run("-w", "noop", "-e", "thread-pool", "--threads", "64", "--tasks", "1000", "--quiet",
             preexec_fn=limited(AS=1 << 30))
     check(r.returncode == 0, f"what fits under ulimit -v still runs: {r.err.strip()[:120]}")
+
+# --- 3, 4, 5 and 7: --output ----------------------------------------------------------------
+SLOW = ["-w", "sleep", "-e", "sequential", "--tasks", "1", "--latency-ms", "3000"]
+QUICK = ["-w", "noop", "-e", "sequential", "--tasks", "1", "--format", "json"]
+
+
+def folder(name):
+    d = os.path.join(TMP, name)
+    os.makedirs(d)
+    return d
+
+
+def records(path):
+    """The JSON lines of a file: (parsed records, the file ends with a newline)."""
+    with open(path, "rb") as f:
+        data = f.read()
+    return [json.loads(x) for x in data.splitlines()], data.endswith(b"\n")
+
+
+def leftovers(d, *keep):
+    return sorted(set(os.listdir(d)) - set(keep))
+
+
+# 5: names that cannot be a run's output file: refused before the 3 s task, nothing touched.
+d = folder("names")
+with open(os.path.join(d, ".tmp"), "w") as f:
+    f.write("not ours")
+long_path = os.path.join(d, "x" * 200)
+while len(long_path) < 4095:
+    long_path = os.path.join(long_path, "y" * min(200, 4094 - len(long_path)))
+for path, needle in (("", "needs a file name"), (d, "is a folder"), (d + "/", "is a folder"),
+                     (os.path.join(d, "nosuch") + "/", "names a folder"),
+                     (os.path.join(d, "no", "such", "x.json"), "does not exist"),
+                     (long_path, "too long"), (os.path.join(d, "n" * 250), "too long"),
+                     (os.path.join(d, "..") , "is a folder")):
+    refused(SLOW + ["--output", path], needle, label=f"--output {path[:50]!r} ({len(path)} bytes)",
+            within=1.5, cwd=d)
+check(leftovers(d) == [".tmp"] and open(os.path.join(d, ".tmp")).read() == "not ours",
+      f"refused --output touched nothing: {leftovers(d)}")
+
+# 3: devices and FIFOs are written as they are, never replaced by a file.
+for dev in ("/dev/null", "/dev/full"):
+    before = os.stat(dev)
+    r = run(*QUICK, "--output", dev)
+    after = os.stat(dev)
+    check(stat.S_ISCHR(after.st_mode) and after.st_rdev == before.st_rdev,
+          f"{dev} is still the device after --output {dev}")
+    if dev == "/dev/null":
+        check(r.returncode == 0 and r.stdout == b"" and r.stderr == b"",
+              f"--output /dev/null: exit {r.returncode}, output discarded ({r.err.strip()})")
+    else:
+        check(r.returncode == 1 and len(r.stderr.splitlines()) == 1 and "/dev/full" in r.err
+              and "No space left on device" in r.err and r.stdout == b"",
+              f"--output /dev/full: exit {r.returncode}, one clear line: {r.err.strip()}")
+r = run(*QUICK, "--reps", "2", "--output", "/dev/stdout")
+check(r.returncode == 0 and len(r.stdout.splitlines()) == 3,
+      f"--output /dev/stdout on a pipe: written through ({len(r.stdout.splitlines())} lines)")
+d = folder("fifo")
+fifo = os.path.join(d, "pipe")
+os.mkfifo(fifo)
+refused(QUICK + ["--output", fifo], "nothing reads from it")
+got = []
+reader = threading.Thread(target=lambda: got.append(open(fifo, "rb").read()))
+reader.start()
+time.sleep(0.1)
+r = run(*QUICK, "--reps", "2", "--output", fifo)
+reader.join(10)
+check(r.returncode == 0 and got and len(got[0].splitlines()) == 3
+      and stat.S_ISFIFO(os.lstat(fifo).st_mode) and leftovers(d) == ["pipe"],
+      "--output FIFO: the reader gets every line, the FIFO stays, no temporary file")
+
+# 4: a unique temporary file; someone's keep.json.tmp is not ours to truncate or delete.
+d = folder("tmpname")
+keep, theirs = os.path.join(d, "keep.json"), os.path.join(d, "keep.json.tmp")
+for path, text in ((keep, "old\n"), (theirs, "someone else's\n")):
+    with open(path, "w") as f:
+        f.write(text)
+os.chmod(keep, 0o640)
+r = run(*QUICK, "--reps", "3", "--output", keep)
+recs, nl = records(keep)
+check(r.returncode == 0 and [x["type"] for x in recs] == ["sample"] * 3 + ["aggregate"] and nl,
+      "--output keep.json: 3 samples and their aggregate")
+check(open(theirs).read() == "someone else's\n", "keep.json.tmp untouched")
+check(stat.S_IMODE(os.stat(keep).st_mode) == 0o640, "the replaced file keeps its mode")
+check(leftovers(d) == ["keep.json", "keep.json.tmp"], f"no temporary file left: {leftovers(d)}")
+# A symlink to the output stays a symlink; the file it points to is replaced.
+os.symlink("keep.json", os.path.join(d, "link.json"))
+r = run(*QUICK, "--reps", "2", "--output", os.path.join(d, "link.json"))
+check(r.returncode == 0 and os.path.islink(os.path.join(d, "link.json"))
+      and len(records(keep)[0]) == 3, "--output through a symlink replaces its target")
+os.remove(os.path.join(d, "link.json"))
+# Two runs, one output: neither disturbs the other; the file is one run's complete output.
+runs = [subprocess.Popen([BIN, "-w", "sleep", "-e", "sequential", "--tasks", "1",
+                          "--latency-ms", "20", "--reps", str(reps), "--format", "json",
+                          "--output", keep], stderr=subprocess.PIPE) for reps in (6, 9)]
+codes = [p.wait(60) for p in runs]
+for p in runs:
+    p.stderr.close()
+recs, nl = records(keep)
+samples = [x for x in recs if x["type"] == "sample"]
+check(codes == [0, 0] and nl and len(samples) in (6, 9) and recs[-1]["type"] == "aggregate"
+      and recs[-1]["samples"] == len(samples), f"two runs, one output: exits {codes}, "
+                                                f"{len(samples)} samples of one run, whole")
+check(leftovers(d) == ["keep.json", "keep.json.tmp"], f"no temporary file left: {leftovers(d)}")
+# Exit paths: refused at set-up (exit 2), a failed run (exit 1), and signals before and after
+# the first sample. The old file stays until a sample is complete, then holds only whole
+# records; the temporary name is gone in every case.
+with open(keep, "w") as f:
+    f.write("old\n")
+refused(["-w", "http", "-e", "sequential", "--url", "http://x@127.0.0.1:9/", "--output", keep],
+        "user information")
+check(open(keep).read() == "old\n" and leftovers(d) == ["keep.json", "keep.json.tmp"],
+      "refused at set-up: the old file untouched, no temporary file")
+r = run("-w", "http", "-e", "sequential", "--tasks", "2", "--url", "http://127.0.0.1:9/",
+        "--timeout-ms", "500", "--format", "json", "--output", keep)
+recs, _ = records(keep)
+check(r.returncode == 1 and recs and recs[0]["valid"] is False
+      and leftovers(d) == ["keep.json", "keep.json.tmp"],
+      f"an invalid run (exit {r.returncode}) still writes its record, no temporary file")
+for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+    with open(keep, "w") as f:
+        f.write("old\n")
+    p = subprocess.Popen([BIN, *SLOW, "--format", "json", "--output", keep],
+                         stderr=subprocess.DEVNULL)
+    time.sleep(0.3)
+    tmp_seen = [x for x in os.listdir(d) if x.startswith(".keep.json.")]
+    p.send_signal(sig)
+    rc = p.wait(30)
+    check(rc == -sig and open(keep).read() == "old\n" and tmp_seen
+          and leftovers(d) == ["keep.json", "keep.json.tmp"],
+          f"{signal.Signals(sig).name} before the first sample: ended by it ({rc}), the old "
+          f"file untouched, the temporary {tmp_seen} removed")
+    p = subprocess.Popen([BIN, "-w", "sleep", "-e", "sequential", "--tasks", "1",
+                          "--latency-ms", "30", "--reps", "1000", "--format", "json", "--output",
+                          keep], stderr=subprocess.DEVNULL)
+    msutil.wait_until(lambda: os.path.getsize(keep) > 5000, timeout=20)
+    p.send_signal(sig)
+    rc = p.wait(30)
+    recs, nl = records(keep)
+    check(rc == -sig and nl and 1 <= len(recs) < 1000 and all(x["type"] == "sample"
+                                                              for x in recs)
+          and leftovers(d) == ["keep.json", "keep.json.tmp"],
+          f"{signal.Signals(sig).name} mid-run: {len(recs)} whole samples kept, no temporary "
+          f"file")
+
+# 7: linear time. Each sample is one write; the file is published by rename twice (the first
+# sample, the end), not rewritten per sample.
+d = folder("linear")
+out = os.path.join(d, "x.jsonl")
+REPS = ["-w", "noop", "-e", "sequential", "--tasks", "1", "--reps", "2000", "--format", "json"]
+t_file = min(run(*REPS, "--output", out).elapsed for _ in range(2))
+t_out = min(run(*REPS).elapsed for _ in range(2))
+recs, nl = records(out)
+check(len(recs) == 2001 and nl, f"2000 samples and the aggregate in the file ({len(recs)})")
+check(t_file < 2 * t_out + 0.3, f"2,000 samples to a file {t_file:.2f} s, to stdout "
+                                 f"{t_out:.2f} s: linear")
+print(f"measured: --reps 2000 --output {t_file:.3f} s, stdout {t_out:.3f} s")
+if STRACE:
+    rc, lines = syscalls(REPS + ["--output", out], "rename,renameat,renameat2,link,linkat")
+    moves = [x for x in lines if "rename" in x or "link" in x]
+    check(rc == 0 and 1 <= len(moves) <= 4, f"{len(moves)} link/rename calls for 2,000 samples "
+                                            f"(one publish at the start, one at the end)")
+# A reader polling the file during a run sees whole lines only grow: every newline-terminated
+# line parses, none disappears (the file appears with the first sample).
+os.remove(out)
+p = subprocess.Popen([BIN, "-w", "noop", "-e", "sequential", "--tasks", "1", "--reps", "3000",
+                      "--format", "json", "--output", out], stderr=subprocess.DEVNULL)
+seen, bad = 0, 0
+while p.poll() is None:
+    try:
+        with open(out, "rb") as f:
+            data = f.read()
+    except FileNotFoundError:
+        bad += seen > 0
+        continue
+    whole = data[:data.rfind(b"\n") + 1].splitlines()
+    try:
+        [json.loads(x) for x in whole]
+    except ValueError:
+        bad += 1
+    if len(whole) < seen:
+        bad += 1
+    seen = max(seen, len(whole))
+check(p.wait() == 0 and bad == 0 and len(records(out)[0]) == 3001,
+      f"a concurrent reader saw only whole records, never fewer ({bad} bad reads)")
 
 shutil.rmtree(TMP, ignore_errors=True)
 if failures:
