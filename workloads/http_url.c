@@ -35,6 +35,25 @@ static int loopback_literal(const char *host)
     return inet_pton(AF_INET6, inner, &a6) == 1 && IN6_IS_ADDR_LOOPBACK(&a6);
 }
 
+/* Spaces, control characters (CR, LF: header injection) and bytes beyond ASCII are never sent
+ * as they are; a URL that needs them percent-encodes them. 1 (with err) when url has one. */
+static int bad_byte(const char *what, const char *url, const char *where, char *err, size_t errlen)
+{
+    for (size_t k = 0; url[k]; k++) {
+        unsigned char c = (unsigned char)url[k];
+        if (c <= 0x20 || c >= 0x7f) {
+            snprintf(err, errlen, "%s%s has a %s at byte %zu: percent-encode it (%%%02X)", what,
+                     where,
+                     c == ' '                ? "space"
+                     : c < 0x20 || c == 0x7f ? "control character"
+                                             : "byte beyond ASCII",
+                     k, c);
+            return 1;
+        }
+    }
+    return 0;
+}
+
 int http_url_check(const char *what, const char *url, int allow_remote, int base, char *out,
                    size_t outlen, char *resolve, size_t rlen, char *err, size_t errlen)
 {
@@ -47,19 +66,7 @@ int http_url_check(const char *what, const char *url, int allow_remote, int base
         snprintf(err, errlen, "%s is too long (%zu bytes; at most %zu)", what, len, outlen - 1);
         return -1;
     }
-    /* Spaces, control characters (CR, LF: header injection) and bytes beyond ASCII are never
-     * sent as they are; a URL that needs them percent-encodes them. */
-    for (size_t k = 0; k < len; k++) {
-        unsigned char c = (unsigned char)url[k];
-        if (c <= 0x20 || c >= 0x7f) {
-            snprintf(err, errlen, "%s has a %s at byte %zu: percent-encode it (%%%02X)", what,
-                     c == ' '                ? "space"
-                     : c < 0x20 || c == 0x7f ? "control character"
-                                             : "byte beyond ASCII",
-                     k, c);
-            return -1;
-        }
-    }
+    if (bad_byte(what, url, "", err, errlen)) return -1;
     CURLU *h = curl_url();
     if (!h) {
         snprintf(err, errlen, "%s: out of memory", what);
@@ -126,6 +133,8 @@ int http_url_check(const char *what, const char *url, int allow_remote, int base
         snprintf(err, errlen, "%s '%s' is too long once normalised", what, url);
         goto done;
     }
+    /* curl decodes a percent-encoded host ("%da"): the decoded form must be clean too. */
+    if (bad_byte(what, norm, " (its host decoded)", err, errlen)) goto done;
     memcpy(out, norm, strlen(norm) + 1);
     /* localhost: an address of our choosing, never a lookup (curl would ask the resolver, on a
      * thread of its own in Debian's build). Names under --allow-remote are the user's to have

@@ -56,6 +56,8 @@ static const struct url_case cases[] = {
     {"http://127.0.0.1:9/\r\nX: y", 0, 0, NULL, "control character"},
     {"http://127.0.0.1:9/\xff", 0, 0, NULL, "beyond ASCII"},
     {"http://\xe2\x91\xa0.0.0.1/", 0, 0, NULL, "beyond ASCII"},
+    {"http://3.1ote%da/", 1, 0, NULL, "host decoded"}, /* found by fuzz_cli */
+    {"http://%31%32%37.0.0.1:9/", 0, 0, "http://127.0.0.1:9/", NULL},
     {"", 0, 0, NULL, "empty"},
     {"http:///", 0, 0, NULL, "valid URL"},
     {"http://127.0.0.1:9/?q=1", 0, 1, NULL, "no '?'"},
