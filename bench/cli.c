@@ -186,7 +186,8 @@ enum cli_action cli_parse(int argc, char **argv, struct run_opts *o, char *err, 
     const char *wname = NULL, *ename = NULL;
     enum cli_action action = CLI_RUN;
     opterr = 0; /* we print our own one-line errors */
-    optind = 1;
+    optind = 0; /* glibc: a full restart, so a second parse (the fuzzer's) keeps nothing of the
+                 * last one, such as its position inside a cluster of short options */
     int c;
     while ((c = getopt_long(argc, argv, ":w:e:h", long_opts, NULL)) != -1) {
         int rc = 0;

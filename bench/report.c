@@ -22,6 +22,27 @@ struct report {
 
 static const char *const kind_names[] = {"io", "cpu", "mixed"};
 
+size_t report_escape(const char *msg, char *line, size_t len)
+{
+    size_t n = 0;
+    if (len == 0) return 0;
+    for (const char *p = msg; *p && n + 5 < len;) {
+        size_t k = jw_utf8_len(p);
+        unsigned char c = (unsigned char)*p;
+        if (k == 0 || (k == 1 && (c < 0x20 || c == 0x7f))) {
+            n += (size_t)snprintf(line + n, len - n, "\\x%02X", c);
+            k = 1;
+        } else if (n + k < len) {
+            memcpy(line + n, p, k);
+            n += k;
+        } else
+            break;
+        p += k;
+    }
+    line[n] = '\0';
+    return n;
+}
+
 void report_error(const char *fmt, ...)
 {
     char msg[1024], line[4200];
@@ -29,20 +50,7 @@ void report_error(const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    size_t n = 0;
-    for (const char *p = msg; *p && n < sizeof line - 8;) {
-        size_t k = jw_utf8_len(p);
-        unsigned char c = (unsigned char)*p;
-        if (k == 0 || (k == 1 && (c < 0x20 || c == 0x7f))) {
-            n += (size_t)snprintf(line + n, sizeof line - n, "\\x%02X", c);
-            k = 1;
-        } else {
-            memcpy(line + n, p, k);
-            n += k;
-        }
-        p += k;
-    }
-    line[n] = '\0';
+    report_escape(msg, line, sizeof line);
     fprintf(stderr, "cvpbench: %s\n", line);
 }
 

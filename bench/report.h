@@ -24,6 +24,8 @@ int report_close(struct report *rp);
  * characters and bytes that are not valid UTF-8 (from a hostile argument echoed in the message)
  * are shown as \xNN, so the message can neither break the line nor the terminal. */
 void report_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The escaping report_error does, into line (len bytes, always terminated); returns its length. */
+size_t report_escape(const char *msg, char *line, size_t len);
 
 /* The run's record as one JSON object (no newline); exposed for tests. */
 void report_json(struct jw *j, const struct run_opts *o, const struct context *ctx,
