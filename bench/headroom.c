@@ -154,8 +154,11 @@ void headroom_arm_need(const struct run_opts *o, int k, long n, struct arm_need 
     else
         need->in_flight = p->concurrency > 0 && p->concurrency < n ? p->concurrency : n;
     if (e->overlap == OVERLAP_LOOP && !blocking) {
-        size_t each = o->w->start_task ? o->w->loop_task_bytes : LOOP_CPU_TASK_BYTES;
-        need->task_bytes = (double)need->in_flight * (double)each;
+        if (o->w->start_task) /* each task in flight holds its timer or its transfer */
+            need->task_bytes = (double)need->in_flight * (double)o->w->loop_task_bytes;
+        else if (e->computes != WIDTH_ONE) /* queued for the CPU workers */
+            need->task_bytes = (double)need->in_flight * LOOP_CPU_TASK_BYTES;
+        /* else each runs inline as it starts: one at a time, nothing to speak of */
     }
 }
 
