@@ -144,6 +144,12 @@ with msutil.Server(MOCK) as srv:
         check(r.returncode == 0 and rec.get("ok") == 1
               and rec["params"]["allow_remote"] == bool(extra),
               f"{url} {extra}: fetched ({r.err.strip()[:120]})")
+    # Quotes and backslashes are a URL's to have; the JSON record carries them escaped, intact.
+    url = f"http://127.0.0.1:{port}/get?q=\"\\'<>"
+    r = run(*HTTP, "--url", url, "--format", "json", "--quiet")
+    rec = json.loads(r.stdout.splitlines()[0]) if r.stdout else {}
+    check(r.returncode == 0 and rec.get("params", {}).get("url") == url,
+          f"{url!r} round-trips through the JSON record ({r.err.strip()[:120]})")
     for ex in ("event-loop", "thread-pool"):
         r = run("-w", "http", "-e", ex, "--url-base", f"http://localhost:{port}", "--tasks", "4",
                 "--latency-ms", "1", "--quiet")
