@@ -3,7 +3,8 @@ JOBS   ?= $(shell nproc)
 CMAKE  ?= cmake
 QUICK  ?=
 SUITE  ?=
-# How long make fuzz runs libFuzzer, in seconds (.ci/run sets a short bounded run).
+# How long make fuzz runs libFuzzer, in seconds, split between its two targets (.ci/run sets a
+# short bounded run).
 FUZZ_SECONDS ?= 60
 
 .PHONY: all deps deps-test build test test-asan test-tsan bench fuzz format clean
@@ -43,7 +44,7 @@ bench: build
 
 fuzz: deps-test
 	@CC=clang $(CMAKE) -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFUZZ=ON >/dev/null
-	@$(CMAKE) --build build-fuzz -j $(JOBS) --target fuzz_request_parser
+	@$(CMAKE) --build build-fuzz -j $(JOBS) --target fuzz_request_parser fuzz_cli
 	scripts/fuzz.sh build-fuzz $(FUZZ_SECONDS)
 
 format:

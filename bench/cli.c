@@ -13,6 +13,8 @@
 #include <unistd.h>
 
 #include "describe.h"
+#include "headroom.h"
+#include "outfile.h"
 
 /* Options that shape the run rather than the work. */
 enum run_opt_id {
@@ -103,8 +105,9 @@ const struct run_opt run_opts_table[R_COUNT + 1] = {
     [R_FORMAT] = {"format", 0, "F", "text (default), json (one object per line) or csv", NULL,
                   NULL},
     [R_OUTPUT] = {"output", 0, "FILE",
-                  "write there instead of stdout, replaced atomically after every sample "
-                  "(an interrupted run keeps completed ones)",
+                  "write there instead of stdout: a file is replaced atomically at the first "
+                  "sample and holds every completed one from then on (an interrupted run keeps "
+                  "them); a device (/dev/null) or FIFO is written as it is",
                   NULL, NULL},
     [R_QUIET] = {"quiet", 0, NULL, "no progress line on stderr", NULL, NULL},
     [R_LIST] = {"list", 0, NULL,
@@ -139,22 +142,6 @@ static void build_long_opts(void)
             long_opts[k++] = (struct option){d->negation, no_argument, NULL, VAL_NEG + id};
     }
     long_opts[k] = (struct option){NULL, 0, NULL, 0};
-}
-
-/* --output is written through a temporary file and a rename: find out now, not after the first
- * repetition, whether that can work. */
-static int output_writable(const char *path, char *err, size_t errlen)
-{
-    char tmp[4096];
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    FILE *f = fopen(tmp, "w");
-    if (!f) {
-        snprintf(err, errlen, "--output %s: cannot write %s: %m", path, tmp);
-        return 0;
-    }
-    fclose(f);
-    remove(tmp);
-    return 1;
 }
 
 static int run_option(struct run_opts *o, int r, const char *arg, enum cli_action *action,
@@ -283,7 +270,8 @@ enum cli_action cli_parse(int argc, char **argv, struct run_opts *o, char *err, 
     const char *wname = NULL, *ename = NULL;
     enum cli_action action = CLI_RUN;
     opterr = 0; /* we print our own one-line errors */
-    optind = 1;
+    optind = 0; /* glibc: a full restart, so a second parse (the fuzzer's) keeps nothing of the
+                 * last one, such as its position inside a cluster of short options */
     int c;
     while ((c = getopt_long(argc, argv, ":w:e:h", long_opts, NULL)) != -1) {
         int rc = 0;
@@ -326,7 +314,8 @@ enum cli_action cli_parse(int argc, char **argv, struct run_opts *o, char *err, 
         snprintf(err, errlen, "--url and --url-base are alternatives: give one");
         return CLI_ERROR;
     }
-    if (action == CLI_RUN && o->output && !output_writable(o->output, err, errlen))
+    /* Checked now, touching nothing; created (outfile.c) before any work. */
+    if (action == CLI_RUN && o->output && outfile_check(o->output, err, errlen) != 0)
         return CLI_ERROR;
     if (action != CLI_RUN) return action;
     if (!wname || !ename) {
@@ -393,6 +382,9 @@ enum cli_action cli_parse(int argc, char **argv, struct run_opts *o, char *err, 
     }
     if (arms_apply(o->arms, o->narms, &o->p, err, errlen) != 0) return CLI_ERROR;
     if (o->ci > 0 && o->reps < 6) o->reps = 6; /* a 95% interval takes 6 samples */
+    /* Threads, stacks and memory this machine cannot give: refused now, not as a crash inside
+     * a runtime half-way through making its threads. */
+    if (headroom_check(o, err, errlen) != 0) return CLI_ERROR;
     o->progress = o->progress == 0 && isatty(2);
     return CLI_RUN;
 }

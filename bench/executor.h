@@ -45,6 +45,9 @@ struct executor {
      * --blocking turns a loop into one worker (recorded in exec_info). */
     enum width_rule waits, computes;
     enum overlap overlap;
+    /* The stack each of its threads reserves, for the check before a run (headroom.c); NULL: the
+     * process's default thread stack. */
+    size_t (*stack_bytes)(void);
     /* Sets up threads, loops and per-worker state, outside the timed region. Returns 0,
      * -EINVAL for bad parameters (exit 2) or another negative errno; err gets one line. */
     int (*create)(const struct workload *w, void *wstate, const struct params *p, void **ex,

@@ -24,7 +24,9 @@ void jw_obj_end(struct jw *j);
 /* Arrays: members inside take key NULL. */
 void jw_arr_begin(struct jw *j, const char *key);
 void jw_arr_end(struct jw *j);
-void jw_str(struct jw *j, const char *key, const char *v); /* NULL writes null */
+/* A string, NULL writes null. Any bytes give valid JSON and valid UTF-8: control characters are
+ * escaped and a byte that does not begin a valid UTF-8 sequence becomes \ufffd. */
+void jw_str(struct jw *j, const char *key, const char *v);
 void jw_int(struct jw *j, const char *key, long long v);
 void jw_num(struct jw *j, const char *key, double v); /* NaN and inf write null */
 void jw_bool(struct jw *j, const char *key, int v);
@@ -33,5 +35,10 @@ void jw_null(struct jw *j, const char *key);
 void jw_raw_member(struct jw *j, const char *key, const char *json);
 /* Appends text as it is (for the text and CSV formats, which share the buffer). */
 void jw_raw(struct jw *j, const char *text);
+
+/* The length of the valid UTF-8 sequence s begins with (1 to 4; 1 for ASCII, NUL included), or 0
+ * when s[0] does not begin one (a stray continuation byte, an overlong form, a surrogate, beyond
+ * U+10FFFF, or a sequence cut short). */
+size_t jw_utf8_len(const char *s);
 
 #endif

@@ -15,6 +15,7 @@
 #include "context.h"
 #include "describe.h"
 #include "gitrev.h"
+#include "report.h"
 #include "resources.h"
 #include "runner.h"
 
@@ -55,7 +56,7 @@ int main(int argc, char **argv)
     char err[256] = "";
     switch (cli_parse(argc, argv, &o, err, sizeof err)) {
     case CLI_ERROR:
-        fprintf(stderr, "cvpbench: %s\n", err);
+        report_error("%s", err);
         return 2;
     case CLI_HELP:
         describe_usage(stdout);

@@ -36,7 +36,7 @@ const struct param_def param_table[P_COUNT] = {
                       .max = 86400000, .arg = "MS",
                       .help = "per-request deadline in milliseconds (0 = none)"},
     [P_URL] = {P_URL, "url", PT_TEXT, F(url), .arg = "URL",
-               .help = "fetch this URL in every task (loopback only)"},
+               .help = "fetch this URL in every task (loopback only, unless --allow-remote)"},
     [P_URL_BASE] = {P_URL_BASE, "url-base", PT_TEXT, F(url_base), .arg = "URL",
                     .help = "the mock server, e.g. http://127.0.0.1:8080 (or $CVP_URL_BASE)"},
     [P_REUSE] = {P_REUSE, "reuse", PT_FLAG, F(reuse), .def = 1, .negation = "no-reuse",
@@ -57,7 +57,8 @@ const struct param_def param_table[P_COUNT] = {
                      .max = 1L << 30, .arg = "BYTES",
                      .help = "bytes of each file (one file per task: --tasks files)"},
     [P_BLOCK] = {P_BLOCK, "block", PT_LONG, F(block), .def = 0, .min = 0, .max = 1L << 30,
-                 .arg = "BYTES", .help = "bytes per read or write call (0 = the whole file in one)"},
+                 .arg = "BYTES",
+                 .help = "bytes per read or write call (0 = the whole file in one)"},
     [P_WRITE] = {P_WRITE, "write", PT_FLAG, F(write), .def = 0,
                  .help = "each task writes its file instead of reading it"},
     [P_FSYNC] = {P_FSYNC, "fsync", PT_FLAG, F(fsync), .def = 0,
@@ -75,12 +76,15 @@ const struct param_def param_table[P_COUNT] = {
                               "environment says, else libuv's 4)"},
     [P_DB_ROWS] = {P_DB_ROWS, "db-rows", PT_LONG, F(db_rows), .def = 100000, .min = 1,
                    .max = 1000000, .arg = "M", .help = "rows of the generated SQLite table"},
-    [P_ROWS] = {P_ROWS, "rows", PT_LONG, F(rows), .def = 1, .min = 1, .max = 1000000,
-                .arg = "R",
+    [P_ROWS] = {P_ROWS, "rows", PT_LONG, F(rows), .def = 1, .min = 1, .max = 1000000, .arg = "R",
                 .help = "rows one query reads: 1 = a point lookup through the index, else "
                         "SUM/COUNT over R ids"},
     [P_WRITE_RATIO] = {P_WRITE_RATIO, "write-ratio", PT_LONG, F(write_ratio), .def = 0, .min = 0,
                        .max = 100, .arg = "PCT", .help = "percent of the queries that are updates"},
+    /* issue 17 (hardening) */
+    [P_ALLOW_REMOTE] = {P_ALLOW_REMOTE, "allow-remote", PT_FLAG, F(allow_remote), .def = 0,
+                        .help = "let --url and --url-base name a host beyond loopback (your own "
+                                "service; without it only 127.0.0.0/8, [::1] and localhost)"},
 };
 
 const struct param_def *param_def(enum param_id id)

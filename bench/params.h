@@ -35,6 +35,8 @@ enum param_id {
     P_DB_ROWS,
     P_ROWS,
     P_WRITE_RATIO,
+    /* issue 17 (hardening) */
+    P_ALLOW_REMOTE,
     P_COUNT
 };
 #define PM(id) (1u << (id))
@@ -64,6 +66,7 @@ struct params {
     long db_rows;         /* rows of the generated SQLite table */
     long rows;            /* rows one query reads: 1 = a point lookup, else a range aggregate */
     long write_ratio;     /* percent of SQLite tasks that are updates */
+    int allow_remote;     /* 1 = HTTP tasks may fetch hosts beyond loopback (your own service) */
     unsigned set;         /* PM() bits of the parameters given explicitly */
 };
 

@@ -1,8 +1,13 @@
 /* NAME    report.c
  * PURPOSE Formats samples (text table, JSON lines, CSV) and writes them without losing any:
- *         stdout is flushed per line; a file is replaced atomically after every sample. */
+ *         each sample is one record, written whole as soon as it is complete, to stdout or
+ *         through outfile.c (--output: a regular file kept current record by record, atomically
+ *         published, in linear time; a device written as it is). */
 #include "report.h"
 
+#include "outfile.h"
+
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,11 +16,43 @@
 struct report {
     const struct run_opts *o;
     const struct context *ctx;
-    struct jw all; /* every line so far, when writing to a file */
+    struct outfile *out; /* stdout or --output */
     int lines;
 };
 
 static const char *const kind_names[] = {"io", "cpu", "mixed"};
+
+size_t report_escape(const char *msg, char *line, size_t len)
+{
+    size_t n = 0;
+    if (len == 0) return 0;
+    for (const char *p = msg; *p && n + 5 < len;) {
+        size_t k = jw_utf8_len(p);
+        unsigned char c = (unsigned char)*p;
+        if (k == 0 || (k == 1 && (c < 0x20 || c == 0x7f))) {
+            n += (size_t)snprintf(line + n, len - n, "\\x%02X", c);
+            k = 1;
+        } else if (n + k < len) {
+            memcpy(line + n, p, k);
+            n += k;
+        } else
+            break;
+        p += k;
+    }
+    line[n] = '\0';
+    return n;
+}
+
+void report_error(const char *fmt, ...)
+{
+    char msg[1024], line[4200];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    report_escape(msg, line, sizeof line);
+    fprintf(stderr, "cvpbench: %s\n", line);
+}
 
 static void json_context(struct jw *j, const struct context *c)
 {
@@ -278,46 +315,28 @@ static void text_row(struct jw *j, const struct run_opts *o, const struct rep_re
     }
 }
 
-struct report *report_open(const struct run_opts *o, const struct context *ctx)
+struct report *report_open(const struct run_opts *o, const struct context *ctx, char *err,
+                           size_t errlen)
 {
     struct report *rp = calloc(1, sizeof *rp);
-    if (!rp) return NULL;
+    if (!rp) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
     rp->o = o;
     rp->ctx = ctx;
-    jw_init(&rp->all);
+    if (!(rp->out = outfile_open(o->output, err, errlen))) {
+        free(rp);
+        return NULL;
+    }
     return rp;
 }
 
-/* Replaces path with the lines so far: write a temporary file beside it, then rename. */
-static int write_atomically(const char *path, const struct jw *all)
-{
-    char tmp[4096];
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    FILE *f = fopen(tmp, "w");
-    if (!f) {
-        fprintf(stderr, "cvpbench: cannot write %s: %m\n", tmp);
-        return -1;
-    }
-    int ok = fwrite(all->buf, 1, all->len, f) == all->len;
-    ok = (fflush(f) == 0) && ok;
-    ok = (fclose(f) == 0) && ok;
-    if (!ok || rename(tmp, path) != 0) {
-        fprintf(stderr, "cvpbench: cannot write %s: %m\n", path);
-        remove(tmp);
-        return -1;
-    }
-    return 0;
-}
-
-/* Writes text: to stdout, flushed; or appended to what the file holds, atomically. */
+/* Writes text, whole lines, as one record. */
 static int emit(struct report *rp, const struct jw *text)
 {
     if (text->oom) return -1;
-    if (rp->o->output) {
-        jw_raw(&rp->all, text->buf);
-        return rp->all.oom ? -1 : write_atomically(rp->o->output, &rp->all);
-    }
-    return fputs(text->buf, stdout) < 0 || fflush(stdout) != 0 ? -1 : 0;
+    return outfile_append(rp->out, text->buf, text->len);
 }
 
 int report_rep(struct report *rp, const struct rep_result *r)
@@ -356,7 +375,7 @@ int report_summary(struct report *rp, const double *const *walls, const long *ba
 
 int report_close(struct report *rp)
 {
-    jw_free(&rp->all);
+    int rc = outfile_close(rp->out);
     free(rp);
-    return 0;
+    return rc;
 }

@@ -1,6 +1,6 @@
 /* NAME    report.h
  * PURPOSE Writes samples as text, JSON lines or CSV, then the run's summary (summary.c), to
- *         stdout or atomically to a file. */
+ *         stdout or to --output (outfile.c: what a reader of the file can count on). */
 #ifndef CVP_REPORT_H
 #define CVP_REPORT_H
 
@@ -9,13 +9,23 @@
 
 struct report;
 
-struct report *report_open(const struct run_opts *o, const struct context *ctx);
-/* Writes one sample. With --output, the file is rewritten through a temporary file and a
- * rename after every sample, so an interrupted run keeps every completed one. */
+/* Opens the output before anything runs; NULL with one line in err (exit 2). */
+struct report *report_open(const struct run_opts *o, const struct context *ctx, char *err,
+                           size_t errlen);
+/* Writes one sample as one record: whole in the output before this returns, so an interrupted
+ * run keeps every completed sample (and, with --output, nothing else). */
 int report_rep(struct report *rp, const struct rep_result *r);
 /* Writes the summary of the rounds: walls[k][round] is arm k's wall per batch in each round. */
 int report_summary(struct report *rp, const double *const *walls, const long *batches, long rounds);
+/* Ends the output (--output: publishes it and removes the temporary file). */
 int report_close(struct report *rp);
+
+/* Prints "cvpbench: " and the formatted message to stderr as exactly one line: control
+ * characters and bytes that are not valid UTF-8 (from a hostile argument echoed in the message)
+ * are shown as \xNN, so the message can neither break the line nor the terminal. */
+void report_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The escaping report_error does, into line (len bytes, always terminated); returns its length. */
+size_t report_escape(const char *msg, char *line, size_t len);
 
 /* The run's record as one JSON object (no newline); exposed for tests. */
 void report_json(struct jw *j, const struct run_opts *o, const struct context *ctx,

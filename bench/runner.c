@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "headroom.h"
 #include "report.h"
 #include "stats.h"
 #include "tally.h"
@@ -220,17 +221,19 @@ static void shuffle(int *order, int n, uint64_t *seed)
 }
 
 /* Fail before the run, not half-way through it, when the connections cannot all be open: every
- * arm holds its descriptors from set-up on. */
-static int fd_check(const struct run_opts *o, struct armrun *runs, long n)
+ * arm holds its descriptors from set-up on. Checked before any arm is created, on the estimate
+ * headroom.c makes from the command line (a loop would otherwise make its curl handles first). */
+static int fd_check(const struct run_opts *o, long n)
 {
     if (o->w->fds_per_task <= 0 && o->w->fds_per_worker <= 0) return 0;
     long need = 64, inflight_all = 0, threads_all = 0;
     for (int k = 0; k < o->narms; k++) {
-        long c = runs[k].info.concurrency;
-        long inflight = c > 0 && c < n ? c : n;
-        need += inflight * o->w->fds_per_task + runs[k].info.threads * o->w->fds_per_worker;
-        inflight_all += inflight;
-        threads_all += runs[k].info.threads;
+        struct arm_need a;
+        headroom_arm_need(o, k, n, &a);
+        long workers = a.threads > 0 ? a.threads : 1; /* the loop's or the sequential thread */
+        need += a.in_flight * o->w->fds_per_task + workers * o->w->fds_per_worker;
+        inflight_all += a.in_flight;
+        threads_all += workers;
     }
     long have = fd_limit_raise(need);
     if (need <= have) return 0;
@@ -255,18 +258,31 @@ int runner_run(const struct run_opts *o, const struct context *ctx)
 {
     char err[256] = "";
     void *wstate = NULL;
+    /* The output first: a file that cannot be written is known before any work. */
+    struct report *rep = report_open(o, ctx, err, sizeof err);
+    if (!rep) {
+        report_error("%s", err);
+        return 2;
+    }
     int rc = o->w->setup(&o->arms[0].p, &wstate, err, sizeof err);
     if (rc != 0) {
-        fprintf(stderr, "cvpbench: %s\n", err[0] ? err : strerror(-rc));
+        report_error("%s", err[0] ? err : strerror(-rc));
+        report_close(rep);
         return rc == -EINVAL ? 2 : 1;
     }
     long n = o->w->ntasks(wstate);
+    if (fd_check(o, n) != 0) {
+        teardown(o, wstate, NULL);
+        report_close(rep);
+        return 1;
+    }
     long max_rounds = o->ci > 0 ? (o->max_rounds > o->reps ? o->max_rounds : o->reps) : o->reps;
     struct armrun *runs = calloc((size_t)o->narms, sizeof *runs);
     for (int k = 0; runs && k < o->narms; k++) {
         runs[k].walls = calloc((size_t)max_rounds, sizeof(double));
         if (!runs[k].walls) {
             teardown(o, wstate, runs);
+            report_close(rep);
             fprintf(stderr, "cvpbench: out of memory\n");
             return 1;
         }
@@ -276,23 +292,25 @@ int runner_run(const struct run_opts *o, const struct context *ctx)
         long after = rss_now_kib();
         runs[k].setup_rss_kib = before >= 0 && after >= before ? after - before : -1;
         if (rc != 0) {
-            fprintf(stderr, "cvpbench: %s\n", err[0] ? err : strerror(-rc));
+            report_error("%s", err[0] ? err : strerror(-rc));
             teardown(o, wstate, runs);
+            report_close(rep);
             return rc == -EINVAL ? 2 : 1;
         }
         runs[k].created = 1;
         runs[k].batches = 1;
     }
-    if (!runs || fd_check(o, runs, n) != 0) {
+    if (!runs) {
         teardown(o, wstate, runs);
+        report_close(rep);
+        fprintf(stderr, "cvpbench: out of memory\n");
         return 1;
     }
     struct outcome *out = calloc((size_t)(n > 0 ? n : 1), sizeof *out);
     struct rep_result *r = calloc(1, sizeof *r);
     int64_t *due = o->rate > 0 ? arrivals(o, n) : NULL;
-    struct report *rep = report_open(o, ctx);
     int status = 0;
-    if (!out || !r || !rep || (o->rate > 0 && !due)) {
+    if (!out || !r || (o->rate > 0 && !due)) {
         fprintf(stderr, "cvpbench: out of memory for %ld outcomes\n", n);
         status = 1;
         goto done;
@@ -353,7 +371,7 @@ int runner_run(const struct run_opts *o, const struct context *ctx)
     }
 
 done:
-    if (rep && report_close(rep) != 0) status = 1;
+    if (report_close(rep) != 0) status = 1;
     free(due);
     free(r);
     free(out);

@@ -28,6 +28,9 @@ struct workload {
     const struct param_default *defaults;
     int fds_per_task;   /* descriptors one task in flight holds (checked against the limit) */
     int fds_per_worker; /* descriptors each worker's state holds, e.g. curl's wake-up pair */
+    /* Memory one task in flight holds in the non-blocking form (its timer, its curl handle and
+     * buffers), in bytes, as measured; headroom.c checks a run's total before it starts. */
+    size_t loop_task_bytes;
     /* Validates parameters and allocates inputs. Returns 0, -EINVAL for bad parameters (the run
      * exits 2) or another negative errno; err receives one line either way. */
     int (*setup)(const struct params *p, void **state, char *err, size_t errlen);

@@ -8,6 +8,7 @@
 
 #include "affinity.h"
 #include "executor.h"
+#include "headroom.h"
 
 struct omp_exec {
     const struct workload *w;
@@ -96,6 +97,31 @@ static void omp_destroy(void *ex)
     free(o);
 }
 
+/* The stack of each OpenMP thread: OMP_STACKSIZE (or GOMP_STACKSIZE) when set, a number with
+ * an optional B, K, M or G (K when none), else the runtime's default: libgomp takes the process's
+ * default thread stack, LLVM's libomp 4 MiB. */
+static size_t omp_stack_bytes(void)
+{
+    const char *env = getenv("OMP_STACKSIZE");
+    if (!env || !*env) env = getenv("GOMP_STACKSIZE");
+    if (env && *env) {
+        char *end;
+        double v = strtod(env, &end);
+        while (*end == ' ')
+            end++;
+        double unit = *end == 'B' || *end == 'b'   ? 1
+                      : *end == 'M' || *end == 'm' ? 1 << 20
+                      : *end == 'G' || *end == 'g' ? 1 << 30
+                                                   : 1 << 10;
+        if (v > 0 && v * unit < 1e15) return (size_t)(v * unit);
+    }
+#ifdef __clang__
+    return (size_t)4 << 20;
+#else
+    return headroom_default_stack();
+#endif
+}
+
 const struct executor executor_openmp = {
     .name = "openmp",
     .summary = "OpenMP parallel for, dynamic schedule (--threads, --pin)",
@@ -103,6 +129,7 @@ const struct executor executor_openmp = {
     .waits = WIDTH_THREADS,
     .computes = WIDTH_THREADS,
     .overlap = OVERLAP_WORKERS,
+    .stack_bytes = omp_stack_bytes,
     .create = omp_create,
     .run = omp_run,
     .destroy = omp_destroy,

@@ -139,6 +139,11 @@ static void pool_destroy(void *ex)
     pool_stop(ex);
 }
 
+static size_t pool_stack_bytes(void)
+{
+    return POOL_STACK_BYTES;
+}
+
 const struct executor executor_thread_pool = {
     .name = "thread-pool",
     .summary = "persistent pthread workers taking tasks from a shared queue (--threads, --pin)",
@@ -146,6 +151,7 @@ const struct executor executor_thread_pool = {
     .waits = WIDTH_THREADS,
     .computes = WIDTH_THREADS,
     .overlap = OVERLAP_WORKERS,
+    .stack_bytes = pool_stack_bytes,
     .create = pool_create,
     .run = pool_run,
     .destroy = pool_destroy,

@@ -15,6 +15,7 @@ static int http_setup(const struct params *p, void **state, char *err, size_t er
     if (!s) return -ENOMEM;
     int rc = http_state_init(s, p, err, errlen);
     if (rc != 0) {
+        http_state_fini(s);
         free(s);
         return rc;
     }
@@ -24,6 +25,7 @@ static int http_setup(const struct params *p, void **state, char *err, size_t er
 
 static void http_teardown(void *state)
 {
+    http_state_fini(state);
     free(state);
 }
 
@@ -83,10 +85,11 @@ const struct workload workload_http = {
     .kind = WK_IO,
     .summary = "each task GETs /delay/{latency-ms} from the mock server (libcurl)",
     .params = PM(P_TASKS) | PM(P_LATENCY_MS) | PM(P_TIMEOUT_MS) | PM(P_URL) | PM(P_URL_BASE) |
-              PM(P_REUSE),
+              PM(P_REUSE) | PM(P_ALLOW_REMOTE),
     .defaults = (const struct param_default[]){{.id = P_TASKS, .value = 100}, {.id = P_COUNT}},
     .fds_per_task = 1,
-    .fds_per_worker = 2, /* libcurl 7.88 gives each (internal) multi handle a socketpair */
+    .fds_per_worker = 2,         /* libcurl 7.88 gives each (internal) multi handle a socketpair */
+    .loop_task_bytes = 16 << 10, /* measured: 16.2 KiB per request in flight */
     .setup = http_setup,
     .teardown = http_teardown,
     .ntasks = http_ntasks,

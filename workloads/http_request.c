@@ -1,6 +1,7 @@
 /* NAME    http_request.c
- * PURPOSE One HTTP request as every form of the http workload makes it: the URL (loopback only),
- *         the options each curl handle shares, and the outcome a finished transfer leaves. */
+ * PURPOSE One HTTP request as every form of the http workload makes it: the URL (checked by
+ *         http_url.c), the options each curl handle shares, and the outcome a finished transfer
+ *         leaves. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,57 +11,58 @@
 #include "batch.h"
 #include "http.h"
 
-/* Only loopback: this suite never sends load anywhere else. */
-static int is_loopback_url(const char *url, char *err, size_t errlen)
-{
-    if (strncmp(url, "http://", 7) != 0) {
-        snprintf(err, errlen, "URL '%s' must start with http://", url);
-        return 0;
-    }
-    const char *host = url + 7;
-    size_t len = strcspn(host, ":/?#");
-    if ((len >= 4 && strncmp(host, "127.", 4) == 0) || (len == 5 && !strncmp(host, "[::1]", 5)) ||
-        (len == 9 && !strncmp(host, "localhost", 9)))
-        return 1;
-    snprintf(err, errlen,
-             "URL '%s' is not on loopback (127.0.0.1): this suite only loads "
-             "servers on this machine",
-             url);
-    return 0;
-}
-
 int http_state_init(struct http_state *s, const struct params *p, char *err, size_t errlen)
 {
     const char *base = p->url_base ? p->url_base : getenv("CVP_URL_BASE");
+    const char *what = p->url ? "--url" : p->url_base ? "--url-base" : "$CVP_URL_BASE";
     if (!p->url && !base) {
         snprintf(err, errlen,
                  "http needs --url-base http://127.0.0.1:PORT (a running mockserver) "
                  "or --url");
         return -EINVAL;
     }
-    if (!is_loopback_url(p->url ? p->url : base, err, errlen)) return -EINVAL;
     s->tasks = p->tasks;
     s->timeout_ms = p->timeout_ms;
     s->reuse = p->reuse;
+    s->allow_remote = p->allow_remote;
+    char url[sizeof s->url];
     int n;
     if (p->url) {
-        n = snprintf(s->url, sizeof s->url, "%s", p->url);
+        n = snprintf(url, sizeof url, "%s", p->url);
         s->latency_ns = 0;
     } else {
+        /* The base on its own first, so that an error names what the user gave. */
+        if (http_url_check(what, base, s->allow_remote, 1, s->url, sizeof s->url, s->resolve,
+                           sizeof s->resolve, err, errlen) != 0)
+            return -EINVAL;
         size_t blen = strlen(base);
         while (blen > 0 && base[blen - 1] == '/')
             blen--; /* "http://h:p/" and "http://h:p" mean the same server */
         /* The mock server's /delay takes milliseconds with up to three decimals. */
         long ms = p->latency_us / 1000, us = p->latency_us % 1000;
-        n = us ? snprintf(s->url, sizeof s->url, "%.*s/delay/%ld.%03ld", (int)blen, base, ms, us)
-               : snprintf(s->url, sizeof s->url, "%.*s/delay/%ld", (int)blen, base, ms);
+        n = us ? snprintf(url, sizeof url, "%.*s/delay/%ld.%03ld", (int)blen, base, ms, us)
+               : snprintf(url, sizeof url, "%.*s/delay/%ld", (int)blen, base, ms);
         s->latency_ns = p->latency_us * 1000L;
     }
-    if (n < 0 || (size_t)n >= sizeof s->url) {
-        snprintf(err, errlen, "URL too long");
+    if (n < 0 || (size_t)n >= sizeof url) {
+        snprintf(err, errlen, "%s is too long (at most %zu bytes with the path)", what,
+                 sizeof url - 1);
         return -EINVAL;
     }
+    if (http_url_check(what, url, s->allow_remote, 0, s->url, sizeof s->url, s->resolve,
+                       sizeof s->resolve, err, errlen) != 0)
+        return -EINVAL;
+    if (s->resolve[0] && !(s->resolve_list = curl_slist_append(NULL, s->resolve))) {
+        snprintf(err, errlen, "out of memory");
+        return -ENOMEM;
+    }
     return 0;
+}
+
+void http_state_fini(struct http_state *s)
+{
+    curl_slist_free_all(s->resolve_list);
+    s->resolve_list = NULL;
 }
 
 static size_t count_bytes(char *data, size_t size, size_t nmemb, void *userp)
@@ -82,16 +84,39 @@ static int no_time_wait(void *userp, curl_socket_t fd, curlsocktype purpose)
 /* CURLOPT_XFERINFOFUNCTION: a thread blocked in curl_easy_perform gives up when its batch has
  * stopped (--fail-fast, a deadline). curl calls this about once a second while it waits, and
  * on every bit of progress: a blocking request can be abandoned, but not at once. */
-static int abort_if_stopping(void *userp, curl_off_t dltotal, curl_off_t dlnow,
-                             curl_off_t ultotal, curl_off_t ulnow)
+static int abort_if_stopping(void *userp, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+                             curl_off_t ulnow)
 {
     return batch_stopping();
+}
+
+/* CURLOPT_OPENSOCKETFUNCTION: the last word on where a task connects. The URL was checked, but
+ * this sees the address itself, whatever led to it. */
+static curl_socket_t open_checked(void *clientp, curlsocktype purpose, struct curl_sockaddr *a)
+{
+    const struct http_state *s = clientp;
+    if (purpose != CURLSOCKTYPE_IPCXN || !http_address_allowed(&a->addr, s->allow_remote))
+        return CURL_SOCKET_BAD; /* curl reports "Couldn't connect" */
+    return socket(a->family, a->socktype | SOCK_CLOEXEC, a->protocol);
 }
 
 int http_easy_setup(const struct http_state *s, CURL *easy, int64_t *bytes_counter)
 {
     int bad = 0;
     bad |= curl_easy_setopt(easy, CURLOPT_URL, s->url) != CURLE_OK;
+    /* http only, redirects not followed (and never to another protocol if they were). */
+#if LIBCURL_VERSION_NUM >= 0x075500 /* 7.85.0 */
+    bad |= curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http") != CURLE_OK;
+    bad |= curl_easy_setopt(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http") != CURLE_OK;
+#else
+    bad |= curl_easy_setopt(easy, CURLOPT_PROTOCOLS, (long)CURLPROTO_HTTP) != CURLE_OK;
+    bad |= curl_easy_setopt(easy, CURLOPT_REDIR_PROTOCOLS, (long)CURLPROTO_HTTP) != CURLE_OK;
+#endif
+    bad |= curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L) != CURLE_OK;
+    bad |= curl_easy_setopt(easy, CURLOPT_OPENSOCKETFUNCTION, open_checked) != CURLE_OK;
+    bad |= curl_easy_setopt(easy, CURLOPT_OPENSOCKETDATA, (void *)s) != CURLE_OK;
+    if (s->resolve_list)
+        bad |= curl_easy_setopt(easy, CURLOPT_RESOLVE, s->resolve_list) != CURLE_OK;
     bad |= curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L) != CURLE_OK; /* threads + timeouts */
     bad |= curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, count_bytes) != CURLE_OK;
     bad |= curl_easy_setopt(easy, CURLOPT_WRITEDATA, bytes_counter) != CURLE_OK;
@@ -128,8 +153,9 @@ void http_classify(const struct http_state *s, CURL *easy, CURLcode rc, int64_t 
     case CURLE_ABORTED_BY_CALLBACK: { /* the batch stopped: cancelled, on the loop or not */
         long sent = 0;
         curl_easy_getinfo(easy, CURLINFO_REQUEST_SIZE, &sent);
-        outcome_fail(o, OUT_CANCELLED, sent > 0 ? "cancelled after the request was sent"
-                                                : "cancelled before the request was sent");
+        outcome_fail(o, OUT_CANCELLED,
+                     sent > 0 ? "cancelled after the request was sent"
+                              : "cancelled before the request was sent");
         if (sent > 0) o->flags |= OUTF_SENT;
         return;
     }

@@ -180,10 +180,11 @@ const struct workload workload_mixed = {
     .kind = WK_MIXED,
     .summary = "each task GETs /delay/{latency-ms}, then computes --work-us of CPU work",
     .params = PM(P_TASKS) | PM(P_LATENCY_MS) | PM(P_TIMEOUT_MS) | PM(P_URL) | PM(P_URL_BASE) |
-              PM(P_REUSE) | PM(P_WORK_US),
+              PM(P_REUSE) | PM(P_WORK_US) | PM(P_ALLOW_REMOTE),
     .defaults = (const struct param_default[]){{.id = P_TASKS, .value = 100}, {.id = P_COUNT}},
     .fds_per_task = 1,
     .fds_per_worker = 2,
+    .loop_task_bytes = (16 << 10) + 64, /* http's, and the compute hand-over */
     .setup = mixed_setup,
     .teardown = mixed_teardown,
     .ntasks = mixed_ntasks,

@@ -2,11 +2,14 @@
 """NAME    test_fault_matrix.py
 PURPOSE Every executor x every fault: N tasks give exactly N outcomes, ok plus each error class
         adds up to N, each fault lands in its own class, and the counts equal the server's own
-        account of what it did (/stats, its final counters, or the raw server's counts).
-        Prints the matrix (one row per fault and executor) for the reliability note.
+        account of what it did (/stats, its final counters, or the raw server's counts). Then a
+        seeded random mix of 5xx, resets and stalls with one server restart mid-batch, under
+        every executor. Prints the matrix (one row per fault and executor) for the reliability
+        note, and the seed (CVP_FAULT_SEED=N repeats a run).
 USAGE   test_fault_matrix.py CVPBENCH MOCKSERVER"""
 import json
 import os
+import random
 import signal
 import sys
 import time
@@ -175,6 +178,107 @@ raw_fault("oversize, late excess", {"mode": "oversize", "size": 100, "extra": 10
     (r["ok"] == c["connections"], f"ok {r['ok']} == connections {c['connections']}"),
     (e["other"] == N - r["ok"] >= 1, f"other {e['other']} == {N} - ok, and >= 1"),
 ])
+
+# A seeded random mix: the three faults at random rates, and one restart of the server in the
+# middle of the batch, under every executor. Connections are not reused (--no-reuse), so curl
+# never retries a request on a fresh connection and every task is at most one request.
+SEED = int(os.environ.get("CVP_FAULT_SEED") or random.SystemRandom().randrange(1, 2 ** 31))
+print(f"\nrandom mix: seed {SEED} (CVP_FAULT_SEED={SEED} repeats the draws)", flush=True)
+MIX_N = scaled(40, least=16)
+WIDTH = 4  # tasks in flight at most (bounded() above)
+
+
+def stopped_counters(out):
+    for line in out.splitlines():
+        if line.startswith("mockserver stopped: "):
+            return json.loads(line[len("mockserver stopped: "):])
+    return None
+
+
+def mix(ex, exargs, rng):
+    rates = [("--error-rate", rng.uniform(0.05, 0.2)), ("--reset-rate", rng.uniform(0.05, 0.2)),
+             ("--stall-rate", rng.uniform(0.03, 0.1))]
+    opts = [x for k, v in rates for x in (k, "%.3f" % v)]
+    fault = "random mix + restart"
+    tag = f"[seed {SEED}, {' '.join(opts)}]"
+    s1 = msutil.Server(MOCK, *opts, "--seed", str(rng.randrange(1, 2 ** 31)))
+    s2 = None
+    try:
+        proc = start_bench(BIN, "-w", "http", "-e", ex, "--tasks", str(MIX_N), "--latency-ms",
+                           "30", "--timeout-ms", "400", "--no-reuse", "--url-base",
+                           f"http://127.0.0.1:{s1.port}", *exargs)
+        # The restart, once a quarter of the batch has reached the server: the client is paused
+        # (SIGSTOP, our own child), so that from its side the restart is instant and no task
+        # fails for lack of a server in between; the first server answers what it can (the
+        # 30 ms delays), then stops (SIGTERM: its final counters) and a second one takes the
+        # same port.
+        msutil.wait_until(lambda: s1.stats()["requests"] >= MIX_N // 4, timeout=30, step=0.005)
+        os.kill(proc.pid, signal.SIGSTOP)
+        time.sleep(0.1)
+        live = s1.stats()["in_flight"]  # what the stop will cut: the stalls, a late delay
+        code, out = s1.stop(signal.SIGTERM)
+        first = stopped_counters(out)
+        s2 = msutil.Server(MOCK, *opts, "--seed", str(rng.randrange(1, 2 ** 31)), "--port",
+                           str(s1.port))
+        os.kill(proc.pid, signal.SIGCONT)
+        rc, rec, err = record_of(proc)
+        second = s2.stats()
+    finally:
+        s1.stop()
+        if s2:
+            s2.stop()
+    if not check(first is not None and rec is not None,
+                 f"{fault} x {ex}: the first server's final counters and a record {tag}"):
+        ROWS.append((fault, ex, rec, None, False))
+        return
+
+    def total(path):
+        return sum(st[path[0]].get(path[1], 0) for st in (first, second))
+    ok_srv, e500 = total(("status", "200")), total(("status", "500"))
+    rst, stall = total(("errors", "injected_reset")), total(("errors", "injected_stall"))
+    requests = first["requests"] + second["requests"]
+    # Requests the first server received but neither answered nor faulted: cut by its stop.
+    cut = first["requests"] - (sum(first["status"].values()) + first["errors"]["injected_reset"]
+                               + first["errors"]["injected_stall"])
+    unseen = MIX_N - requests  # tasks in flight that no server read: cut before they arrived
+    account = {"status": {"200": ok_srv, "500": e500},
+               "errors": {"injected_reset": rst, "injected_stall": stall}}
+
+    def expect(r, e):
+        return [
+            (first["requests"] < MIX_N and second["requests"] > 0,
+             f"the restart came mid-batch: {first['requests']} requests before it, "
+             f"{second['requests']} after {tag}"),
+            (second["requests"] == sum(second["status"].values())
+             + second["errors"]["injected_reset"] + second["errors"]["injected_stall"],
+             f"the second server answered or faulted every request it read {tag}"),
+            (e["other"] == 0, f"no task in 'other' {tag}"),
+            (r["ok"] == ok_srv, f"ok {r['ok']} == the servers' 200s {ok_srv} {tag}"),
+            (e["http_status"] == e500, f"http_status {e['http_status']} == the servers' 500s "
+                                       f"{e500} {tag}"),
+            (e["connect"] + e["reset"] + e["timeout"] == rst + stall + cut + unseen,
+             f"connect {e['connect']} + reset {e['reset']} + timeout {e['timeout']} == injected "
+             f"resets {rst} + stalls {stall} + cut by the restart {cut} + never read {unseen} "
+             f"{tag}"),
+            (e["reset"] >= rst and e["timeout"] <= stall and stall - e["timeout"] + cut <= live,
+             f"resets >= injected ({e['reset']} >= {rst}); timeouts {e['timeout']} are the "
+             f"stalls {stall}, less those the stop cut: with the {cut} delays cut, at most the "
+             f"{live} it found in flight {tag}"),
+            (0 <= unseen and unseen + live <= WIDTH,
+             f"the restart cut at most the {WIDTH} in flight (in flight at the stop {live}, "
+             f"never read {unseen}) {tag}"),
+            (rc == (0 if r["ok"] == MIX_N else 1), f"exit {rc} matches validity {tag}"),
+        ]
+    cell(fault, ex, rec, account, expect)
+
+
+_rng = random.Random(SEED)
+for ex, exargs in EXECUTORS:
+    N_saved, N = N, MIX_N  # cell() checks against N
+    mix(ex, exargs, _rng)
+    N = N_saved
+if any(f == "random mix + restart" and not ok for f, _, _, _, ok in ROWS):
+    print(f"random mix failed with seed {SEED}: CVP_FAULT_SEED={SEED} repeats it")
 
 # The matrix, for the reliability note.
 print("\nfault matrix: %d tasks per cell; server = the server's own account" % N)

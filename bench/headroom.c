@@ -1,0 +1,290 @@
+/* NAME    headroom.c
+ * PURPOSE Checks a run's threads and memory against this machine before anything starts
+ *         (headroom.h). A thread needs a PID (kernel.pid_max), a slot under kernel.threads-max,
+ *         the cgroup's pids.max and the user's RLIMIT_NPROC, and it reserves its whole stack;
+ *         a run also holds 40 bytes of outcome per task and, on an event loop, the state of every
+ *         task in flight (a timer, a curl handle and its buffers). All of it must fit in the
+ *         memory available (MemAvailable, the cgroup's memory limit) and the address space
+ *         (ulimit -v). Stacks are counted whole: a task may touch all of its stack, and under
+ *         strict overcommit (vm.overcommit_memory=2) the kernel charges them whole anyway. */
+#include "headroom.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "context.h"
+
+#define NO_LIMIT            (-1.0)
+#define LOOP_CPU_TASK_BYTES 64 /* a CPU-only task queued by a loop executor (struct + malloc) */
+
+/* The number at the start of path's first line: 0; "max": 1 (no limit); unreadable: -1. */
+static int read_number(const char *path, double *v)
+{
+    char buf[64];
+    FILE *f = fopen(path, "r");
+    if (!f) return -1;
+    int ok = fgets(buf, sizeof buf, f) != NULL;
+    fclose(f);
+    if (!ok) return -1;
+    if (strncmp(buf, "max", 3) == 0) return 1;
+    char *end;
+    *v = strtod(buf, &end);
+    return end != buf ? 0 : -1;
+}
+
+/* A "Key:   value kB" line of /proc/meminfo, in bytes; NO_LIMIT when absent. */
+static double meminfo_bytes(const char *key)
+{
+    FILE *f = fopen("/proc/meminfo", "r");
+    if (!f) return NO_LIMIT;
+    char line[256];
+    size_t klen = strlen(key);
+    double v = NO_LIMIT;
+    while (fgets(line, sizeof line, f))
+        if (strncmp(line, key, klen) == 0 && line[klen] == ':') {
+            v = strtod(line + klen + 1, NULL) * 1024;
+            break;
+        }
+    fclose(f);
+    return v;
+}
+
+/* The least room (limit minus usage) in this process's cgroup and each of its parents, for
+ * one controller: cgroup v1 (its own hierarchy, /sys/fs/cgroup/CTL) or v2 (one hierarchy).
+ * NO_LIMIT when no level sets one. A container that mounts its own group as the root has no
+ * folder for the path it is told: those levels are skipped. */
+static double cgroup_room(const char *ctl, const char *v1_limit, const char *v1_usage,
+                          const char *v2_limit, const char *v2_usage)
+{
+    char text[4096], mount[64], path[2048];
+    FILE *f = fopen("/proc/self/cgroup", "r");
+    if (!f) return NO_LIMIT;
+    size_t len = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    text[len] = '\0';
+    int v2 = 0;
+    path[0] = '\0';
+    char *lines, *items;
+    for (char *line = strtok_r(text, "\n", &lines); line; line = strtok_r(NULL, "\n", &lines)) {
+        /* "ID:CONTROLLERS:PATH"; v2's is "0::PATH". */
+        char *c1 = strchr(line, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+        if (!c2) continue;
+        *c2 = '\0';
+        int match = 0;
+        if (strcmp(line, "0:") == 0) {
+            match = access("/sys/fs/cgroup/cgroup.controllers", R_OK) == 0;
+            v2 = match;
+        } else
+            for (char *item = strtok_r(c1 + 1, ",", &items); item && !match;
+                 item = strtok_r(NULL, ",", &items))
+                match = strcmp(item, ctl) == 0;
+        if (match) {
+            snprintf(path, sizeof path, "%s", c2 + 1);
+            if (!v2) break; /* a v1 controller's own line wins over v2 */
+        }
+    }
+    if (!path[0]) return NO_LIMIT;
+    snprintf(mount, sizeof mount, v2 ? "/sys/fs/cgroup" : "/sys/fs/cgroup/%s", ctl);
+    double room = NO_LIMIT;
+    for (;;) {
+        char lim_path[2200], use_path[2200];
+        double lim, use;
+        const char *dir = strcmp(path, "/") == 0 ? "" : path;
+        snprintf(lim_path, sizeof lim_path, "%s%s/%s", mount, dir, v2 ? v2_limit : v1_limit);
+        snprintf(use_path, sizeof use_path, "%s%s/%s", mount, dir, v2 ? v2_usage : v1_usage);
+        /* v1 writes "no limit" as a huge number (PAGE_COUNTER_MAX pages). */
+        if (read_number(lim_path, &lim) == 0 && lim < 1e18 && read_number(use_path, &use) == 0) {
+            double r = lim > use ? lim - use : 0;
+            if (room == NO_LIMIT || r < room) room = r;
+        }
+        char *slash = strrchr(path, '/');
+        if (!slash || slash == path) {
+            if (strcmp(path, "/") == 0 || !path[0]) break;
+            snprintf(path, sizeof path, "/");
+            continue;
+        }
+        *slash = '\0';
+    }
+    return room;
+}
+
+size_t headroom_default_stack(void)
+{
+    pthread_attr_t a;
+    size_t size = 8 << 20;
+    if (pthread_getattr_default_np(&a) == 0) {
+        pthread_attr_getstacksize(&a, &size);
+        pthread_attr_destroy(&a);
+    }
+    return size;
+}
+
+long headroom_tasks(const struct run_opts *o)
+{
+    return o->p.tasks > 0 ? o->p.tasks : 1;
+}
+
+void headroom_arm_need(const struct run_opts *o, int k, long n, struct arm_need *need)
+{
+    const struct arm *a = &o->arms[k];
+    const struct executor *e = a->e;
+    const struct params *p = &a->p;
+    memset(need, 0, sizeof *need);
+    /* As the executors decide it (affinity_default_threads, hybrid_create). */
+    if (e->params & PM(P_THREADS)) {
+        if (p->set & PM(P_THREADS))
+            need->threads = p->threads;
+        else if (e->waits == WIDTH_THREADS && (p->set & PM(P_CONCURRENCY)) && p->concurrency > 0)
+            need->threads = p->concurrency;
+        else
+            need->threads = context_cores();
+        if (e->waits == WIDTH_THREADS && p->concurrency > need->threads)
+            need->threads = p->concurrency; /* a disagreement is refused later; count the larger */
+    }
+    need->stack_bytes = e->stack_bytes ? e->stack_bytes() : headroom_default_stack();
+    int blocking = (e->params & PM(P_BLOCKING)) && p->blocking;
+    if (e->waits == WIDTH_ONE || blocking)
+        need->in_flight = 1;
+    else if (e->waits == WIDTH_THREADS)
+        need->in_flight = need->threads < n ? need->threads : n;
+    else
+        need->in_flight = p->concurrency > 0 && p->concurrency < n ? p->concurrency : n;
+    if (e->overlap == OVERLAP_LOOP && !blocking) {
+        if (o->w->start_task) /* each task in flight holds its timer or its transfer */
+            need->task_bytes = (double)need->in_flight * (double)o->w->loop_task_bytes;
+        else if (e->computes != WIDTH_ONE) /* queued for the CPU workers */
+            need->task_bytes = (double)need->in_flight * LOOP_CPU_TASK_BYTES;
+        /* else each runs inline as it starts: one at a time, nothing to speak of */
+    }
+}
+
+/* "24.4 GiB", "256 KiB", "40 B". */
+static const char *bytes(char *buf, size_t len, double b)
+{
+    static const char *const unit[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
+    int u = 0;
+    while (b >= 1024 && u < 5) {
+        b /= 1024;
+        u++;
+    }
+    snprintf(buf, len, u == 0 || b >= 100 || b == (long)b ? "%.0f %s" : "%.1f %s", b, unit[u]);
+    return buf;
+}
+
+/* The threads that can still be started: the least room among the kernel's, the cgroup's and
+ * the user's limits; which one into why. */
+static long thread_room(char *why, size_t len)
+{
+    long room = -1;
+    double threads_max = 0, pid_max = 0, running = 0;
+    FILE *f = fopen("/proc/loadavg", "r"); /* "0.00 0.01 0.05 1/345 6789": 345 threads */
+    if (f) {
+        long r, t;
+        if (fscanf(f, "%*f %*f %*f %ld/%ld", &r, &t) == 2) running = (double)t;
+        fclose(f);
+    }
+    if (read_number("/proc/sys/kernel/threads-max", &threads_max) == 0) {
+        room = (long)(threads_max - running);
+        snprintf(why, len, "kernel.threads-max is %.0f, %.0f threads exist", threads_max, running);
+    }
+    if (read_number("/proc/sys/kernel/pid_max", &pid_max) == 0 &&
+        (room < 0 || pid_max - running < room)) {
+        room = (long)(pid_max - running);
+        snprintf(why, len, "kernel.pid_max is %.0f and %.0f threads hold one each", pid_max,
+                 running);
+    }
+    double pids = cgroup_room("pids", "pids.max", "pids.current", "pids.max", "pids.current");
+    if (pids != NO_LIMIT && (room < 0 || pids < room)) {
+        room = (long)pids;
+        snprintf(why, len, "the cgroup's pids.max leaves %.0f", pids);
+    }
+    /* RLIMIT_NPROC counts every thread of the user, and root is exempt. Those of other
+     * processes are not counted here: the room is at most this. */
+    struct rlimit rl;
+    if (getuid() != 0 && getrlimit(RLIMIT_NPROC, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+        (room < 0 || (long)rl.rlim_cur < room)) {
+        room = (long)rl.rlim_cur;
+        snprintf(why, len, "RLIMIT_NPROC (ulimit -u) is %ld", room);
+    }
+    return room < 0 ? 0 : room;
+}
+
+/* The address space still free under ulimit -v (RLIMIT_AS), or NO_LIMIT. */
+static double address_room(void)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_AS, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY) return NO_LIMIT;
+    double used = 0;
+    FILE *f = fopen("/proc/self/statm", "r"); /* first field: the address space, in pages */
+    if (f) {
+        if (fscanf(f, "%lf", &used) == 1) used *= (double)sysconf(_SC_PAGESIZE);
+        fclose(f);
+    }
+    return (double)rl.rlim_cur > used ? (double)rl.rlim_cur - used : 0;
+}
+
+int headroom_check(const struct run_opts *o, char *err, size_t errlen)
+{
+    long n = headroom_tasks(o), threads = 0, in_flight = 0;
+    double stacks = 0, loop = 0, outcomes = (double)n * (double)sizeof(struct outcome);
+    size_t stack = 0;
+    for (int k = 0; k < o->narms; k++) {
+        struct arm_need need;
+        headroom_arm_need(o, k, n, &need);
+        threads += need.threads;
+        stacks += (double)need.threads * (double)need.stack_bytes;
+        if (need.stack_bytes > stack && need.threads > 0) stack = need.stack_bytes;
+        loop += need.task_bytes;
+        if (need.task_bytes > 0 && need.in_flight > in_flight) in_flight = need.in_flight;
+    }
+    char why[160], a[32], b[32], c[32];
+    if (threads > 0) {
+        long room = thread_room(why, sizeof why);
+        if (threads > room) {
+            snprintf(err, errlen,
+                     "%ld worker threads asked for, but this machine can start about %ld more "
+                     "(%s): lower --threads or --concurrency",
+                     threads, room, why);
+            return -1;
+        }
+    }
+    /* What the run holds besides what is there now: stacks, outcomes, tasks in flight. */
+    double need = stacks + outcomes + loop;
+    char what[320];
+    int w = snprintf(what, sizeof what, "%s", "");
+    if (stacks > 0)
+        w += snprintf(what + w, sizeof what - (size_t)w, "%ld threads x %s stacks", threads,
+                      bytes(a, sizeof a, (double)stack));
+    if (outcomes >= 64 << 20 || loop > 0 || stacks == 0)
+        w += snprintf(what + w, sizeof what - (size_t)w, "%s%ld tasks x %zu B of outcome",
+                      w ? " + " : "", n, sizeof(struct outcome));
+    if (loop > 0)
+        snprintf(what + w, sizeof what - (size_t)w, " + %ld tasks in flight x %s on the loop",
+                 in_flight, bytes(c, sizeof c, loop / (double)in_flight));
+    const char *hint = stacks >= outcomes + loop ? "lower --threads or --concurrency"
+                                                 : "lower --tasks or --concurrency";
+    double mem = meminfo_bytes("MemAvailable");
+    const char *mem_src = "MemAvailable";
+    double cg = cgroup_room("memory", "memory.limit_in_bytes", "memory.usage_in_bytes",
+                            "memory.max", "memory.current");
+    if (cg != NO_LIMIT && (mem == NO_LIMIT || cg < mem)) {
+        mem = cg;
+        mem_src = "the cgroup's memory limit";
+    }
+    if (mem != NO_LIMIT && need > mem) {
+        snprintf(err, errlen, "%s need %s; %s available (%s): %s", what, bytes(a, sizeof a, need),
+                 bytes(b, sizeof b, mem), mem_src, hint);
+        return -1;
+    }
+    double as = address_room();
+    if (as != NO_LIMIT && need > as) {
+        snprintf(err, errlen, "%s need %s of address space; ulimit -v leaves %s: %s", what,
+                 bytes(a, sizeof a, need), bytes(b, sizeof b, as), hint);
+        return -1;
+    }
+    return 0;
+}
