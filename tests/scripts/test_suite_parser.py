@@ -110,7 +110,7 @@ def main():
           "every case starts from the suite's defaults and may override them")
 
     # The shipped suites fit their time budgets by the driver's own estimate (7 minutes default,
-    # 75 s quick: issue 11; their headers say so), of which the crossover map takes at most its share.
+    # 75 s quick, as issue 11 asks and their headers say), the crossover map at most its share.
     budgets = {"suite-quick.txt": (75, 30), "suite.txt": (420, 240)}
     for name, (budget, map_budget) in budgets.items():
         rc, out, err = run_check(os.path.join(ROOT, "bench", name))
