@@ -74,6 +74,19 @@ static inline void task_run(const struct workload *w, void *state, void *tls, lo
     o->end_ns = now_ns();
 }
 
+/* The process boundary. An executor may run tasks in other processes (process: workers forked
+ * after set-up), where the workload's state is a copy taken at the fork. Whatever a task writes
+ * that another process reads (an output like matmul's C; a counter that verify or report reads;
+ * a figure reset() changes between batches) must live in memory allocated here: when the run has
+ * an executor that forks (the runner says so before setup), it is MAP_SHARED memory mapped
+ * before the fork, so every process sees it at the same address; otherwise plain heap memory.
+ * Zeroed, 64-byte aligned; NULL when out of memory. Under mpi the ranks are separate programs:
+ * there a workload's data moves through its `dist` description instead (dist.h). */
+void *workload_shared_alloc(size_t bytes);
+void workload_shared_free(void *p);
+/* Called by the runner (and tests) before setup: 1 when tasks will run in forked processes. */
+void workload_shared_mode(int forked);
+
 extern const struct workload *const workloads[]; /* NULL-terminated registry */
 const struct workload *workload_find(const char *name);
 

@@ -46,7 +46,7 @@ static void matmul_teardown(void *state)
     free((void *)s->m.a);
     free((void *)s->m.b);
     free(s->m.bp);
-    free(s->cbuf);
+    workload_shared_free(s->cbuf);
     free(s);
 }
 
@@ -79,7 +79,8 @@ static int matmul_setup(const struct params *p, void **state, char *err, size_t 
     s->m.n = n;
     s->m.npad = (n + MM_NR - 1) / MM_NR * MM_NR;
     s->m.bp = alloc_doubles((size_t)s->m.npad * (size_t)n);
-    s->cbuf = alloc_doubles(nn + 2 * GUARD);
+    /* C is the output the tasks write and verify reads: shared (workload.h). */
+    s->cbuf = workload_shared_alloc((nn + 2 * GUARD) * sizeof(double));
     if (!a || !b || !s->m.bp || !s->cbuf) {
         matmul_teardown(s);
         snprintf(err, errlen, "matmul: out of memory for --size %ld", n);

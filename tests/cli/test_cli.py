@@ -119,8 +119,9 @@ for w in reg["workloads"]:
     check(set(w["params"]) <= set(params) and "blocking" in w["forms"], f"workload {w['name']}")
     check(set(w["defaults"]) == set(w["params"]), f"{w['name']}: a default for every parameter")
 for e in reg["executors"]:
-    check(e["waits_at_once"] in ("1", "threads", "cap") and e["overlap"] in ("workers", "loop")
-          and e["computes_at_once"] in ("1", "threads", "cap"), f"executor {e['name']} rule")
+    widths = ("1", "threads", "cap", "processes", "ranks")
+    check(e["waits_at_once"] in widths and e["overlap"] in ("workers", "loop")
+          and e["computes_at_once"] in widths, f"executor {e['name']} rule")
     check(e["threads"] == ("threads" in e["params"]), f"{e['name']}: threads capability")
 help_text = run("--help").stdout
 for name, p in params.items():
