@@ -57,7 +57,8 @@ const struct param_def param_table[P_COUNT] = {
                      .max = 1L << 30, .arg = "BYTES",
                      .help = "bytes of each file (one file per task: --tasks files)"},
     [P_BLOCK] = {P_BLOCK, "block", PT_LONG, F(block), .def = 0, .min = 0, .max = 1L << 30,
-                 .arg = "BYTES", .help = "bytes per read or write call (0 = the whole file in one)"},
+                 .arg = "BYTES",
+                 .help = "bytes per read or write call (0 = the whole file in one)"},
     [P_WRITE] = {P_WRITE, "write", PT_FLAG, F(write), .def = 0,
                  .help = "each task writes its file instead of reading it"},
     [P_FSYNC] = {P_FSYNC, "fsync", PT_FLAG, F(fsync), .def = 0,
@@ -75,12 +76,18 @@ const struct param_def param_table[P_COUNT] = {
                               "environment says, else libuv's 4)"},
     [P_DB_ROWS] = {P_DB_ROWS, "db-rows", PT_LONG, F(db_rows), .def = 100000, .min = 1,
                    .max = 1000000, .arg = "M", .help = "rows of the generated SQLite table"},
-    [P_ROWS] = {P_ROWS, "rows", PT_LONG, F(rows), .def = 1, .min = 1, .max = 1000000,
-                .arg = "R",
+    [P_ROWS] = {P_ROWS, "rows", PT_LONG, F(rows), .def = 1, .min = 1, .max = 1000000, .arg = "R",
                 .help = "rows one query reads: 1 = a point lookup through the index, else "
                         "SUM/COUNT over R ids"},
     [P_WRITE_RATIO] = {P_WRITE_RATIO, "write-ratio", PT_LONG, F(write_ratio), .def = 0, .min = 0,
                        .max = 100, .arg = "PCT", .help = "percent of the queries that are updates"},
+    [P_RANKS] = {P_RANKS, "ranks", PT_LONG, F(ranks), .def = 0, .min = 0, .max = 4096, .arg = "R",
+                 .help = "MPI ranks: under mpirun, its -np (0 = as launched); without it, "
+                         "cvpbench starts mpirun -np R itself"},
+    [P_INNER] = {P_INNER, "inner", PT_TEXT, F(inner), .text_def = "sequential",
+                 .choices = "sequential|thread-pool|openmp|event-loop", .arg = "E",
+                 .help = "the executor each MPI rank runs its share of the tasks with (--threads "
+                         "per rank; default: the host's usable cores / its ranks)"},
 };
 
 const struct param_def *param_def(enum param_id id)

@@ -35,6 +35,8 @@ enum param_id {
     P_DB_ROWS,
     P_ROWS,
     P_WRITE_RATIO,
+    P_RANKS,
+    P_INNER,
     P_COUNT
 };
 #define PM(id) (1u << (id))
@@ -64,6 +66,8 @@ struct params {
     long db_rows;         /* rows of the generated SQLite table */
     long rows;            /* rows one query reads: 1 = a point lookup, else a range aggregate */
     long write_ratio;     /* percent of SQLite tasks that are updates */
+    long ranks;           /* mpi: ranks (0 = as launched: mpirun's -np, else 1) */
+    const char *inner;    /* mpi: the executor each rank runs its share with */
     unsigned set;         /* PM() bits of the parameters given explicitly */
 };
 

@@ -11,6 +11,7 @@
 
 #include "batch.h"
 #include "clock.h"
+#include "dist.h"
 #include "jsonw.h"
 #include "loop.h"
 #include "outcome.h"
@@ -61,6 +62,9 @@ struct workload {
     void (*report)(void *state, struct jw *j);
     /* Floating-point operations per batch (optional), for GFLOP/s. */
     double (*flops)(const void *state);
+    /* Its data as a distributed program moves it between MPI ranks (optional; dist.h). Without
+     * it, every rank works on what its own set-up made (waits, requests, files). */
+    void (*dist)(void *state, struct dist *d);
 };
 
 /* The one way every blocking executor runs a task: timestamps around the workload's run_task. */

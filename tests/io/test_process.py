@@ -88,9 +88,11 @@ m = p.get("executor_metrics", {})
 check(m.get("procs") == 3 and m.get("ready_us", 0) > 0 and m.get("workers_lost") == 0,
       f"executor_metrics: {m}")
 check(by.get("thread-pool", {}).get("procs") == 0, "thread-pool records no worker process")
-# The workers' CPU is counted: a compute batch cannot have cost the parent alone its wall time.
-check(p.get("user_s", 0) > 0.5 * p.get("wall_s", 1),
-      f"the workers' CPU is in user_s ({p.get('user_s')} s for {p.get('wall_s')} s of wall)")
+# The workers' CPU is counted: the same product costs about the CPU it costs on threads (the
+# parent alone spends almost none of it); whatever the machine's load, not under half.
+t = by.get("thread-pool", {})
+check(p.get("user_s", 0) > 0.5 * t.get("user_s", 1),
+      f"the workers' CPU is in user_s ({p.get('user_s')} s; threads {t.get('user_s')} s)")
 
 # --- http: the server saw exactly what the processes report ------------------------------------
 with MockServer(MOCK) as srv:

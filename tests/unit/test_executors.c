@@ -67,6 +67,9 @@ static void run_case(const struct executor *e, long n, long threads)
     struct params p;
     params_defaults(&p, NULL);
     if (e->params & PM(P_THREADS)) p.threads = threads, p.set |= PM(P_THREADS);
+    /* mpi without a launcher is one rank: its inner executor is the one with threads. */
+    int ranks = e->waits == WIDTH_RANKS;
+    if (ranks) p.inner = "thread-pool";
     void *ex = NULL;
     struct exec_info info = {0};
     char err[256] = "";
@@ -86,16 +89,16 @@ static void run_case(const struct executor *e, long n, long threads)
      * loop thread's. */
     long workers = (e->params & PM(P_THREADS)) ? threads : 1;
     long expect_inits = workers + (e->overlap == OVERLAP_LOOP && (e->params & PM(P_THREADS)));
-    int pool = e->computes == WIDTH_THREADS || e->computes == WIDTH_PROCS;
+    int pool = e->computes == WIDTH_THREADS || e->computes == WIDTH_PROCS || ranks;
     long cpu = pool ? workers : 1;
-    long waits = e->waits == WIDTH_THREADS || e->waits == WIDTH_PROCS ? workers
-                 : e->waits == WIDTH_CAP                              ? 0
-                                                                      : 1;
+    long waits = e->waits == WIDTH_THREADS || e->waits == WIDTH_PROCS || ranks ? workers
+                 : e->waits == WIDTH_CAP                                       ? 0
+                                                                               : 1;
     CHECK_EQ_LONG(info.threads, workers);
     CHECK_EQ_LONG(info.cpu_threads, cpu);
     CHECK_EQ_LONG(info.concurrency, waits);
     CHECK_EQ_LONG(info.on_loop, (e->overlap == OVERLAP_LOOP));
-    CHECK_EQ_LONG(info.procs, e->forks ? workers : 0);
+    CHECK_EQ_LONG(info.procs, e->forks ? workers : ranks ? 1 : 0);
     CHECK_EQ_LONG(atomic_load(&cnt->inits), expect_inits);
     /* Outcomes on the heap: an executor must deliver them there too (process copies them). */
     struct outcome *out = calloc((size_t)n, sizeof *out);
@@ -136,6 +139,6 @@ int main(void)
                 if (t > 0 && !((*e)->params & PM(P_THREADS))) break; /* one setting is enough */
                 run_case(*e, sizes[s], threads[t]);
             }
-    CHECK(tried >= 6);
+    CHECK(tried >= 7);
     CHECK_DONE();
 }
