@@ -343,10 +343,11 @@ def _worst(points):
 
 # C9, C10, C16 (files, SQLite, a request then a query) live in fileio.py, C11-C13 (batches
 # that stop or keep arriving) in claims_batch.py; both use Claim from here.
-from . import claims_batch, fileio  # noqa: E402
+from . import claims_batch, claims_procs, fileio  # noqa: E402
 
 ALL = (c1, c2, c3, c4, c5, c6, c7, c8) + fileio.ALL + (claims_batch.c11, claims_batch.c12,
-                                                       claims_batch.c13)
+                                                       claims_batch.c13) + (claims_procs.c14,
+                                                                            claims_procs.c15)
 
 
 def judge(run):
