@@ -44,8 +44,10 @@ int arms_parse(const char *spec, struct arm *arms, int *n, char *err, size_t err
         }
         size_t name_len = strcspn(c, ",:");
         if (name_len == 3 && strncmp(c, "all", 3) == 0 && name_len == len) {
-            for (const struct executor *const *e = executors; *e; e++)
-                if (add((*e)->name, strlen((*e)->name), "", 0, arms, n, err, errlen)) return -1;
+            for (const struct executor *const *e = executors; *e; e++) /* but one that runs alone */
+                if (!(*e)->alone &&
+                    add((*e)->name, strlen((*e)->name), "", 0, arms, n, err, errlen))
+                    return -1;
         } else {
             const char *settings = c + name_len + (name_len < len);
             size_t slen = name_len < len ? len - name_len - 1 : 0;

@@ -1,7 +1,8 @@
 /* NAME    batch.c
  * PURPOSE Admitting, ending and stopping the tasks of a batch (batch.h). A blocking executor's
  *         wait for a task's due time is a futex wait on the stop word with an absolute
- *         deadline, so stopping the batch wakes every waiter at once. */
+ *         deadline, so stopping the batch wakes every waiter at once (in every process, when
+ *         the batch lives in shared memory: b->shared). */
 #include "batch.h"
 
 #include <errno.h>
@@ -66,7 +67,8 @@ void batch_stop(struct batch *b, enum stop_reason why)
      * stop counts from there. */
     atomic_store(&b->stop_ns, why == STOP_DEADLINE && b->deadline_ns ? b->deadline_ns : now_ns());
     atomic_store(&b->reason, (int)why);
-    syscall(SYS_futex, &b->stop, FUTEX_WAKE_PRIVATE, INT_MAX, NULL, NULL, 0);
+    syscall(SYS_futex, &b->stop, b->shared ? FUTEX_WAKE : FUTEX_WAKE_PRIVATE, INT_MAX, NULL, NULL,
+            0);
 }
 
 int batch_running(struct batch *b)
@@ -96,8 +98,8 @@ static void wait_until(struct batch *b, int64_t t_ns)
         struct timespec ts = {.tv_sec = until / 1000000000, .tv_nsec = until % 1000000000};
         /* FUTEX_WAIT_BITSET takes an absolute CLOCK_MONOTONIC time; it returns at once if the
          * word is no longer 0 (the batch stopped meanwhile). */
-        syscall(SYS_futex, &b->stop, FUTEX_WAIT_BITSET_PRIVATE, 0, &ts, NULL,
-                FUTEX_BITSET_MATCH_ANY);
+        syscall(SYS_futex, &b->stop, b->shared ? FUTEX_WAIT_BITSET : FUTEX_WAIT_BITSET_PRIVATE, 0,
+                &ts, NULL, FUTEX_BITSET_MATCH_ANY);
     }
 }
 

@@ -28,6 +28,16 @@ struct batch {
     atomic_int stop;         /* 0 until the batch stops, then 1 (a futex word: waits wake on it) */
     atomic_int reason;       /* enum stop_reason */
     _Atomic int64_t stop_ns; /* when it stopped */
+    /* 1 when this batch lives in memory shared between processes (the process executor's
+     * copy): its futex operations on `stop` are then shared, not FUTEX_*_PRIVATE, so a stop in
+     * one worker process wakes the waiters in the others. */
+    int shared;
+    /* What processes other than this one spent running its tasks (the process executor's
+     * workers), added by the runner to the region's own CPU and faults. */
+    struct batch_children {
+        double user_s, sys_s;
+        long vcsw, ivcsw, minflt, majflt;
+    } children;
 };
 
 /* A closed-loop batch of n tasks, no deadline, no fail-fast. */

@@ -15,7 +15,7 @@
 #define WIDTH    96 /* wrap help text here */
 
 static const char *const kind_names[] = {"io", "cpu", "mixed"};
-static const char *const width_names[] = {"1", "threads", "cap"};
+static const char *const width_names[] = {"1", "threads", "cap", "processes", "ranks"};
 static const char *const overlap_names[] = {"workers", "loop"};
 static const char *const type_names[] = {"int", "flag", "text", "duration"};
 
@@ -191,6 +191,10 @@ static void json_executor(struct jw *j, const struct executor *e)
     jw_str(j, "waits_at_once", width_names[e->waits]);
     jw_str(j, "computes_at_once", width_names[e->computes]);
     jw_str(j, "overlap", overlap_names[e->overlap]);
+    /* Its tasks run in processes it forks (workers of their own memory), or it is the run's
+     * only arm (mpi: the ranks are the run, one process per point). */
+    jw_bool(j, "forks", e->forks);
+    jw_bool(j, "alone", e->alone);
     /* Every executor with threads starts one per usable core unless told otherwise (the pools
      * take --concurrency as their thread count first: affinity_default_threads). */
     jw_str(j, "threads_default", (e->params & PM(P_THREADS)) ? "cores" : NULL);

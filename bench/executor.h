@@ -20,6 +20,9 @@ enum width_rule {
     WIDTH_ONE,     /* one */
     WIDTH_THREADS, /* its worker threads (--threads) */
     WIDTH_CAP,     /* its in-flight cap (--concurrency), else the whole batch */
+    WIDTH_PROCS,   /* its worker processes (--threads of them, one thread each) */
+    WIDTH_RANKS,   /* its ranks (mpirun -np, or --ranks) times what each rank's inner executor
+                    * runs at once (--inner, --threads) */
 };
 
 /* Where a task waits: on the thread that runs it (so a thread waits for one task at a time and
@@ -34,6 +37,8 @@ struct exec_info {
     long cpu_threads; /* threads that can compute at once (the loop computes on 1) */
     int pinned;       /* 1 when every worker was pinned to a core */
     int on_loop;      /* 1 when tasks wait on an event loop (OVERLAP_LOOP in effect) */
+    long procs;       /* processes that run tasks (worker processes, ranks); 0 = this one */
+    long worker_kib;  /* memory each worker process holds alone (private pages, mean); 0 = n/a */
 };
 
 struct executor {
@@ -48,6 +53,12 @@ struct executor {
     /* The stack each of its threads reserves, for the check before a run (headroom.c); NULL: the
      * process's default thread stack. */
     size_t (*stack_bytes)(void);
+    /* 1 when its tasks run in processes it forks: the runner then allocates the outcomes and
+     * arrival times, and workloads their outputs, in shared memory before creating it (shm.h,
+     * workload_shared_alloc). */
+    int forks;
+    /* 1 when it must be the run's only arm (mpi: the ranks are the run). */
+    int alone;
     /* Sets up threads, loops and per-worker state, outside the timed region. Returns 0,
      * -EINVAL for bad parameters (exit 2) or another negative errno; err gets one line. */
     int (*create)(const struct workload *w, void *wstate, const struct params *p, void **ex,
@@ -57,6 +68,10 @@ struct executor {
      * every task ends with an outcome, cancelled ones included (batch.h). */
     void (*run)(void *ex, struct batch *b);
     void (*destroy)(void *ex);
+    /* Its own figures of the last batch (optional), written as JSON members into the record's
+     * "executor_metrics" object: a process pool's start-up and worker memory, mpi's
+     * communication time apart from compute. */
+    void (*report)(void *ex, struct jw *j);
 };
 
 /* Runs a plain closed-loop batch of n tasks (tests, calibration). */

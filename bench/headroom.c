@@ -133,23 +133,27 @@ void headroom_arm_need(const struct run_opts *o, int k, long n, struct arm_need 
     const struct arm *a = &o->arms[k];
     const struct executor *e = a->e;
     const struct params *p = &a->p;
+    /* A worker (thread or process) runs one task at a time; a rank runs its share on its inner
+     * executor's threads. */
+    int per_worker =
+        e->waits == WIDTH_THREADS || e->waits == WIDTH_PROCS || e->waits == WIDTH_RANKS;
     memset(need, 0, sizeof *need);
     /* As the executors decide it (affinity_default_threads, hybrid_create). */
     if (e->params & PM(P_THREADS)) {
         if (p->set & PM(P_THREADS))
             need->threads = p->threads;
-        else if (e->waits == WIDTH_THREADS && (p->set & PM(P_CONCURRENCY)) && p->concurrency > 0)
+        else if (per_worker && (p->set & PM(P_CONCURRENCY)) && p->concurrency > 0)
             need->threads = p->concurrency;
         else
             need->threads = context_cores();
-        if (e->waits == WIDTH_THREADS && p->concurrency > need->threads)
+        if (per_worker && p->concurrency > need->threads)
             need->threads = p->concurrency; /* a disagreement is refused later; count the larger */
     }
     need->stack_bytes = e->stack_bytes ? e->stack_bytes() : headroom_default_stack();
     int blocking = (e->params & PM(P_BLOCKING)) && p->blocking;
     if (e->waits == WIDTH_ONE || blocking)
         need->in_flight = 1;
-    else if (e->waits == WIDTH_THREADS)
+    else if (per_worker && need->threads > 0)
         need->in_flight = need->threads < n ? need->threads : n;
     else
         need->in_flight = p->concurrency > 0 && p->concurrency < n ? p->concurrency : n;

@@ -16,6 +16,7 @@
 #include "describe.h"
 #include "gitrev.h"
 #include "report.h"
+#include "mpi_launch.h"
 #include "resources.h"
 #include "runner.h"
 
@@ -70,6 +71,8 @@ int main(int argc, char **argv)
     case CLI_RUN:
         break;
     }
+    /* -e mpi --ranks R without mpirun: the job is started here, this process becoming mpirun. */
+    if (mpi_launch_if_asked(&o, argc, argv) != 0) return 1;
     /* Once, before any thread exists; libcurl's handles then never raise SIGPIPE themselves
      * (CURLOPT_NOSIGNAL), so a write to a closed socket must not kill the run either. */
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {

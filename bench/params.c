@@ -85,6 +85,13 @@ const struct param_def param_table[P_COUNT] = {
     [P_ALLOW_REMOTE] = {P_ALLOW_REMOTE, "allow-remote", PT_FLAG, F(allow_remote), .def = 0,
                         .help = "let --url and --url-base name a host beyond loopback (your own "
                                 "service; without it only 127.0.0.0/8, [::1] and localhost)"},
+    [P_RANKS] = {P_RANKS, "ranks", PT_LONG, F(ranks), .def = 0, .min = 0, .max = 4096, .arg = "R",
+                 .help = "MPI ranks: under mpirun, its -np (0 = as launched); without it, "
+                         "cvpbench starts mpirun -np R itself"},
+    [P_INNER] = {P_INNER, "inner", PT_TEXT, F(inner), .text_def = "sequential",
+                 .choices = "sequential|thread-pool|openmp|event-loop", .arg = "E",
+                 .help = "the executor each MPI rank runs its share of the tasks with (--threads "
+                         "per rank; default: the host's usable cores / its ranks)"},
 };
 
 const struct param_def *param_def(enum param_id id)

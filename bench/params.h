@@ -37,6 +37,8 @@ enum param_id {
     P_WRITE_RATIO,
     /* issue 17 (hardening) */
     P_ALLOW_REMOTE,
+    P_RANKS,
+    P_INNER,
     P_COUNT
 };
 #define PM(id) (1u << (id))
@@ -67,6 +69,8 @@ struct params {
     long rows;            /* rows one query reads: 1 = a point lookup, else a range aggregate */
     long write_ratio;     /* percent of SQLite tasks that are updates */
     int allow_remote;     /* 1 = HTTP tasks may fetch hosts beyond loopback (your own service) */
+    long ranks;           /* mpi: ranks (0 = as launched: mpirun's -np, else 1) */
+    const char *inner;    /* mpi: the executor each rank runs its share with */
     unsigned set;         /* PM() bits of the parameters given explicitly */
 };
 

@@ -6,7 +6,7 @@
 #include "workload.h"
 
 #define WORKLOADS(X) X(sleep) X(http) X(mixed) X(matmul) X(noop) X(spin) X(file) X(sqlite) X(dbfetch)
-#define EXECUTORS(X) X(sequential) X(event_loop) X(thread_pool) X(openmp) X(hybrid)
+#define EXECUTORS(X) X(sequential) X(event_loop) X(thread_pool) X(openmp) X(hybrid) X(process) X(mpi)
 
 #define DECLARE_W(id) extern const struct workload workload_##id;
 #define DECLARE_E(id) extern const struct executor executor_##id;

@@ -159,6 +159,11 @@ void report_json(struct jw *j, const struct run_opts *o, const struct context *c
      * stacks, a loop) and how far the region rose above its start (timers, handles). Peak RSS is
      * the process's, shared by every executor of the run. */
     jw_int(j, "setup_rss_kib", r->setup_rss_kib);
+    /* Creating the executor (threads started, worker processes forked and ready), outside the
+     * timed region; processes that ran tasks and what each held alone (0: this process). */
+    jw_num(j, "setup_us", r->setup_us);
+    jw_int(j, "procs", r->info.procs);
+    jw_int(j, "worker_kib", r->info.worker_kib);
     jw_int(j, "rss_growth_kib", r->u.rss_growth_kib);
     jw_num(j, "steal_s", r->u.steal_s);
     /* Over all the sample's batches; -1 = not measurable here. */
@@ -209,6 +214,7 @@ void report_json(struct jw *j, const struct run_opts *o, const struct context *c
     else
         jw_null(j, "gflops");
     if (r->metrics[0]) jw_raw_member(j, "workload_metrics", r->metrics);
+    if (r->exec_metrics[0]) jw_raw_member(j, "executor_metrics", r->exec_metrics);
     jw_bool(j, "valid", r->valid);
     jw_str(j, "invalid_reason", r->valid ? NULL : r->why);
     json_context(j, ctx);

@@ -20,6 +20,7 @@
 
 #include "headroom.h"
 #include "report.h"
+#include "shm.h"
 #include "stats.h"
 #include "tally.h"
 
@@ -32,6 +33,7 @@ struct armrun {
     long batches;       /* batches in its last sample */
     long samples;       /* rounds it took part in */
     long setup_rss_kib; /* what creating it added to the resident set (thread stacks, loops) */
+    double setup_us;    /* how long creating it took */
     int precise;        /* its median is known well enough: it sits out further rounds */
     int created;
 };
@@ -60,6 +62,13 @@ static void run_batch(const struct run_opts *o, void *wstate, struct armrun *a, 
     if (o->deadline_us) b.deadline_ns = b.t0_ns + o->deadline_us * 1000;
     o->arms[r->arm].e->run(a->ex, &b);
     usage_end(&mark, &u);
+    /* Worker processes' own CPU and faults (the process executor's). */
+    u.user_s += b.children.user_s;
+    u.sys_s += b.children.sys_s;
+    u.vcsw += b.children.vcsw;
+    u.ivcsw += b.children.ivcsw;
+    u.minflt += b.children.minflt;
+    u.majflt += b.children.majflt;
 
     static struct rep_result t; /* one batch's tally: large (histograms), so not on the stack */
     memset(&t, 0, sizeof t);
@@ -124,6 +133,7 @@ static void sample(const struct run_opts *o, void *wstate, struct armrun *a, int
     r->valid = 1;
     r->info = a->info;
     r->setup_rss_kib = a->setup_rss_kib;
+    r->setup_us = a->setup_us;
     r->tasks = n;
     /* One batch, or as many as it takes to last --min-time-ms (Google Benchmark's min_time).
      * What a batch costs around its timed region (resetting outcomes, the tally) can exceed a
@@ -148,6 +158,16 @@ static void sample(const struct run_opts *o, void *wstate, struct armrun *a, int
         o->w->report(wstate, &m);
         jw_obj_end(&m);
         snprintf(r->metrics, sizeof r->metrics, "%s", m.oom || !m.buf ? "{}" : m.buf);
+        jw_free(&m);
+    }
+    const struct executor *e = o->arms[arm].e;
+    if (e->report) {
+        struct jw m;
+        jw_init(&m);
+        jw_obj_begin(&m, NULL);
+        e->report(a->ex, &m);
+        jw_obj_end(&m);
+        snprintf(r->exec_metrics, sizeof r->exec_metrics, "%s", m.oom || !m.buf ? "{}" : m.buf);
         jw_free(&m);
     }
     r->gflops = o->w->flops && r->u.wall_s > 0 ? o->w->flops(wstate) / r->u.wall_s / 1e9 : 0;
@@ -186,9 +206,10 @@ static void progress(const struct run_opts *o, const char *what, long k, long to
 /* Open loop: when each task arrives, after the batch begins, in ns: evenly 1/rate apart, or
  * with exponential gaps (a Poisson process) from a generator --seed reproduces. */
 static uint64_t next_rand(uint64_t *s);
-static int64_t *arrivals(const struct run_opts *o, long n)
+static void *run_alloc(size_t bytes, int shared);
+static int64_t *arrivals(const struct run_opts *o, long n, int shared)
 {
-    int64_t *due = malloc((size_t)(n > 0 ? n : 1) * sizeof *due);
+    int64_t *due = run_alloc((size_t)(n > 0 ? n : 1) * sizeof *due, shared);
     uint64_t seed = o->seed ? o->seed * 0x9E3779B97F4A7C15ULL : 1;
     double t = 0;
     for (long i = 0; due && i < n; i++) {
@@ -231,7 +252,10 @@ static int fd_check(const struct run_opts *o, long n)
         struct arm_need a;
         headroom_arm_need(o, k, n, &a);
         long workers = a.threads > 0 ? a.threads : 1; /* the loop's or the sequential thread */
-        need += a.in_flight * o->w->fds_per_task + workers * o->w->fds_per_worker;
+        if (o->arms[k].e->forks) /* each worker process has a descriptor table of its own */
+            need += o->w->fds_per_task + o->w->fds_per_worker;
+        else
+            need += a.in_flight * o->w->fds_per_task + workers * o->w->fds_per_worker;
         inflight_all += a.in_flight;
         threads_all += workers;
     }
@@ -242,6 +266,21 @@ static int fd_check(const struct run_opts *o, long n)
             "limit is %ld (ulimit -n); lower --concurrency or --threads\n",
             inflight_all, threads_all, need, have);
     return -1;
+}
+
+/* Outcomes and arrival times: in shared memory when an arm forks its workers (allocated before
+ * it does, so the workers see them), else on the heap. */
+static void *run_alloc(size_t bytes, int shared)
+{
+    return shared ? shm_alloc(bytes) : calloc(1, bytes);
+}
+
+static void run_free(void *p)
+{
+    if (shm_holds(p, 1))
+        shm_free(p);
+    else
+        free(p);
 }
 
 static void teardown(const struct run_opts *o, void *wstate, struct armrun *runs)
@@ -258,12 +297,22 @@ int runner_run(const struct run_opts *o, const struct context *ctx)
 {
     char err[256] = "";
     void *wstate = NULL;
+    int forks = 0;
+    for (int k = 0; k < o->narms; k++) {
+        forks |= o->arms[k].e->forks;
+        if (o->arms[k].e->alone && o->narms > 1) {
+            report_error("-e %s runs alone: give it as the run's only executor",
+                         o->arms[k].e->name);
+            return 2;
+        }
+    }
     /* The output first: a file that cannot be written is known before any work. */
     struct report *rep = report_open(o, ctx, err, sizeof err);
     if (!rep) {
         report_error("%s", err);
         return 2;
     }
+    workload_shared_mode(forks);
     int rc = o->w->setup(&o->arms[0].p, &wstate, err, sizeof err);
     if (rc != 0) {
         report_error("%s", err[0] ? err : strerror(-rc));
@@ -277,23 +326,32 @@ int runner_run(const struct run_opts *o, const struct context *ctx)
         return 1;
     }
     long max_rounds = o->ci > 0 ? (o->max_rounds > o->reps ? o->max_rounds : o->reps) : o->reps;
+    /* Before any executor exists, so that workers forked by one see them. */
+    struct outcome *out = run_alloc((size_t)(n > 0 ? n : 1) * sizeof *out, forks);
+    int64_t *due = o->rate > 0 ? arrivals(o, n, forks) : NULL;
     struct armrun *runs = calloc((size_t)o->narms, sizeof *runs);
     for (int k = 0; runs && k < o->narms; k++) {
         runs[k].walls = calloc((size_t)max_rounds, sizeof(double));
         if (!runs[k].walls) {
             teardown(o, wstate, runs);
+            run_free(out);
+            run_free(due);
             report_close(rep);
             fprintf(stderr, "cvpbench: out of memory\n");
             return 1;
         }
         long before = rss_now_kib();
+        int64_t t_create = now_ns();
         rc = o->arms[k].e->create(o->w, wstate, &o->arms[k].p, &runs[k].ex, &runs[k].info, err,
                                   sizeof err);
+        runs[k].setup_us = (double)(now_ns() - t_create) / 1e3;
         long after = rss_now_kib();
         runs[k].setup_rss_kib = before >= 0 && after >= before ? after - before : -1;
         if (rc != 0) {
             report_error("%s", err[0] ? err : strerror(-rc));
             teardown(o, wstate, runs);
+            run_free(out);
+            run_free(due);
             report_close(rep);
             return rc == -EINVAL ? 2 : 1;
         }
@@ -302,13 +360,13 @@ int runner_run(const struct run_opts *o, const struct context *ctx)
     }
     if (!runs) {
         teardown(o, wstate, runs);
+        run_free(out);
+        run_free(due);
         report_close(rep);
         fprintf(stderr, "cvpbench: out of memory\n");
         return 1;
     }
-    struct outcome *out = calloc((size_t)(n > 0 ? n : 1), sizeof *out);
     struct rep_result *r = calloc(1, sizeof *r);
-    int64_t *due = o->rate > 0 ? arrivals(o, n) : NULL;
     int status = 0;
     if (!out || !r || (o->rate > 0 && !due)) {
         fprintf(stderr, "cvpbench: out of memory for %ld outcomes\n", n);
@@ -372,9 +430,9 @@ int runner_run(const struct run_opts *o, const struct context *ctx)
 
 done:
     if (report_close(rep) != 0) status = 1;
-    free(due);
     free(r);
-    free(out);
     teardown(o, wstate, runs);
+    run_free(due);
+    run_free(out);
     return status;
 }

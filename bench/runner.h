@@ -54,13 +54,15 @@ struct rep_result {
     struct histogram response;             /* due to end: what the caller waited, in us */
     struct histogram response_nonblocking; /* --blocking-tasks: the others' response, us */
     long cancelled_unstarted, cancelled_in_flight, cancelled_sent;
-    int stop_reason;       /* enum stop_reason of the last batch */
-    double stop_at_us;     /* when it stopped, after the batch began */
-    double stop_to_end_us; /* from the stop to the executor's return */
-    double first_task_us;  /* the last worker to start began this late */
-    long setup_rss_kib;    /* what creating the executor added to the RSS */
-    char metrics[512];     /* the workload's own figures, a JSON object, or empty */
-    double gflops;         /* 0 when the workload does no floating point */
+    int stop_reason;        /* enum stop_reason of the last batch */
+    double stop_at_us;      /* when it stopped, after the batch began */
+    double stop_to_end_us;  /* from the stop to the executor's return */
+    double first_task_us;   /* the last worker to start began this late */
+    long setup_rss_kib;     /* what creating the executor added to the RSS */
+    double setup_us;        /* how long creating the executor took (threads or processes ready) */
+    char exec_metrics[512]; /* the executor's own figures, a JSON object, or empty */
+    char metrics[512];      /* the workload's own figures, a JSON object, or empty */
+    double gflops;          /* 0 when the workload does no floating point */
     int valid;
     char why[256]; /* why the sample is invalid */
 };

@@ -11,6 +11,7 @@
 
 #include "batch.h"
 #include "clock.h"
+#include "dist.h"
 #include "jsonw.h"
 #include "loop.h"
 #include "outcome.h"
@@ -64,6 +65,9 @@ struct workload {
     void (*report)(void *state, struct jw *j);
     /* Floating-point operations per batch (optional), for GFLOP/s. */
     double (*flops)(const void *state);
+    /* Its data as a distributed program moves it between MPI ranks (optional; dist.h). Without
+     * it, every rank works on what its own set-up made (waits, requests, files). */
+    void (*dist)(void *state, struct dist *d);
 };
 
 /* The one way every blocking executor runs a task: timestamps around the workload's run_task. */
@@ -76,6 +80,19 @@ static inline void task_run(const struct workload *w, void *state, void *tls, lo
     w->run_task(state, tls, i, o);
     o->end_ns = now_ns();
 }
+
+/* The process boundary. An executor may run tasks in other processes (process: workers forked
+ * after set-up), where the workload's state is a copy taken at the fork. Whatever a task writes
+ * that another process reads (an output like matmul's C; a counter that verify or report reads;
+ * a figure reset() changes between batches) must live in memory allocated here: when the run has
+ * an executor that forks (the runner says so before setup), it is MAP_SHARED memory mapped
+ * before the fork, so every process sees it at the same address; otherwise plain heap memory.
+ * Zeroed, 64-byte aligned; NULL when out of memory. Under mpi the ranks are separate programs:
+ * there a workload's data moves through its `dist` description instead (dist.h). */
+void *workload_shared_alloc(size_t bytes);
+void workload_shared_free(void *p);
+/* Called by the runner (and tests) before setup: 1 when tasks will run in forked processes. */
+void workload_shared_mode(int forked);
 
 extern const struct workload *const workloads[]; /* NULL-terminated registry */
 const struct workload *workload_find(const char *name);

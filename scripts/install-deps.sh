@@ -17,6 +17,8 @@ core=(                 # build the suite, run it, plot it
   hyperfine            # whole-process timing in make bench
   gnuplot-nox          # plots
   python3              # scripts (standard library only)
+  libopenmpi-dev       # the mpi executor (optional at build time: without it, one rank)
+  openmpi-bin          # mpirun, for the mpi executor's ranks
 )
 reference_only=(       # the reference programs in reference/ (what a reader's own code runs on)
   python3-httpx        # py-httpx-sequential, py-httpx-gather, py-threads (http)

@@ -39,21 +39,22 @@ static void dbfetch_teardown(void *state)
     if (!s) return;
     if (s->http) workload_http.teardown(s->http);
     sqlite_state_free(&s->db);
-    free(s);
+    workload_shared_free(s);
 }
 
 static int dbfetch_setup(const struct params *p, void **state, char *err, size_t errlen)
 {
-    struct dbfetch_state *s = calloc(1, sizeof *s);
+    /* Shared (workload.h): ran_on and the query counters are written by the tasks. */
+    struct dbfetch_state *s = workload_shared_alloc(sizeof *s);
     if (!s) return -ENOMEM;
     int rc = workload_http.setup(p, (void **)&s->http, err, errlen);
     if (rc != 0) {
-        free(s);
+        workload_shared_free(s);
         return rc;
     }
     if ((rc = sqlite_state_init(&s->db, p, err, errlen)) != 0) {
         workload_http.teardown(s->http);
-        free(s);
+        workload_shared_free(s);
         return rc;
     }
     *state = s;

@@ -140,7 +140,7 @@ static void file_teardown(void *state)
     if (!s) return;
     if (s->dir[0]) cleanup_remove(s->dir);
     free(s->paths);
-    free(s);
+    workload_shared_free(s);
 }
 
 static int write_all(int fd, const unsigned char *buf, long len, long off)
@@ -213,7 +213,9 @@ static int file_setup(const struct params *p, void **state, char *err, size_t er
     }
     int rc = uvpool_configure(p->fs_threads, err, errlen);
     if (rc != 0) return rc;
-    struct file_state *s = calloc(1, sizeof *s);
+    /* Shared (workload.h): the tasks count calls and engines, flag a bad byte, and read the
+     * generation reset() advances. */
+    struct file_state *s = workload_shared_alloc(sizeof *s);
     if (!s) return -ENOMEM;
     atomic_flag_clear(&s->bad_set);
     s->files = p->tasks;

@@ -46,7 +46,7 @@ static void matmul_teardown(void *state)
     free((void *)s->m.a);
     free((void *)s->m.b);
     free(s->m.bp);
-    free(s->cbuf);
+    workload_shared_free(s->cbuf);
     free(s);
 }
 
@@ -79,7 +79,8 @@ static int matmul_setup(const struct params *p, void **state, char *err, size_t 
     s->m.n = n;
     s->m.npad = (n + MM_NR - 1) / MM_NR * MM_NR;
     s->m.bp = alloc_doubles((size_t)s->m.npad * (size_t)n);
-    s->cbuf = alloc_doubles(nn + 2 * GUARD);
+    /* C is the output the tasks write and verify reads: shared (workload.h). */
+    s->cbuf = workload_shared_alloc((nn + 2 * GUARD) * sizeof(double));
     if (!a || !b || !s->m.bp || !s->cbuf) {
         matmul_teardown(s);
         snprintf(err, errlen, "matmul: out of memory for --size %ld", n);
@@ -173,6 +174,30 @@ static double matmul_flops(const void *state)
     return 2.0 * n * n * n;
 }
 
+static long matmul_row0(const void *state, long i)
+{
+    const struct matmul_state *s = state;
+    return i * s->m.n / s->tasks;
+}
+
+/* Under MPI: B (in the layout the kernel reads: packed for the blocked kernel) broadcast, the
+ * row blocks of A scattered, those of C gathered to rank 0, which validates the whole. */
+static void matmul_dist(void *state, struct dist *d)
+{
+    struct matmul_state *s = state;
+    size_t n = (size_t)s->m.n, row = n * sizeof(double);
+    int packed = s->kernel == mm_rows_blocked;
+    d->row0 = matmul_row0;
+    d->nbufs = 3;
+    d->buf[0] = (struct dist_buf){
+        .kind = DIST_BCAST,
+        .base = packed ? (void *)s->m.bp : (void *)s->m.b,
+        .bytes = packed ? (size_t)s->m.npad * n * sizeof(double) : n * row,
+    };
+    d->buf[1] = (struct dist_buf){.kind = DIST_SCATTER, .base = (void *)s->m.a, .row_bytes = row};
+    d->buf[2] = (struct dist_buf){.kind = DIST_GATHER, .base = s->m.c, .row_bytes = row};
+}
+
 const struct workload workload_matmul = {
     .name = "matmul",
     .kind = WK_CPU,
@@ -187,4 +212,5 @@ const struct workload workload_matmul = {
     .run_task = matmul_run_task,
     .verify = matmul_verify,
     .flops = matmul_flops,
+    .dist = matmul_dist,
 };

@@ -29,16 +29,17 @@ static void mixed_teardown(void *state)
     struct mixed_state *s = state;
     if (!s) return;
     if (s->http) workload_http.teardown(s->http);
-    free(s);
+    workload_shared_free(s);
 }
 
 static int mixed_setup(const struct params *p, void **state, char *err, size_t errlen)
 {
-    struct mixed_state *s = calloc(1, sizeof *s);
+    /* Shared (workload.h): the tasks count the compute parts running at once. */
+    struct mixed_state *s = workload_shared_alloc(sizeof *s);
     if (!s) return -ENOMEM;
     int rc = workload_http.setup(p, (void **)&s->http, err, errlen);
     if (rc != 0) {
-        free(s);
+        workload_shared_free(s);
         return rc;
     }
     hashwork_init(&s->work, p->work_us);

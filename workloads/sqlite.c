@@ -372,11 +372,12 @@ void sqlite_state_report(struct sqlite_state *s, struct jw *j)
 
 static int sq_setup(const struct params *p, void **state, char *err, size_t errlen)
 {
-    struct sqlite_state *s = calloc(1, sizeof *s);
+    /* Shared (workload.h): the tasks count writes, queries and busy waits. */
+    struct sqlite_state *s = workload_shared_alloc(sizeof *s);
     if (!s) return -ENOMEM;
     int rc = sqlite_state_init(s, p, err, errlen);
     if (rc != 0) {
-        free(s);
+        workload_shared_free(s);
         return rc;
     }
     *state = s;
@@ -387,7 +388,7 @@ static void sq_teardown(void *state)
 {
     if (!state) return;
     sqlite_state_free(state);
-    free(state);
+    workload_shared_free(state);
 }
 
 static long sq_ntasks(const void *state)

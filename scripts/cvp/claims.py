@@ -19,7 +19,7 @@ import math
 
 from . import crossover, stats
 from .costs import Costs
-from .claimkit import C4_BAND, Claim, fmt_est, fmt_s, fmt_x as _x  # noqa: F401 (re-exported)
+from .claimkit import C4_BAND, Claim, fmt_est, fmt_s, fmt_x as _x, slope  # noqa: F401 (re-exported)
 from .stats import FAILS, HOLDS, INCONCLUSIVE
 
 # Bands of the ratio claims.
@@ -151,15 +151,6 @@ def c5(run, costs):
     return _ratio_claim(run, c, "C5", lambda r: r.get("blocking") == "yes")
 
 
-def slope(points):
-    """Least-squares slope of (x, y) pairs; None with fewer than two distinct x."""
-    if len({x for x, _ in points}) < 2:
-        return None
-    mx = sum(x for x, _ in points) / len(points)
-    my = sum(y for _, y in points) / len(points)
-    return sum((x - mx) * (y - my) for x, y in points) / sum((x - mx) ** 2 for x, _ in points)
-
-
 def held_rows(run):
     """(case, row) of the C6 cases whose tasks were all in flight at once, with the memory the
     executor held known: the claim fits its slopes to them (N >= C6_MIN_TASKS), the memory plot
@@ -280,12 +271,14 @@ def _worst(points):
 
 
 # C9, C10, C16 (files, SQLite, a request then a query) live in fileio.py, C11-C13 (batches
-# that stop or keep arriving) in claims_batch.py, CL and CP (the reader's own code, measured by
-# the reference programs) in claims_ref.py; they use Claim from here.
-from . import claims_batch, claims_ref, fileio  # noqa: E402
+# that stop or keep arriving) in claims_batch.py, C14 and C15 (processes, MPI ranks) in
+# claims_procs.py, CL and CP (the reader's own code, measured by the reference programs) in
+# claims_ref.py; they use Claim from claimkit.py.
+from . import claims_batch, claims_procs, claims_ref, fileio  # noqa: E402
 
 ALL = (c1, c2, c3, c4, c5, c6, c7, c8, fileio.c9, fileio.c10, claims_batch.c11, claims_batch.c12,
-       claims_batch.c13, fileio.c16, claims_ref.cl, claims_ref.cp)
+       claims_batch.c13, claims_procs.c14, claims_procs.c15, fileio.c16, claims_ref.cl,
+       claims_ref.cp)
 
 
 def judge(run):

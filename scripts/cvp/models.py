@@ -55,7 +55,12 @@ def schedule_before(rule, params, n, cores):
     else:
         threads = 1
     blocking = p.get("blocking") in ("yes", True)
-    width = {"1": 1, "threads": threads, "cap": p.get("concurrency") or n}
+    # Worker processes are counted like threads (--threads of them, one thread each); ranks
+    # (mpi) run an inner executor each: ranks x its threads, or ranks x 1 for a sequential one.
+    ranks = int(p.get("ranks") or 1)
+    per_rank = threads if p.get("threads") or p.get("inner") not in (None, "sequential") else 1
+    width = {"1": 1, "threads": threads, "cap": p.get("concurrency") or n, "processes": threads,
+             "ranks": ranks * per_rank}
     waits = 1 if blocking else width[rule["waits_at_once"]]
     computes = 1 if blocking else width[rule["computes_at_once"]]
     return Schedule(max(1, int(waits)), max(1, int(computes)),

@@ -77,13 +77,13 @@ def _stop_group(proc, grace_s=3.0):
             continue
 
 
-def run_bounded(argv, log_path, timeout_s, out_path=None):
+def run_bounded(argv, log_path, timeout_s, out_path=None, env=None):
     """Runs argv in its own session, output to log_path (stdout to out_path when given);
     returns the exit code, or None when it was stopped for running past timeout_s. Raises
     Interrupted through, stopping the child."""
     with open(log_path, "w") as log, open(out_path or os.devnull, "w") as out:
         proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out if out_path else log,
-                                stderr=log, start_new_session=True)
+                                stderr=log, start_new_session=True, env=env)
         try:
             return proc.wait(timeout=timeout_s)
         except subprocess.TimeoutExpired:
@@ -95,11 +95,23 @@ def run_bounded(argv, log_path, timeout_s, out_path=None):
 
 
 def points_of(cmds):
-    """The case's commands grouped by workload point, in order: [(point, [command])]."""
+    """The case's commands grouped by workload point, in order: [(point, [command])]. An
+    executor that runs alone (mpi: its ranks are the run) is a process of its own."""
     out = {}
     for c in cmds:
-        out.setdefault(c.point(), []).append(c)
-    return list(out.items())
+        alone = (c.registry.rule(c.executor) or {}).get("alone")
+        key = (c.point(), c.arm() if alone else None)
+        out.setdefault(key, []).append(c)
+    return [(k[0], v) for k, v in out.items()]
+
+
+def _env(cmds):
+    """The environment of a point's process: ours, and for ranks started as root, Open MPI's
+    consent to that (its own safety rule: set here, for this harness's commands only)."""
+    if os.geteuid() != 0 or not any((c.registry.rule(c.executor) or {}).get("alone")
+                                    for c in cmds):
+        return None
+    return dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
 
 
 NOT_MEASURED = "cvpbench: not measured: "
@@ -155,7 +167,7 @@ def run(case, cmds, skipped, binary, url_base, case_dir, helper_pid=None, budget
         argv = point_argv(case, pcmds, binary, url_base, out)
         t = time.monotonic()
         rc = run_bounded(argv, os.path.join(tmp, f"point-{pi}.log"),
-                         case.max_time + budget_s + GRACE_S)
+                         case.max_time + budget_s + GRACE_S, env=_env(pcmds))
         record["points"].append({"index": pi, "params": dict(point), "argv": argv,
                                  "file": os.path.basename(out), "exit": rc,
                                  "elapsed_s": round(time.monotonic() - t, 3)})

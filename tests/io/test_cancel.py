@@ -39,7 +39,8 @@ for ex, extra, model in [
         ("event-loop", ["--concurrency", "8"], dict(ok=0, before=36, inflight=3, stop_max=0.005)),
         ("hybrid", [], dict(ok=0, before=36, inflight=3, stop_max=0.005)),
         ("thread-pool", ["--threads", "4"], dict(inflight=0, stop_max=0.120)),
-        ("openmp", ["--threads", "4"], dict(inflight=0, stop_max=0.120))]:
+        ("openmp", ["--threads", "4"], dict(inflight=0, stop_max=0.120)),
+        ("process", ["--threads", "4"], dict(inflight=0, stop_max=0.120))]:
     what = f"sleep fail-fast {ex} {' '.join(extra)}".strip()
     rc, r, err = one("-w", "sleep", "-e", ex, *extra, "--tasks", str(N), "--latency-ms",
                      str(L_MS), "--fail-fast", "--fail-task", "3")
@@ -77,7 +78,8 @@ for ex, extra, ok, before, inflight, late in [
         ("event-loop", ["--concurrency", "2"], 4, 4, 2, False),
         ("hybrid", ["--concurrency", "2"], 4, 4, 2, False),
         ("thread-pool", ["--threads", "2"], 6, 4, 0, True),
-        ("openmp", ["--threads", "2"], 6, 4, 0, True)]:
+        ("openmp", ["--threads", "2"], 6, 4, 0, True),
+        ("process", ["--threads", "2"], 6, 4, 0, True)]:
     what = f"sleep deadline {deadline} ms {ex}"
     rc, r, err = one("-w", "sleep", "-e", ex, *extra, "--tasks", str(N), "--latency-ms",
                      str(LD_MS), "--deadline-ms", str(deadline))
@@ -132,7 +134,7 @@ check(r["latency_us"]["p99"] < r["queue_us"]["max"] / 4 and r["queue_us"]["max"]
 # more); one thread (capacity 100/s) cannot: it says so, and the run still ends on time.
 for ex, extra, sustains in [("event-loop", [], True), ("thread-pool", ["--threads", "4"], True),
                             ("hybrid", [], True), ("openmp", ["--threads", "4"], True),
-                            ("sequential", [], False)]:
+                            ("process", ["--threads", "4"], True), ("sequential", [], False)]:
     what = f"rate 200/s {ex}"
     rc, r, err = one("-w", "sleep", "-e", ex, *extra, "--latency-ms", "10", "--rate", "200",
                      "--duration", "1s")
@@ -169,7 +171,8 @@ for args in (["--duration", "1s"], ["--arrivals", "poisson"]):
 with MockServer(MOCK) as srv:
     url = ["--url-base", srv.base]
     for ex, extra in [("sequential", []), ("event-loop", []), ("hybrid", []),
-                      ("thread-pool", ["--threads", "8"]), ("openmp", ["--threads", "8"])]:
+                      ("thread-pool", ["--threads", "8"]), ("openmp", ["--threads", "8"]),
+                      ("process", ["--threads", "8"])]:
         for stop in (["--fail-fast", "--fail-task", "3"], ["--deadline-ms", "130"]):
             what = f"http {ex} {' '.join(stop)}"
             srv.reset()

@@ -16,7 +16,7 @@ BIN, MOCK = sys.argv[1], sys.argv[2]
 
 
 EXECUTORS = [("sequential", []), ("event-loop", []), ("thread-pool", ["--threads", "50"]),
-             ("openmp", ["--threads", "50"])]
+             ("openmp", ["--threads", "50"]), ("process", ["--threads", "50"])]
 
 with MockServer(MOCK) as srv:
     url = ["--url-base", srv.base]
@@ -32,7 +32,7 @@ with MockServer(MOCK) as srv:
 
     # The cap holds exactly: the server never sees more than C requests at once, and sees C.
     for ex, extra in [("event-loop", ["--concurrency", "20"]), ("thread-pool", ["--threads", "20"]),
-                      ("openmp", ["--threads", "20"])]:
+                      ("openmp", ["--threads", "20"]), ("process", ["--threads", "20"])]:
         srv.reset()
         rc, recs, _ = bench(BIN, "-w", "http", "-e", ex, "--tasks", "200", "--latency-ms", "20", *url,
                             *extra)
@@ -43,6 +43,7 @@ with MockServer(MOCK) as srv:
     # Reuse: --no-reuse opens one connection per request; --reuse at most one per worker.
     for ex, extra, workers in [("event-loop", ["--concurrency", "10"], 10),
                                ("thread-pool", ["--threads", "8"], 8),
+                               ("process", ["--threads", "8"], 8),
                                ("sequential", [], 1)]:
         srv.reset()
         bench(BIN, "-w", "http", "-e", ex, "--tasks", "60", "--latency-ms", "1", "--no-reuse", *url,

@@ -65,9 +65,12 @@ def bench(binary, *args, timeout=120):
 
 
 def start_bench(binary, *args):
-    """The same, started in the background (for faults injected in the middle of a batch)."""
+    """The same, started in the background (for faults injected in the middle of a batch), in
+    a process group of its own: pausing it (os.killpg) pauses the worker processes it forked
+    too, and nothing else."""
     return subprocess.Popen([binary, "--format", "json", "--quiet", *args],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
 
 
 def record_of(proc, timeout=120):

@@ -208,19 +208,19 @@ def mix(ex, exargs, rng):
                            "30", "--timeout-ms", "400", "--no-reuse", "--url-base",
                            f"http://127.0.0.1:{s1.port}", *exargs)
         # The restart, once a quarter of the batch has reached the server: the client is paused
-        # (SIGSTOP, our own child), so that from its side the restart is instant and no task
+        # (SIGSTOP to our own child's process group), so that from its side the restart is instant and no task
         # fails for lack of a server in between; the first server answers what it can (the
         # 30 ms delays), then stops (SIGTERM: its final counters) and a second one takes the
         # same port.
         msutil.wait_until(lambda: s1.stats()["requests"] >= MIX_N // 4, timeout=30, step=0.005)
-        os.kill(proc.pid, signal.SIGSTOP)
+        os.killpg(proc.pid, signal.SIGSTOP)  # its group: the process executor's workers too
         time.sleep(0.1)
         live = s1.stats()["in_flight"]  # what the stop will cut: the stalls, a late delay
         code, out = s1.stop(signal.SIGTERM)
         first = stopped_counters(out)
         s2 = msutil.Server(MOCK, *opts, "--seed", str(rng.randrange(1, 2 ** 31)), "--port",
                            str(s1.port))
-        os.kill(proc.pid, signal.SIGCONT)
+        os.killpg(proc.pid, signal.SIGCONT)
         rc, rec, err = record_of(proc)
         second = s2.stats()
     finally:

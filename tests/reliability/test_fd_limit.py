@@ -42,6 +42,9 @@ CASES = []
 for e in registry(BIN)["executors"]:
     if e["cap"]:
         CASES.append((e["name"], ["--concurrency", "1000"], ["--concurrency", "50"]))
+    elif e["threads"] and e["waits_at_once"] == "ranks":  # mpi: its ranks' inner pools
+        CASES.append((e["name"], ["--inner", "thread-pool", "--threads", "300"],
+                      ["--inner", "thread-pool", "--threads", "40"]))
     elif e["threads"]:
         CASES.append((e["name"], ["--threads", "300"], ["--threads", "40"]))
 check(len(CASES) >= 4, f"every executor with a cap or threads is tried: {[c[0] for c in CASES]}")

@@ -9,9 +9,15 @@
 #include "check.h"
 #include "executor.h"
 
-static atomic_int *runs; /* times each task ran */
-static atomic_int inits; /* worker_init calls */
-static atomic_int finis; /* worker_fini calls */
+/* What the tasks and workers write is the workload's output: allocated through the shared
+ * allocator (workload.h), so an executor that runs tasks in worker processes counts into the
+ * same memory as one that runs them on threads. */
+struct counters {
+    atomic_int inits;  /* worker_init calls */
+    atomic_int finis;  /* worker_fini calls */
+    atomic_int runs[]; /* times each task ran */
+};
+static struct counters *cnt;
 static long ntasks_now;
 
 static int count_setup(const struct params *p, void **state, char *err, size_t errlen)
@@ -26,17 +32,17 @@ static long count_ntasks(const void *state)
 }
 static int count_worker_init(void *state, void **tls)
 {
-    atomic_fetch_add(&inits, 1);
-    *tls = (void *)&inits; /* any non-NULL marker */
+    atomic_fetch_add(&cnt->inits, 1);
+    *tls = (void *)cnt; /* any non-NULL marker */
     return 0;
 }
 static void count_worker_fini(void *state, void *tls)
 {
-    atomic_fetch_add(&finis, 1);
+    atomic_fetch_add(&cnt->finis, 1);
 }
 static void count_run_task(void *state, void *tls, long i, struct outcome *o)
 {
-    atomic_fetch_add(&runs[i], 1);
+    atomic_fetch_add(&cnt->runs[i], 1);
     o->cls = tls ? OUT_OK : OUT_OTHER; /* a task must see its worker's state */
 }
 static int count_verify(void *state, const struct outcome *o, long n, char *why, size_t len)
@@ -61,40 +67,50 @@ static void run_case(const struct executor *e, long n, long threads)
     struct params p;
     params_defaults(&p, NULL);
     if (e->params & PM(P_THREADS)) p.threads = threads, p.set |= PM(P_THREADS);
+    /* mpi without a launcher is one rank: its inner executor is the one with threads. */
+    int ranks = e->waits == WIDTH_RANKS;
+    if (ranks) p.inner = "thread-pool";
     void *ex = NULL;
-    struct exec_info info;
+    struct exec_info info = {0};
     char err[256] = "";
     ntasks_now = n;
-    atomic_store(&inits, 0);
-    atomic_store(&finis, 0);
+    workload_shared_mode(e->forks);
+    cnt = workload_shared_alloc(sizeof *cnt + (size_t)n * sizeof cnt->runs[0]);
+    CHECK(cnt != NULL);
+    if (!cnt) return;
     int rc = e->create(&counting, &ntasks_now, &p, &ex, &info, err, sizeof err);
     CHECK_EQ_LONG(rc, 0);
     if (rc != 0) {
         fprintf(stderr, "%s: %s\n", e->name, err);
+        workload_shared_free(cnt);
         return;
     }
     /* Worker threads with their own state: --threads where it reads it; a loop also sets up the
      * loop thread's. */
     long workers = (e->params & PM(P_THREADS)) ? threads : 1;
     long expect_inits = workers + (e->overlap == OVERLAP_LOOP && (e->params & PM(P_THREADS)));
-    long cpu = e->computes == WIDTH_THREADS ? workers : 1;
-    long waits = e->waits == WIDTH_THREADS ? workers : e->waits == WIDTH_CAP ? 0 : 1;
+    int pool = e->computes == WIDTH_THREADS || e->computes == WIDTH_PROCS || ranks;
+    long cpu = pool ? workers : 1;
+    long waits = e->waits == WIDTH_THREADS || e->waits == WIDTH_PROCS || ranks ? workers
+                 : e->waits == WIDTH_CAP                                       ? 0
+                                                                               : 1;
     CHECK_EQ_LONG(info.threads, workers);
     CHECK_EQ_LONG(info.cpu_threads, cpu);
     CHECK_EQ_LONG(info.concurrency, waits);
     CHECK_EQ_LONG(info.on_loop, (e->overlap == OVERLAP_LOOP));
-    CHECK_EQ_LONG(atomic_load(&inits), expect_inits);
+    CHECK_EQ_LONG(info.procs, e->forks ? workers : ranks ? 1 : 0);
+    CHECK_EQ_LONG(atomic_load(&cnt->inits), expect_inits);
+    /* Outcomes on the heap: an executor must deliver them there too (process copies them). */
     struct outcome *out = calloc((size_t)n, sizeof *out);
-    runs = calloc((size_t)n, sizeof *runs);
     for (int batch = 0; batch < 3; batch++) {
         for (long i = 0; i < n; i++) {
             out[i] = (struct outcome){.cls = OUT_NOT_RUN};
-            atomic_store(&runs[i], 0);
+            atomic_store(&cnt->runs[i], 0);
         }
         executor_run(e, ex, out, n);
         long wrong = 0, not_ok = 0;
         for (long i = 0; i < n; i++) {
-            wrong += atomic_load(&runs[i]) != 1;
+            wrong += atomic_load(&cnt->runs[i]) != 1;
             not_ok += out[i].cls != OUT_OK || out[i].end_ns < out[i].start_ns;
         }
         if (wrong || not_ok)
@@ -106,9 +122,10 @@ static void run_case(const struct executor *e, long n, long threads)
         CHECK_EQ_LONG(not_ok, 0);
     }
     e->destroy(ex);
-    CHECK_EQ_LONG(atomic_load(&finis), expect_inits);
+    CHECK_EQ_LONG(atomic_load(&cnt->finis), expect_inits);
     free(out);
-    free(runs);
+    workload_shared_free(cnt);
+    workload_shared_mode(0);
 }
 
 int main(void)
@@ -122,6 +139,6 @@ int main(void)
                 if (t > 0 && !((*e)->params & PM(P_THREADS))) break; /* one setting is enough */
                 run_case(*e, sizes[s], threads[t]);
             }
-    CHECK(tried >= 5);
+    CHECK(tried >= 7);
     CHECK_DONE();
 }
