@@ -107,17 +107,20 @@ int arms_apply(struct arm *arms, int n, const struct params *p, char *err, size_
         a->own = 0;
         a->ignored = ignored;
         size_t used = (size_t)snprintf(a->label, sizeof a->label, "%s", a->e->name);
-        for (const char *c = a->settings; *c;) {
-            size_t len = strcspn(c, ":");
-            char tok[128];
-            snprintf(tok, sizeof tok, "%.*s", (int)(len < sizeof tok ? len : sizeof tok - 1), c);
+        /* Each setting as its own string in a->values, which outlives the parse: a text
+         * parameter keeps a pointer to its value. */
+        memcpy(a->values, a->settings, sizeof a->values);
+        for (char *tok = a->values; *tok;) {
+            size_t len = strcspn(tok, ":");
+            int last = tok[len] == '\0';
+            tok[len] = '\0';
             if (len == 0 || setting(a, tok, err, errlen) != 0) {
                 if (len == 0) snprintf(err, errlen, "executor %s: an empty setting", a->e->name);
                 return -1;
             }
             if (used < sizeof a->label)
                 used += (size_t)snprintf(a->label + used, sizeof a->label - used, " %s", tok);
-            c += len + (c[len] == ':');
+            tok += len + !last;
         }
     }
     return 0;

@@ -19,6 +19,7 @@ struct arm {
     unsigned own;       /* PM() bits this arm set itself */
     unsigned ignored;   /* PM() bits given for the run that neither it nor the workload reads */
     char settings[256]; /* its own settings as given, "threads=2:pin" */
+    char values[256];   /* the same, split at ':': a text setting (inner=openmp) points here */
     char label[128];    /* "thread-pool threads=2 pin": the executor and its own settings */
 };
 

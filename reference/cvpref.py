@@ -112,11 +112,13 @@ class Program:
     prepare    function(params) called before any module is imported (thread variables)
     rule       how many tasks wait and compute at once, and where they wait, in cvpbench's
                terms ("1", "cap", "threads"; "loop" or "workers"), so the suite's models apply
-               to it as to an executor: (waits_at_once, computes_at_once, overlap)"""
+               to it as to an executor: (waits_at_once, computes_at_once, overlap)
+    lesson     True for the lesson's own code (httpx with asyncio.gather and a Semaphore, or
+               one call after another): claim CL judges only those"""
 
     def __init__(self, name, summary, workloads, reads=(), drop=None, needs=(),
                  workload_needs=None, commands=(), limits=None, defaults=None, runtime=None,
-                 prepare=None, arm_keys=None, rule=("1", "1", "workers")):
+                 prepare=None, arm_keys=None, rule=("1", "1", "workers"), lesson=False):
         self.name, self.summary, self.workloads = name, summary, workloads
         self.reads, self.drop = list(reads), drop or {}
         self.needs, self.workload_needs = list(needs), workload_needs or {}
@@ -125,6 +127,7 @@ class Program:
         self.runtime, self.prepare = runtime, prepare
         self.arm_keys = list(reads) if arm_keys is None else arm_keys
         self.rule = rule
+        self.lesson = lesson
 
     def params_for(self, workload):
         own = [p for p in WORKLOAD_PARAMS[workload] if p not in self.drop.get(workload, ())]
@@ -185,6 +188,7 @@ def describe(prog):
         "runtime": prog.runtime_versions() if usable else
                    {"python": platform.python_version()},
         "rule": dict(zip(("waits_at_once", "computes_at_once", "overlap"), prog.rule)),
+        "lesson": prog.lesson,
         "reference": True,
     }
 

@@ -49,12 +49,12 @@ def _compute(run, verdicts):
     best = None
     for r in case.rows:
         seq = case.sequential(r)
-        if seq and r.valid and r.est and r.threads and r.threads > 1:
+        if seq and r.valid and r.est and r.threads and r.threads > 1 and not r.reference:
             sp = seq.ratio(r)
             if sp and (best is None or sp.value > best[1].value):
                 best = (r, sp)
     loop = next((r for r in case.rows if r.executor == "event-loop" and r.valid), None)
-    seq = case.sequential(case.rows[0]) if case.rows else None
+    seq = next((s for s in map(case.sequential, case.rows) if s), None)
     size = case.sized.get("size", {}).get("value") or (seq.get("size") if seq else "?")
     if not best:
         return None

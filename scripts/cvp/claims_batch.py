@@ -14,6 +14,7 @@ import math
 
 from . import openloop
 from .claimkit import Claim, fmt_est, fmt_s
+from .costs import LOOP_TICK_S
 
 
 def _stop_s(d):
@@ -48,8 +49,8 @@ def c11(run, costs):
             deadline = _ms(r.get("deadline-ms")) / 1e3
             late = costs.per_wait_s(r)
             if r.schedule.on_loop and r.get("fail-fast") != "yes":
-                # The loop sees its deadline on a timer: libuv counts whole milliseconds.
-                lo, hi, model = 0.0, quick + 1e-3 + late, "~0 (its next timer tick)"
+                # The loop sees its deadline on a timer of its own: its lateness, libuv's tick.
+                lo, hi, model = 0.0, quick + late, "~0 (its next timer tick)"
             elif r.schedule.on_loop or r.schedule.waits == 1 and r.get("fail-fast") == "yes":
                 lo, hi, model = 0.0, quick, "~0"
             elif r.get("fail-fast") == "yes":
@@ -117,8 +118,8 @@ def sim_bounds(r, costs):
     deadline = _ms(r.get("deadline-ms")) / 1e3 or (1.5 * _ms(r.get("duration")) / 1e3 or None)
     # Slowest: each wait ends late, its dispatch, and on the loop libuv's whole-millisecond
     # timers (an arrival is let in up to 1 ms late).
-    worst = lat + costs.per_wait_s(r) + costs.per_task_s(r) + (1e-3 if r.schedule.on_loop else
-                                                                 costs.wake_s)
+    worst = lat + costs.per_wait_s(r) + costs.per_task_s(r) + (
+        LOOP_TICK_S if r.schedule.on_loop else costs.wake_s)
     width = max(1, min(r.schedule.waits, n))
     args = (n, float(rate))
     return (openloop.simulate(*args, lat, width, deadline, r.schedule.on_loop),

@@ -26,16 +26,17 @@ def _x(v):
 
 
 def cl(run, costs):
-    c = Claim("CL", "the lesson's numbers with the lesson's own code: N calls one after another "
-              "take N*L, gathered L, behind Semaphore(C) ceil(N/C)*L",
+    c = Claim("CL", "the lesson's numbers with the lesson's own code (httpx): N calls one after "
+              "another take N*L, gathered L, behind Semaphore(C) ceil(N/C)*L",
               "wall = ceil(N/C)*L (C = 1 one after another, N gathered), plus at most the "
               "client's own CPU (measured: the lesson leaves it out)",
               "in [ceil(N/C)*L, that + the row's CPU + each wait's lateness + two timer slacks]; "
               + costs.describe())
+    lesson = {n for n, ref in run.registry.references.items() if ref.get("lesson")}
     for case in run.tagged("CL"):
         for r in case.rows:
-            if not (r.reference and r.valid and r.est and r.schedule):
-                continue
+            if not (r.executor in lesson and r.valid and r.est and r.schedule):
+                continue  # the lesson's own code only; the other tools are headlines
             n, lat = int(r.tasks), r.get("latency-ms", 0) / 1e3
             ideal = r.schedule.serial_waits(n) * lat
             cpu = r.cpu or 0.0

@@ -16,6 +16,9 @@ def _us(doc, key, field="p90"):
 # The lateness of a wait is measured once, at calibration; at another moment of the run it
 # varies by about +-15% on the VMs seen so far, so a bound on it takes half as much again.
 LATENESS_MARGIN = 1.5
+# libuv keeps its clock and its timers in whole milliseconds: a wait a loop times itself (a
+# sleep's timer) can end up to a millisecond later than the same wait on a thread.
+LOOP_TICK_S = 1e-3
 
 
 class Costs:
@@ -60,12 +63,15 @@ class Costs:
 
     def per_wait_s(self, row):
         """How much later than its L one wait may end: the lateness of an idle sleeper waking
-        (with a margin: LATENESS_MARGIN), and for a request twice that (the server's delay timer
-        and the client's wait on its socket both sleep through L) plus its round trip."""
+        (with a margin: LATENESS_MARGIN), plus on a loop libuv's millisecond tick; for a request
+        twice the lateness (the server's delay timer and the client's wait on its socket both
+        sleep through L) plus its round trip."""
         lat = row.get("latency-ms", 0) / 1e3
         late = LATENESS_MARGIN * self.slack_at(lat)
         if row.registry.needs_server(row.workload):
-            return 2 * late + self.request_s
+            return 2 * late + self.request_s  # the server times it (to the µs), not the loop
+        if row.schedule is not None and row.schedule.on_loop and lat > 0:
+            return late + LOOP_TICK_S
         return late
 
     def per_task_s(self, row):

@@ -19,6 +19,11 @@ def _median(xs):
     return statistics.median(xs) if xs else None
 
 
+def _known(v):
+    """A measured figure: a number, not null (not measured) or negative (not measurable)."""
+    return isinstance(v, (int, float)) and v >= 0
+
+
 class Row:
     def __init__(self, case, cmd, samples, hf, reg, cores):
         self.case = case
@@ -45,9 +50,9 @@ class Row:
         self.rss_kib = _median([d.get("max_rss_kib") for d in samples])
         # The memory the executor holds for its tasks in flight: what its set-up added and how
         # far a batch rose above where it started (peak RSS is shared by a run's executors).
-        setup = _median([d.get("setup_rss_kib") for d in samples if d.get("setup_rss_kib", -1) >= 0])
-        growth = _median([d.get("rss_growth_kib") for d in samples
-                          if d.get("rss_growth_kib", -1) >= 0])
+        setup = _median([d["setup_rss_kib"] for d in samples if _known(d.get("setup_rss_kib"))])
+        growth = _median([d["rss_growth_kib"] for d in samples
+                          if _known(d.get("rss_growth_kib"))])
         self.held_kib = setup + growth if setup is not None and growth is not None else None
         self.p99_us = _median([(d.get("latency_us") or {}).get("p99") for d in samples])
         self.gflops = _median([d.get("gflops") for d in samples])
