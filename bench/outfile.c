@@ -66,7 +66,18 @@ static struct {
     char link[PATH_MAX + 2];
     atomic_int armed;   /* 1 while there are temporary names to remove */
     atomic_int writing; /* 1 while a record is being written and published */
+    pid_t owner;        /* the process that made them (a forked worker exits without them) */
 } cleanup;
+
+/* atexit: a process that ends without closing its output (an MPI rank other than 0 leaves from
+ * inside its executor) takes its temporary names with it. */
+static void on_exit_remove(void)
+{
+    if (atomic_load(&cleanup.armed) && getpid() == cleanup.owner) {
+        unlink(cleanup.tmp);
+        unlink(cleanup.link);
+    }
+}
 
 static const int caught[] = {SIGINT, SIGTERM, SIGHUP};
 
@@ -300,6 +311,9 @@ struct outfile *outfile_open(const char *path, char *err, size_t errlen)
     f->ino = own.st_ino;
     snprintf(cleanup.tmp, sizeof cleanup.tmp, "%s", f->tmp);
     snprintf(cleanup.link, sizeof cleanup.link, "%s", f->link);
+    cleanup.owner = getpid();
+    static int at_exit;
+    if (!at_exit++) atexit(on_exit_remove);
     atomic_store(&cleanup.armed, 1);
     install_handlers(f);
     return f;

@@ -19,6 +19,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -162,6 +163,17 @@ if os.geteuid() == 0:
                        text=True, timeout=60, env=env)
     check(r.returncode == 1 and r.stderr.startswith("cvpbench: not measured: ") and
           len(r.stderr.strip().splitlines()) == 1, f"root without OMPI_ALLOW_*: {r.stderr}")
+
+# --- --output: rank 0 writes it; no rank leaves a temporary file behind -------------------------
+with tempfile.TemporaryDirectory() as d:
+    target = os.path.join(d, "out.jsonl")
+    rc, _, err, _ = mpirun(2, "-w", "matmul", "--size", "128", "-e", "mpi", "--reps", "2",
+                           "--output", target)
+    left = sorted(os.listdir(d))
+    with open(target) as f:
+        lines = [x for x in f if '"type":"sample"' in x]
+    check(rc == 0 and left == ["out.jsonl"] and len(lines) == 2,
+          f"--output over 2 ranks: 2 samples, nothing else left in the folder ({rc}, {left})")
 
 # --- bad input: one line, exit 2, on every rank before any work -------------------------------
 for args, what in ((["--inner", "process"], "--inner process"),
