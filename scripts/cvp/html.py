@@ -32,6 +32,11 @@ PLOTS = (
     ("memory", "Memory held per task in flight (C6)",
      "The memory each executor holds with all N tasks in flight, log-log; the legend gives the "
      "slope per task over N ≥ 1000 (the dashed fit), as claim C6 measures it."),
+    ("open-loop", "Open loop: response time against the offered rate (C13)",
+     "Median and p99 response, timed from each task's arrival, per executor; the vertical line "
+     "is the capacity C/L, the dotted curve the model's median (a queue of C servers). Below "
+     "the capacity a task waits only for itself; above it the queue grows for as long as tasks "
+     "arrive."),
 )
 
 

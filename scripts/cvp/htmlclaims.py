@@ -13,7 +13,8 @@ from .stats import HOLDS
 # Where a claim's picture is: a plot or a section of the page.
 EVIDENCE = {"C1": ("case-lesson", "the lesson"), "C2": ("plot-io-cap", "the io-cap plot"),
             "C4": ("plot-cpu-speedup", "the speed-up plot"),
-            "C6": ("plot-memory", "the memory plot"), "C8": ("crossover", "the crossover map")}
+            "C6": ("plot-memory", "the memory plot"), "C8": ("crossover", "the crossover map"),
+            "C13": ("plot-open-loop", "the open-loop plot")}
 FOLD_OVER = 10  # points beyond which those that hold are folded away
 
 
