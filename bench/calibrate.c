@@ -52,7 +52,7 @@ struct calibration {
     struct context ctx;
     struct figure fma_one, fma_all; /* GFLOP/s */
     int fma_threads;
-    struct stats create, wake, connect, sleep_slack, uv_slack, long_sleep_slack; /* us */
+    struct stats create, wake, connect, file_call, sleep_slack, uv_slack, long_sleep_slack; /* us */
     const char *wake_placement;
     struct figure *dispatch; /* one per executor in the registry, us per task */
     int perf_ok;             /* perf_event_open of a migration counter works here */
@@ -160,6 +160,7 @@ static void measure(struct calibration *c, const struct plan *p)
     probe_thread_create(p->create_trials, &c->create);
     probe_wake(&c->m, p->wake_trials, &c->wake, &c->wake_placement);
     probe_connect(p->connect_trials, &c->connect);
+    probe_file_call(p->connect_trials, &c->file_call);
     probe_nanosleep_slack(p->sleep_trials, 1000, &c->sleep_slack);
     probe_nanosleep_slack(p->long_sleep_trials, 20000, &c->long_sleep_slack);
     probe_uv_timer_slack(p->sleep_trials, &c->uv_slack);
@@ -302,6 +303,7 @@ static void emit_costs(struct emit *e, const struct calibration *c)
     emit_stats(e, "wake_us", &c->wake, "us");
     if (c->wake.n > 0) emit_str(e, "wake_placement", c->wake_placement);
     emit_stats(e, "connect_us", &c->connect, "us");
+    emit_stats(e, "file_call_us", &c->file_call, "us");
     emit_group(e, "timer_slack_us");
     emit_stats(e, "nanosleep", &c->sleep_slack, "us");
     emit_stats(e, "uv_timer", &c->uv_slack, "us");
@@ -365,8 +367,9 @@ static void usage(FILE *f)
           "Measures the costs this machine's models need, in about 2 s (--quick: under 1 s,\n"
           "noisier): the cores usable for parallel work (affinity set, physical cores, cgroup\n"
           "quota), the FMA peak of one core and of all usable cores, thread create+join, a\n"
-          "cross-core wake-up, a loopback TCP connect, how late a 1 ms sleep and a 1 ms libuv\n"
-          "timer return, and each executor's cost per task on empty tasks. Times are in\n"
+          "wake-up (across cores where there are two), a loopback TCP connect, a call on a\n"
+          "cached file, how late a 1 ms sleep and a 1 ms libuv timer return, and each\n"
+          "executor's cost per task on empty tasks. Times are in\n"
           "microseconds (median and p90). A figure that cannot be measured here is null in\n"
           "JSON, with its reason under \"reasons\".\n"
           "\n"

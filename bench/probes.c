@@ -5,6 +5,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -128,15 +129,18 @@ int probe_wake(const struct machine *m, int trials, struct stats *s, const char 
         w.cpu[0] = m->cores.core_cpu[0];
         w.cpu[1] = m->cores.core_cpu[1];
         *placement = "different cores";
-    } else if (m->cores.logical >= 2) {
+    } else {
+        /* SMT siblings when there are two; with one CPU both threads share it, and the woken
+         * one runs once the waker yields: what waking a worker costs on such a machine. */
         cpu_set_t aff;
         if (sched_getaffinity(0, sizeof aff, &aff) != 0)
             return stats_none(s, errno, "sched_getaffinity: %s", strerror(errno));
-        for (int cpu = 0, k = 0; cpu < MACHINE_MAX_CPUS && k < 2; cpu++)
+        int k = 0;
+        for (int cpu = 0; cpu < MACHINE_MAX_CPUS && k < 2; cpu++)
             if (CPU_ISSET(cpu, &aff)) w.cpu[k++] = cpu;
-        *placement = "SMT siblings of one core";
-    } else {
-        return stats_none(s, ENODEV, "one CPU in the affinity set: no cross-core wake-up");
+        if (k == 0) return stats_none(s, ENODEV, "no CPU in the affinity set");
+        if (k == 1) w.cpu[1] = w.cpu[0];
+        *placement = k == 2 ? "SMT siblings of one core" : "the same CPU (one usable)";
     }
     if (!(w.v = samples_new(trials, s))) return -ENOMEM;
     pthread_t tw, ts;
@@ -160,6 +164,32 @@ int probe_wake(const struct machine *m, int trials, struct stats *s, const char 
     stats_of(w.v + warmup(trials), trials, s);
     free(w.v);
     return 0;
+}
+
+#define FILE_CALLS 64 /* calls per trial: one is too short for the clock */
+
+int probe_file_call(int trials, struct stats *s)
+{
+    int fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC); /* this binary: in the page cache */
+    if (fd < 0) return stats_none(s, errno, "open /proc/self/exe: %s", strerror(errno));
+    double *v = samples_new(trials, s);
+    int rc = v ? 0 : -ENOMEM;
+    for (int k = 0; v && k < trials + warmup(trials); k++) {
+        char c;
+        int64_t t0 = now_ns();
+        for (int i = 0; i < FILE_CALLS; i++)
+            if (pread(fd, &c, 1, 0) != 1) {
+                rc = stats_none(s, errno ? errno : EIO, "pread of /proc/self/exe: %s",
+                                strerror(errno ? errno : EIO));
+                break;
+            }
+        if (rc != 0) break;
+        v[k] = (double)(now_ns() - t0) / 1e3 / FILE_CALLS;
+    }
+    if (rc == 0 && v) stats_of(v + warmup(trials), trials, s);
+    free(v);
+    close(fd);
+    return rc;
 }
 
 /* Closes fd with SO_LINGER 0: a reset instead of FIN, so no TIME_WAIT piles up over trials. */

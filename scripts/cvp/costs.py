@@ -25,7 +25,7 @@ class Costs:
     # Fallbacks (seconds) when the calibration lacks a figure: generous on purpose, so a missing
     # measurement widens a band rather than fails a claim; each use is reported.
     GUESS = {"slack": 500e-6, "request": 200e-6, "wake": 100e-6, "dispatch": 2e-6,
-             "thread_start": 100e-6}
+             "thread_start": 100e-6, "file_call": 2e-6}
 
     def __init__(self, machine):
         m = machine or {}
@@ -41,12 +41,18 @@ class Costs:
         self.wake_s = (_us(m, "wake_us") or 0) / 1e6 or self._guess("wake")
         self.thread_start_s = (_us(m, "thread_create_join_us") or 0) / 1e6 or \
             self._guess("thread_start")
+        self._file_call_s = (_us(m, "file_call_us") or 0) / 1e6
         self.dispatch = {k: v / 1e6 for k, v in (m.get("dispatch_us") or {}).items()
                          if isinstance(v, (int, float))}
 
     def _guess(self, name):
-        self.assumed.append(name)
+        if name not in self.assumed:
+            self.assumed.append(name)
         return self.GUESS[name]
+
+    def file_call_s(self):
+        """The fixed cost of one call on a cached file (a 1-byte pread, p90)."""
+        return self._file_call_s or self._guess("file_call")
 
     def dispatch_s(self, executor):
         if executor in self.dispatch:
@@ -91,7 +97,11 @@ class Costs:
         if s is None:
             return None
         spread = 1 if s.on_loop else max(1, min(s.waits, cores, n))
-        threads = 0 if s.on_loop and s.computes == 1 else min(max(s.waits, s.computes), n)
+        # A loop that computes on its own thread wakes no thread; one that hands each task's
+        # compute to worker threads (hybrid, even with one) wakes one per task.
+        rule = row.registry.rule(row.executor) or {}
+        own_thread = s.on_loop and rule.get("computes_at_once", "1") == "1"
+        threads = 0 if own_thread else min(max(s.waits, s.computes), n)
         return (s.serial_waits(n) * self.per_wait_s(row) + n * self.per_task_s(row) / spread
                 + threads * self.wake_s / max(1, cores) + (row.first_task_us or 0) / 1e6
                 + 2 * self.slack_s)

@@ -30,8 +30,8 @@ POSITIVE = ["cpus_online", "affinity_cpus", "physical_cores", "smt_per_core", "u
             "quota_cores", "clock_ghz", "fma_vector_bits", "fma_accumulators",
             "fma_gflops_per_core", "fma_threads", "fma_gflops_all", "fma_scaling", "calibrate_s"]
 # Distributions: {"median", "p90", "samples"} or null with a reason.
-DISTS = ["thread_create_join_us", "wake_us", "connect_us", "timer_slack_us.nanosleep",
-         "timer_slack_us.uv_timer"]
+DISTS = ["thread_create_join_us", "wake_us", "connect_us", "file_call_us",
+         "timer_slack_us.nanosleep", "timer_slack_us.uv_timer"]
 # Counts and seconds that may be zero.
 NON_NEGATIVE = ["cgroup_version", "steal_s", "others_cpu_s", "ivcsw", "migrations"]
 TEXTS = ["cpu_model", "topology_from", "quota_source", "migrations_from"]
