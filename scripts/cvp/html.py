@@ -128,6 +128,10 @@ def machine_section(run):
              ("Loopback TCP connect", _cost(m.get("connect_us")), "connect_us"),
              ("HTTP request round trip", f"{m['request_us']:.1f} µs" if isinstance(
                  m.get("request_us"), (int, float)) else None, "request_us"),
+             ("HTTP request, share of the event loop with 200 in flight",
+              _cost(m.get("request_loop_us")), "request_loop_us"),
+             ("Call on a cached file (1-byte pread)", _cost(m.get("file_call_us")),
+              "file_call_us"),
              ("Lateness of a 1 ms nanosleep", _cost(slack.get("nanosleep")), "timer_slack_us"),
              ("Lateness of a 1 ms libuv timer", _cost(slack.get("uv_timer")), "timer_slack_us"),
              ("Lateness of a 20 ms nanosleep", _cost(slack.get("nanosleep_20ms")),
