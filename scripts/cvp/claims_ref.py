@@ -129,7 +129,10 @@ def cp(run, costs):
                     c.point(case, f"{case.name} {r.label} / {slow[0].label}", ratio, ORDERS)
                     c.text(f"{r.label}: >= {ORDERS:g}x {slow[0].label}",
                            f"{r.label}: {fmt_est(ratio, _x)} {slow[0].label}")
-    return c.done()
+    v = c.done()
+    if not v["points"] and run.tagged("CP") and cores < 2:
+        v["reason"] = "not measured: one usable core, so the case has no parallel rows"
+    return v
 
 
 def _what(case, r):
