@@ -18,13 +18,15 @@ C15_BAND = (0.75, 1.35)  # measured wall / modelled wall
 
 
 def _forks(run, r):
-    return bool((run.registry.rule(r.executor) or {}).get("forks"))
+    return not r.reference and bool((run.registry.rule(r.executor) or {}).get("forks"))
 
 
 def _threads_pool(run, r):
+    """cvpbench's own pools of threads: a reference program (OpenBLAS, NumPy) states a rule of
+    threads too, but its time is another program's work, not the same tasks on threads."""
     rule = run.registry.rule(r.executor) or {}
-    return rule.get("computes_at_once") == "threads" and rule.get("overlap") == "workers" \
-        and rule.get("cap") is False
+    return not r.reference and rule.get("computes_at_once") == "threads" \
+        and rule.get("overlap") == "workers" and rule.get("cap") is False
 
 
 def _med(r, fn):
