@@ -54,8 +54,8 @@ static int bad_byte(const char *what, const char *url, const char *where, char *
     return 0;
 }
 
-int http_url_check(const char *what, const char *url, int allow_remote, int base, char *out,
-                   size_t outlen, char *resolve, size_t rlen, char *err, size_t errlen)
+static int check_once(const char *what, const char *url, int allow_remote, int base, char *out,
+                      size_t outlen, char *resolve, size_t rlen, char *err, size_t errlen)
 {
     size_t len = strlen(url);
     if (len == 0) {
@@ -157,6 +157,33 @@ done:
     curl_free(frag);
     curl_free(norm);
     curl_url_cleanup(h);
+    return rc;
+}
+
+/* curl's normal form is not always its own fixed point: a percent-encoded host is decoded
+ * after the IPv4 shorthands are expanded ("http://%384.2.1" gives host 84.2.1, which read again
+ * becomes 84.2.0.1). So the normal form is checked again, all rules included, until it stays
+ * the same: the URL used is one that reads back as itself. */
+int http_url_check(const char *what, const char *url, int allow_remote, int base, char *out,
+                   size_t outlen, char *resolve, size_t rlen, char *err, size_t errlen)
+{
+    char *prev = malloc(outlen);
+    if (!prev) {
+        snprintf(err, errlen, "%s: out of memory", what);
+        return -1;
+    }
+    int rc = check_once(what, url, allow_remote, base, out, outlen, resolve, rlen, err, errlen);
+    for (int round = 0; rc == 0; round++) {
+        memcpy(prev, out, strlen(out) + 1);
+        rc = check_once(what, prev, allow_remote, base, out, outlen, resolve, rlen, err, errlen);
+        if (rc == 0 && strcmp(prev, out) == 0) break;
+        if (rc == 0 && round == 2) {
+            snprintf(err, errlen, "%s '%s' does not settle into one form (curl reads it as '%s')",
+                     what, url, out);
+            rc = -1;
+        }
+    }
+    free(prev);
     return rc;
 }
 
