@@ -142,6 +142,9 @@ void report_json(struct jw *j, const struct run_opts *o, const struct context *c
     jw_int(j, "rep", r->rep);
     jw_int(j, "round", r->rep);
     jw_int(j, "batches", r->batches);
+    /* Its batches stop at --min-time-ms of timed regions, or at 4 x that of real time when what
+     * runs between batches costs more than the batches themselves. */
+    jw_num(j, "sample_s", r->sample_s);
     jw_str(j, "time_utc", ts);
     jw_int(j, "threads", r->info.threads);
     jw_int(j, "concurrency", r->info.concurrency);

@@ -145,6 +145,7 @@ static void sample(const struct run_opts *o, void *wstate, struct armrun *a, int
         run_batch(o, wstate, a, out, n, due, r);
     while (r->u.wall_s < min_s && r->batches < 100000000 &&
            (double)(now_ns() - began) / 1e9 < 4 * min_s);
+    r->sample_s = (double)(now_ns() - began) / 1e9;
     a->batches = r->batches;
     double b = (double)r->batches;
     r->u.wall_s /= b;

@@ -41,9 +41,10 @@ struct run_opts {
 
 /* One sample: one arm in one round, one or more batches back to back. */
 struct rep_result {
-    long rep;     /* the round */
-    int arm;      /* index into run_opts.arms */
-    long batches; /* batches in this sample; times are per batch */
+    long rep;        /* the round */
+    int arm;         /* index into run_opts.arms */
+    long batches;    /* batches in this sample; times are per batch */
+    double sample_s; /* real time the sample took, its batches and what runs between them */
     struct usage u;
     struct exec_info info;
     long tasks;
