@@ -111,66 +111,23 @@ static void dbfetch_run_task(void *state, void *tls, long i, struct outcome *o)
     o->bytes = bytes;
 }
 
-/* The loop form: a continuation per task, from the request to the query to done. */
-struct dbfetch_task {
-    struct loop_work w;
-    struct dbfetch_state *s;
-    struct loop *ev;
-    struct outcome *o;
-    task_done_fn done;
-    void *ctx;
-    long i;
-};
-
-/* On whichever thread the executor's runner chose; tls is that thread's. */
-static void query_work(struct loop_work *w, void *tls)
+/* The loop form: the request, then the query on the executor's CPU runner: on whichever
+ * thread it chose, with that thread's connection (tls). */
+static void query_step(void *state, void *tls, long i, struct outcome *o)
 {
-    struct dbfetch_task *t = (struct dbfetch_task *)w;
-    int64_t bytes = t->o->bytes;
-    atomic_fetch_or(&t->s->ran_on, pthread_equal(pthread_self(), t->s->loop_thread) ? 1 : 2);
-    t->o->cls = OUT_NOT_RUN;
-    sqlite_query(&t->s->db, ((struct dbfetch_tls *)tls)->conn, t->i, t->o);
-    t->o->bytes = bytes;
-}
-
-static void query_after(struct loop_work *w)
-{
-    struct dbfetch_task *t = (struct dbfetch_task *)w;
-    task_done_fn done = t->done;
-    void *ctx = t->ctx;
-    long i = t->i;
-    free(t);
-    done(ctx, i);
-}
-
-static void fetched(void *ctx, long i)
-{
-    struct dbfetch_task *t = ctx;
-    if (t->o->cls != OUT_OK) {
-        query_after(&t->w); /* a failed request has nothing to look up */
-        return;
-    }
-    t->ev->run_cpu(t->ev, &t->w);
+    struct dbfetch_state *s = state;
+    int64_t bytes = o->bytes;
+    atomic_fetch_or(&s->ran_on, pthread_equal(pthread_self(), s->loop_thread) ? 1 : 2);
+    o->cls = OUT_NOT_RUN;
+    sqlite_query(&s->db, ((struct dbfetch_tls *)tls)->conn, i, o);
+    o->bytes = bytes;
 }
 
 static void dbfetch_start_task(void *state, void *tls, struct loop *ev, long i, struct outcome *o,
                                task_done_fn done, void *ctx)
 {
     struct dbfetch_state *s = state;
-    struct dbfetch_task *t = malloc(sizeof *t);
-    if (!t) {
-        outcome_fail(o, OUT_OTHER, "out of memory for a task");
-        done(ctx, i);
-        return;
-    }
-    *t = (struct dbfetch_task){.w = {.work = query_work, .after = query_after},
-                               .s = s,
-                               .ev = ev,
-                               .o = o,
-                               .done = done,
-                               .ctx = ctx,
-                               .i = i};
-    http_start_task(s->http, ((struct dbfetch_tls *)tls)->http, ev, i, o, fetched, t);
+    http_fetch_then(s->http, ((struct dbfetch_tls *)tls)->http, ev, i, o, query_step, s, done, ctx);
 }
 
 static int dbfetch_loop_init(void *state, void *tls, struct loop *ev)

@@ -59,5 +59,12 @@ void http_loop_fini(void *state, void *tls);
 void http_cancel_all(void *state, void *tls);
 void http_start_task(void *state, void *tls, struct loop *ev, long i, struct outcome *o,
                      task_done_fn done, void *ctx);
+/* A request, then a step of work on the executor's CPU runner (asyncio: await the request, then
+ * run_in_executor); done once both are over. step runs on whichever thread the runner chose,
+ * with that thread's workload state (tls); a failed request skips it. The mixed and dbfetch
+ * workloads' loop forms. */
+typedef void (*http_step_fn)(void *step_state, void *tls, long i, struct outcome *o);
+void http_fetch_then(void *http_state, void *http_tls, struct loop *ev, long i, struct outcome *o,
+                     http_step_fn step, void *step_state, task_done_fn done, void *ctx);
 
 #endif

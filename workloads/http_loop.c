@@ -105,3 +105,60 @@ void http_start_task(void *state, void *tls, struct loop *ev, long i, struct out
         done(ctx, i);
     }
 }
+
+struct fetch_then {
+    struct loop_work w; /* first: the runner hands this back */
+    http_step_fn step;
+    void *step_state;
+    struct loop *ev;
+    struct outcome *o;
+    task_done_fn done;
+    void *ctx;
+    long i;
+};
+
+static void step_work(struct loop_work *w, void *tls)
+{
+    struct fetch_then *t = (struct fetch_then *)w;
+    t->step(t->step_state, tls, t->i, t->o);
+}
+
+static void step_after(struct loop_work *w)
+{
+    struct fetch_then *t = (struct fetch_then *)w;
+    task_done_fn done = t->done;
+    void *ctx = t->ctx;
+    long i = t->i;
+    free(t);
+    done(ctx, i);
+}
+
+static void fetched(void *ctx, long i)
+{
+    struct fetch_then *t = ctx;
+    if (t->o->cls != OUT_OK) {
+        step_after(&t->w); /* a failed request has nothing to go on with */
+        return;
+    }
+    t->ev->run_cpu(t->ev, &t->w);
+}
+
+void http_fetch_then(void *http_state, void *http_tls, struct loop *ev, long i, struct outcome *o,
+                     http_step_fn step, void *step_state, task_done_fn done, void *ctx)
+{
+    struct fetch_then *t = malloc(sizeof *t);
+    if (!t) {
+        outcome_fail(o, OUT_OTHER, "out of memory for a task");
+        done(ctx, i);
+        return;
+    }
+    *t = (struct fetch_then){.w = {.work = step_work, .after = step_after},
+                             .step = step,
+                             .step_state = step_state,
+                             .ev = ev,
+                             .o = o,
+                             .done = done,
+                             .ctx = ctx,
+                             .i = i};
+    http_start_task(http_state, http_tls, ev, i, o, fetched, t);
+}

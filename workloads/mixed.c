@@ -81,61 +81,17 @@ static void mixed_run_task(void *state, void *tls, long i, struct outcome *o)
     if (o->cls == OUT_OK) compute(s, o);
 }
 
-/* The non-blocking form: a continuation per task, from the fetch to the compute to done. */
-struct mixed_task {
-    struct loop_work w;
-    struct mixed_state *s;
-    struct loop *ev;
-    struct outcome *o;
-    task_done_fn done;
-    void *ctx;
-    long i;
-};
-
-static void compute_work(struct loop_work *w, void *tls)
+/* The non-blocking form: the fetch, then the compute on the executor's CPU runner. */
+static void compute_step(void *state, void *tls, long i, struct outcome *o)
 {
-    struct mixed_task *t = (struct mixed_task *)w;
-    compute(t->s, t->o);
-}
-
-static void compute_after(struct loop_work *w)
-{
-    struct mixed_task *t = (struct mixed_task *)w;
-    task_done_fn done = t->done;
-    void *ctx = t->ctx;
-    long i = t->i;
-    free(t);
-    done(ctx, i);
-}
-
-static void fetched(void *ctx, long i)
-{
-    struct mixed_task *t = ctx;
-    if (t->o->cls != OUT_OK) {
-        compute_after(&t->w); /* a failed fetch has nothing to compute */
-        return;
-    }
-    t->ev->run_cpu(t->ev, &t->w);
+    compute(state, o);
 }
 
 static void mixed_start_task(void *state, void *tls, struct loop *ev, long i, struct outcome *o,
                              task_done_fn done, void *ctx)
 {
     struct mixed_state *s = state;
-    struct mixed_task *t = malloc(sizeof *t);
-    if (!t) {
-        outcome_fail(o, OUT_OTHER, "out of memory for a task");
-        done(ctx, i);
-        return;
-    }
-    *t = (struct mixed_task){.w = {.work = compute_work, .after = compute_after},
-                             .s = s,
-                             .ev = ev,
-                             .o = o,
-                             .done = done,
-                             .ctx = ctx,
-                             .i = i};
-    http_start_task(s->http, tls, ev, i, o, fetched, t);
+    http_fetch_then(s->http, tls, ev, i, o, compute_step, s, done, ctx);
 }
 
 static int mixed_loop_init(void *state, void *tls, struct loop *ev)
