@@ -340,7 +340,10 @@ for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         f.write("old\n")
     p = subprocess.Popen([BIN, *SLOW, "--format", "json", "--output", keep],
                          stderr=subprocess.DEVNULL)
-    time.sleep(0.3)
+    # The temporary file exists from set-up on (a sanitizer build on a busy machine may take
+    # longer than a moment to get there).
+    msutil.wait_until(lambda: any(x.startswith(".keep.json.") for x in os.listdir(d)),
+                      timeout=20)
     tmp_seen = [x for x in os.listdir(d) if x.startswith(".keep.json.")]
     p.send_signal(sig)
     rc = p.wait(30)
