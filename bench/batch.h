@@ -13,6 +13,7 @@
 #include <stdatomic.h>
 #include <stdint.h>
 
+#include "cpu_use.h"
 #include "outcome.h"
 
 enum stop_reason { STOP_NONE, STOP_ERROR, STOP_DEADLINE };
@@ -34,10 +35,7 @@ struct batch {
     int shared;
     /* What processes other than this one spent running its tasks (the process executor's
      * workers), added by the runner to the region's own CPU and faults. */
-    struct batch_children {
-        double user_s, sys_s;
-        long vcsw, ivcsw, minflt, majflt;
-    } children;
+    struct cpu_use children;
 };
 
 /* A closed-loop batch of n tasks, no deadline, no fail-fast. */

@@ -117,11 +117,6 @@ const char *usage_migrations_source(void)
     return sched_migrations() >= 0 ? "sched" : "none";
 }
 
-static double tv_s(struct timeval tv)
-{
-    return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
-}
-
 void usage_begin(struct usage_mark *m)
 {
     memset(m, 0, sizeof *m);
@@ -133,16 +128,24 @@ void usage_begin(struct usage_mark *m)
     m->t_ns = now_ns();
 }
 
+void usage_add(struct usage *u, const struct cpu_use *c)
+{
+    u->user_s += c->user_s;
+    u->sys_s += c->sys_s;
+    u->vcsw += c->vcsw;
+    u->ivcsw += c->ivcsw;
+    u->minflt += c->minflt;
+    u->majflt += c->majflt;
+}
+
 void usage_end(const struct usage_mark *m, struct usage *u)
 {
     int64_t t = now_ns();
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
-    u->wall_s = (double)(t - m->t_ns) / 1e9;
-    u->user_s = tv_s(ru.ru_utime) - tv_s(m->ru.ru_utime);
-    u->sys_s = tv_s(ru.ru_stime) - tv_s(m->ru.ru_stime);
-    u->vcsw = ru.ru_nvcsw - m->ru.ru_nvcsw;
-    u->ivcsw = ru.ru_nivcsw - m->ru.ru_nivcsw;
+    *u = (struct usage){.wall_s = (double)(t - m->t_ns) / 1e9};
+    struct cpu_use c = cpu_use_between(&m->ru, &ru);
+    usage_add(u, &c);
     long hwm = m->rss_reset ? read_vmhwm_kib() : -1;
     u->max_rss_kib = hwm >= 0 ? hwm : ru.ru_maxrss;
     u->rss_scope = hwm >= 0 ? "region" : "process";
@@ -150,8 +153,6 @@ void usage_end(const struct usage_mark *m, struct usage *u)
                             ? (hwm > m->rss_start_kib ? hwm - m->rss_start_kib : 0)
                             : -1;
     u->steal_s = context_steal_s() - m->steal_s;
-    u->minflt = ru.ru_minflt - m->ru.ru_minflt;
-    u->majflt = ru.ru_majflt - m->ru.ru_majflt;
     long mig = m->migrations >= 0 ? migrations_now() : -1;
     u->migrations = mig >= m->migrations && m->migrations >= 0 ? mig - m->migrations : -1;
 }

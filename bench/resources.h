@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <sys/resource.h>
 
+#include "cpu_use.h"
+
 struct usage_mark {
     int64_t t_ns;
     struct rusage ru;
@@ -48,6 +50,8 @@ const char *usage_migrations_source(void);
 void usage_begin(struct usage_mark *m);
 /* Measures the region since m. */
 void usage_end(const struct usage_mark *m, struct usage *u);
+/* Adds CPU used elsewhere for the region (worker processes, other ranks) to u. */
+void usage_add(struct usage *u, const struct cpu_use *c);
 
 /* Raises the soft descriptor limit to the hard one, and further to want where the process may
  * (root); returns the limit now in force. */

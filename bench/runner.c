@@ -63,12 +63,7 @@ static void run_batch(const struct run_opts *o, void *wstate, struct armrun *a, 
     o->arms[r->arm].e->run(a->ex, &b);
     usage_end(&mark, &u);
     /* Worker processes' own CPU and faults (the process executor's). */
-    u.user_s += b.children.user_s;
-    u.sys_s += b.children.sys_s;
-    u.vcsw += b.children.vcsw;
-    u.ivcsw += b.children.ivcsw;
-    u.minflt += b.children.minflt;
-    u.majflt += b.children.majflt;
+    usage_add(&u, &b.children);
 
     static struct rep_result t; /* one batch's tally: large (histograms), so not on the stack */
     memset(&t, 0, sizeof t);

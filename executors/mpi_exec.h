@@ -9,6 +9,7 @@
 
 #include <stdint.h>
 
+#include "cpu_use.h"
 #include "executor.h"
 #include "mpi_comm.h"
 #include "mpi_shift.h"
@@ -41,9 +42,9 @@ struct wire_outcome {
 
 /* Per rank and batch: its compute time, CPU, and its error messages. */
 struct wire_tail {
-    double compute_s, user_s, sys_s;
-    int64_t vcsw, ivcsw, minflt, majflt;
-    int64_t stop_rel; /* when its share stopped (--fail-fast, the deadline), after its start */
+    double compute_s;
+    struct cpu_use cpu; /* the rank's, over its share */
+    int64_t stop_rel;   /* when its share stopped (--fail-fast, the deadline), after its start */
     int32_t stop_reason, pad;
     char msgs[WIRE_MSGS][WIRE_MSG_LEN];
 };

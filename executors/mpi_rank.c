@@ -47,11 +47,6 @@ static _Noreturn void lost(const struct mpi_exec *m, const char *what, int rc, d
     comm_abort(1);
 }
 
-static double tv_s(struct timeval tv)
-{
-    return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
-}
-
 /* The inputs: broadcast and scattered buffers, then the arrival times. */
 static void data_in(struct mpi_exec *m, const struct mpi_cmd *cmd, int64_t dl, double *moved)
 {
@@ -204,12 +199,7 @@ void mpi_share_run(struct mpi_exec *m, const struct mpi_cmd *cmd, struct batch *
                 .msg = msg_id(t, o->cls == OUT_OK ? NULL : o->msg, &nmsgs),
             };
         }
-        t->user_s = tv_s(r1.ru_utime) - tv_s(r0.ru_utime);
-        t->sys_s = tv_s(r1.ru_stime) - tv_s(r0.ru_stime);
-        t->vcsw = r1.ru_nvcsw - r0.ru_nvcsw;
-        t->ivcsw = r1.ru_nivcsw - r0.ru_nivcsw;
-        t->minflt = r1.ru_minflt - r0.ru_minflt;
-        t->majflt = r1.ru_majflt - r0.ru_majflt;
+        t->cpu = cpu_use_between(&r0, &r1);
         t->stop_reason = atomic_load(&ib.reason);
         t->stop_rel = atomic_load(&ib.stop_ns) ? atomic_load(&ib.stop_ns) - ib.t0_ns : 0;
     }
@@ -219,7 +209,7 @@ void mpi_share_run(struct mpi_exec *m, const struct mpi_cmd *cmd, struct batch *
     if (!b) return;
 
     /* Rank 0: everyone's outcomes and figures into the runner's batch. */
-    b->children = (struct batch_children){0};
+    b->children = (struct cpu_use){0};
     m->compute_s = m->compute_max_s = t->compute_s;
     const struct wire_outcome *w = m->wire;
     for (int r = 1; r < m->size; r++) {
@@ -227,12 +217,7 @@ void mpi_share_run(struct mpi_exec *m, const struct mpi_cmd *cmd, struct batch *
         w += m->first[r + 1] - m->first[r];
         const struct wire_tail *rt = &m->tails[r];
         m->compute_max_s = fmax(m->compute_max_s, rt->compute_s);
-        b->children.user_s += rt->user_s;
-        b->children.sys_s += rt->sys_s;
-        b->children.vcsw += rt->vcsw;
-        b->children.ivcsw += rt->ivcsw;
-        b->children.minflt += rt->minflt;
-        b->children.majflt += rt->majflt;
+        cpu_use_add(&b->children, &rt->cpu);
     }
     /* The batch stopped when its first share did (each rank stops its own share). */
     int64_t stop_ns = atomic_load(&ib.stop_ns);

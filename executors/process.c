@@ -360,16 +360,11 @@ static void proc_run(void *ex, struct batch *b)
     /* Tasks a dead worker had claimed but not begun, or that no worker was left to take. */
     for (long i = 0; i < n && pe->alive < pe->started; i++)
         if (sb->out[i].cls == OUT_NOT_RUN) outcome_fail(&sb->out[i], OUT_OTHER, first_death(pe));
-    b->children = (struct batch_children){0};
+    b->children = (struct cpu_use){0};
     for (long k = 0; k < pe->nprocs; k++) {
         const struct pslot *s = &ctl->slot[k];
         if (atomic_load(&s->done_gen) != gen) continue;
-        b->children.user_s += s->user_s;
-        b->children.sys_s += s->sys_s;
-        b->children.vcsw += s->vcsw;
-        b->children.ivcsw += s->ivcsw;
-        b->children.minflt += s->minflt;
-        b->children.majflt += s->majflt;
+        cpu_use_add(&b->children, &s->cpu);
     }
     if (!in_place) memcpy(b->out, pe->own_out, (size_t)n * sizeof *b->out);
     atomic_store(&b->stop_ns, atomic_load(&sb->stop_ns));

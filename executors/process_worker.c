@@ -26,11 +26,6 @@ static void notify(const struct pctl *ctl)
     }
 }
 
-static double tv_s(struct timeval tv)
-{
-    return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
-}
-
 /* The test hook: "K" (SIGKILL), "K:exit" (exit status 3) or "K:segv" (SIGSEGV), when the worker
  * is about to run task K, once per executor. */
 static void maybe_die(const struct pworker *pw, long i)
@@ -66,12 +61,7 @@ static void run_batch(const struct pworker *pw, void *tls)
     }
     batch_set_current(NULL);
     getrusage(RUSAGE_SELF, &r1);
-    me->user_s = tv_s(r1.ru_utime) - tv_s(r0.ru_utime);
-    me->sys_s = tv_s(r1.ru_stime) - tv_s(r0.ru_stime);
-    me->vcsw = r1.ru_nvcsw - r0.ru_nvcsw;
-    me->ivcsw = r1.ru_nivcsw - r0.ru_nivcsw;
-    me->minflt = r1.ru_minflt - r0.ru_minflt;
-    me->majflt = r1.ru_majflt - r0.ru_majflt;
+    me->cpu = cpu_use_between(&r0, &r1);
 }
 
 _Noreturn void procpool_worker(const struct pworker *pw)

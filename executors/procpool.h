@@ -21,8 +21,7 @@ struct pslot {
     atomic_long cur;          /* the task it is running; -1 = none */
     atomic_uint done_gen;     /* the last batch generation it finished */
     /* Its CPU and faults during its last batch (written before done_gen). */
-    double user_s, sys_s;
-    long vcsw, ivcsw, minflt, majflt;
+    struct cpu_use cpu;
     char pad[64]; /* slots of neighbours do not share a cache line */
 };
 
