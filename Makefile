@@ -7,7 +7,7 @@ SUITE  ?=
 # short bounded run).
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps deps-test build test test-asan test-tsan bench fuzz format clean
+.PHONY: all deps deps-test build test test-asan test-tsan bench fuzz portability portability-check format clean
 
 all: build
 
@@ -42,6 +42,17 @@ test-tsan: deps-test
 bench: build
 	scripts/bench.sh $(if $(QUICK),--quick) $(if $(SUITE),--suite $(SUITE))
 
+# The matmul kernel on every instruction set: x86-64 to -v4 and aarch64 (under qemu-user-static),
+# validated at its tile's edges; portability also times each level this CPU runs against that
+# level's FMA peak. .ci/run runs the validations only (qemu says nothing about speed).
+portability:
+	@scripts/install-deps.sh --check portability >/dev/null || scripts/install-deps.sh portability
+	scripts/portability.sh --bench
+
+portability-check:
+	@scripts/install-deps.sh --check portability >/dev/null || scripts/install-deps.sh portability
+	scripts/portability.sh
+
 fuzz: deps-test
 	@CC=clang $(CMAKE) -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFUZZ=ON >/dev/null
 	@$(CMAKE) --build build-fuzz -j $(JOBS) --target fuzz_request_parser fuzz_cli
@@ -51,4 +62,4 @@ format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
 
 clean:
-	rm -rf build build-asan build-tsan build-fuzz
+	rm -rf build build-asan build-tsan build-fuzz build-port

@@ -51,6 +51,7 @@ struct calibration {
     struct machine m;
     struct context ctx;
     struct figure fma_one, fma_all; /* GFLOP/s */
+    double fma_clock_ghz;           /* the clock right after the one-core FMA windows */
     int fma_threads;
     struct stats create, wake, connect, file_call, sleep_slack, uv_slack, long_sleep_slack; /* us */
     const char *wake_placement;
@@ -81,6 +82,7 @@ static void measure_fma(struct calibration *c, const struct plan *p)
 {
     c->fma_one.ok = fma_gflops_one(p->fma_windows, p->fma_window_s, &c->fma_one.v, c->fma_one.why,
                                    sizeof c->fma_one.why) == 0;
+    c->fma_clock_ghz = context_clock_ghz();
     c->fma_threads = c->m.usable_cores;
     c->fma_all.ok = fma_gflops_all(&c->m, c->fma_threads, p->fma_all_s, &c->fma_all.v,
                                    c->fma_all.why, sizeof c->fma_all.why) == 0;
@@ -271,6 +273,9 @@ static void emit_machine(struct emit *e, const struct calibration *c)
 {
     const struct machine *m = &c->m;
     emit_str(e, "cpu_model", c->ctx.cpu_model);
+    emit_str(e, "cpu_vector_ext", c->ctx.cpu_vector_ext);
+    emit_str(e, "build_march", c->ctx.build_march);
+    emit_str(e, "build_isa", c->ctx.build_isa);
     emit_num(e, "cpus_online", m->cpus_online, "logical CPUs");
     emit_num(e, "affinity_cpus", m->cores.logical, "logical CPUs");
     emit_num(e, "physical_cores", m->cores.physical, "cores");
@@ -293,6 +298,15 @@ static void emit_costs(struct emit *e, const struct calibration *c)
     emit_num(e, "fma_vector_bits", fma_vector_bits(), "bits");
     emit_num(e, "fma_accumulators", fma_accumulators(), "");
     emit_figure(e, "fma_gflops_per_core", &c->fma_one, "GFLOP/s");
+    /* GFLOP/s over GHz: a whole number (16 for two 256-bit FMA pipes or one 512-bit, 32 for
+     * two 512-bit) when the loop ran at the core's full width; the clock says the rest. */
+    struct figure fpc = {.ok = c->fma_one.ok && c->fma_clock_ghz > 0};
+    if (fpc.ok) fpc.v = c->fma_one.v / c->fma_clock_ghz;
+    snprintf(fpc.why, sizeof fpc.why, "needs the FMA figure and the clock (x86-64 only)");
+    struct figure fclk = {.ok = c->fma_clock_ghz > 0, .v = c->fma_clock_ghz};
+    snprintf(fclk.why, sizeof fclk.why, "the clock is measured on x86-64 only");
+    emit_figure(e, "fma_clock_ghz", &fclk, "GHz");
+    emit_figure(e, "fma_flops_per_cycle", &fpc, "FLOP/cycle");
     emit_num(e, "fma_threads", c->fma_threads, "threads");
     emit_figure(e, "fma_gflops_all", &c->fma_all, "GFLOP/s");
     struct figure scaling = {.ok = c->fma_one.ok && c->fma_all.ok && c->fma_one.v > 0};

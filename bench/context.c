@@ -42,7 +42,7 @@ static int read_keyed(const char *path, const char *key, char *out, size_t outle
 {
     FILE *f = fopen(path, "r");
     if (!f) return -1;
-    char line[512];
+    char line[4096]; /* x86 "flags" lines run past 1,000 characters */
     size_t klen = strlen(key);
     int found = -1;
     while (fgets(line, sizeof line, f)) {
@@ -63,7 +63,7 @@ static int read_keyed(const char *path, const char *key, char *out, size_t outle
 
 /* Times a chain of dependent integer adds, one cycle each on every x86-64 core of the last
  * decade, so cycles per nanosecond is the clock the core actually ran at (turbo included). */
-static double measure_clock_ghz(void)
+double context_clock_ghz(void)
 {
 #if defined(__x86_64__)
     const long iters = 2000000; /* 16 M adds: about 5 ms at 3 GHz */
@@ -83,6 +83,75 @@ static double measure_clock_ghz(void)
 #else
     return 0;
 #endif
+}
+
+/* The vector extensions that matter for compute, in the CPU's own words (/proc/cpuinfo's
+ * "flags" on x86, "Features" on ARM), in a fixed order. */
+static void cpu_vector_ext(char *out, size_t len)
+{
+    static const char *const wanted[] = {"sse2", "ssse3", "sse4_1",  "sse4_2",   "avx",
+                                         "avx2", "fma",   "avx512f", "avx512vl", "avx512_bf16",
+                                         "asimd", "sve",  "sve2",    NULL};
+    char flags[4096] = "";
+    if (read_keyed("/proc/cpuinfo", "flags", flags, sizeof flags) != 0)
+        read_keyed("/proc/cpuinfo", "Features", flags, sizeof flags);
+    size_t used = 0;
+    out[0] = '\0';
+    for (int k = 0; wanted[k]; k++) {
+        size_t wl = strlen(wanted[k]);
+        for (const char *p = flags; (p = strstr(p, wanted[k])) != NULL; p += wl) {
+            int starts = p == flags || p[-1] == ' ';
+            int ends = p[wl] == ' ' || p[wl] == '\0';
+            if (!starts || !ends) continue;
+            int w = snprintf(out + used, len - used, "%s%s", used ? " " : "", wanted[k]);
+            if (w > 0 && (size_t)w < len - used) used += (size_t)w;
+            break;
+        }
+    }
+    if (!used) snprintf(out, len, "unknown");
+}
+
+/* What the compiler was allowed to use for this build (its predefined macros). */
+static const char *build_isa(void)
+{
+    return ""
+#if defined(__SSE2__)
+           "sse2 "
+#endif
+#if defined(__SSE4_2__)
+           "sse4.2 "
+#endif
+#if defined(__AVX__)
+           "avx "
+#endif
+#if defined(__AVX2__)
+           "avx2 "
+#endif
+#if defined(__FMA__)
+           "fma "
+#endif
+#if defined(__AVX512F__)
+           "avx512f "
+#endif
+#if defined(__ARM_NEON)
+           "neon "
+#endif
+#if defined(__ARM_FEATURE_FMA)
+           "fma "
+#endif
+        ;
+}
+
+/* The -march the build was given: the word after "-march=" in the recorded flags. */
+static void build_march(char *out, size_t len)
+{
+    const char *m = strstr(CVP_CFLAGS, "-march=");
+    if (!m) {
+        snprintf(out, len, "default");
+        return;
+    }
+    m += strlen("-march=");
+    snprintf(out, len, "%.*s", (int)strcspn(m, " "), m);
 }
 
 double context_steal_s(void)
@@ -109,7 +178,7 @@ void context_collect(struct context *c, int measure_clock)
         sscanf(buf, "%ld", &c->mem_total_kib);
     c->cores = context_cores();
     c->cores_online = (int)sysconf(_SC_NPROCESSORS_ONLN);
-    c->clock_ghz_measured = measure_clock ? measure_clock_ghz() : 0;
+    c->clock_ghz_measured = measure_clock ? context_clock_ghz() : 0;
     struct utsname u;
     if (uname(&u) == 0) {
         snprintf(c->kernel, sizeof c->kernel, "%s %s %s", u.sysname, u.release, u.machine);
@@ -117,6 +186,9 @@ void context_collect(struct context *c, int measure_clock)
     }
     snprintf(c->compiler, sizeof c->compiler, "%s", CVP_COMPILER);
     snprintf(c->cflags, sizeof c->cflags, "%s", CVP_CFLAGS);
+    cpu_vector_ext(c->cpu_vector_ext, sizeof c->cpu_vector_ext);
+    build_march(c->build_march, sizeof c->build_march);
+    snprintf(c->build_isa, sizeof c->build_isa, "%.*s", (int)strlen(build_isa()) - 1, build_isa());
     snprintf(c->build_type, sizeof c->build_type, "%s", CVP_BUILD_TYPE);
     snprintf(c->sanitize, sizeof c->sanitize, "%s", CVP_SANITIZE);
     snprintf(c->libcurl, sizeof c->libcurl, "%s", curl_version_info(CURLVERSION_NOW)->version);
@@ -140,6 +212,9 @@ void context_json_members(struct jw *j, const struct context *c)
     jw_str(j, "hostname", c->hostname);
     jw_str(j, "compiler", c->compiler);
     jw_str(j, "cflags", c->cflags);
+    jw_str(j, "cpu_vector_ext", c->cpu_vector_ext);
+    jw_str(j, "build_march", c->build_march);
+    jw_str(j, "build_isa", c->build_isa);
     jw_str(j, "build_type", c->build_type);
     jw_str(j, "sanitize", c->sanitize);
     jw_str(j, "libcurl", c->libcurl);

@@ -16,6 +16,9 @@ struct context {
     char hostname[72];
     char compiler[64];
     char cflags[512];
+    char cpu_vector_ext[160]; /* the CPU's vector extensions: "sse2 ... avx2 fma avx512f", "asimd" */
+    char build_march[48];     /* the build's -march (native, x86-64-v2, ...), "default" without */
+    char build_isa[96];       /* what the compiler was allowed to use: "sse2 sse4.2 avx avx2 fma" */
     char build_type[24];
     char sanitize[32];
     char libcurl[32];
@@ -31,6 +34,8 @@ void context_json_members(struct jw *j, const struct context *c);
 
 /* Fills c; measures the clock (about 20 ms) when measure_clock is set. */
 void context_collect(struct context *c, int measure_clock);
+/* The clock this core runs at now, from a chain of dependent adds (about 15 ms); 0 off x86-64. */
+double context_clock_ghz(void);
 /* Cores this process may run on. */
 int context_cores(void);
 /* Hypervisor steal time summed over all CPUs so far, in seconds (0 when unknown). */

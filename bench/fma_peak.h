@@ -15,8 +15,9 @@ int fma_vector_bits(void);
 /* Independent accumulators in the kernel (enough to cover the FMA latency on every pipe). */
 int fma_accumulators(void);
 
-/* The best GFLOP/s of one thread over `windows` windows of window_s seconds each. Returns 0 and
- * sets *gflops, or -errno with why. */
+/* The best GFLOP/s of one thread in windows of window_s seconds, run until `windows` windows in
+ * a row bring no gain above 1% (the clock has settled; at most 25). Returns 0 and sets *gflops,
+ * or -errno with why. */
 int fma_gflops_one(int windows, double window_s, double *gflops, char *why, size_t whylen);
 /* GFLOP/s of `threads` threads at once, thread k pinned to m->cores.core_cpu[k % physical],
  * sustained over seconds (a cgroup quota is enforced per period, 100 ms by default, so seconds

@@ -212,10 +212,20 @@ void report_json(struct jw *j, const struct run_opts *o, const struct context *c
         jw_str(j, "arrivals", o->poisson ? "poisson" : "constant");
         jw_obj_end(j);
     }
-    if (o->w->flops)
+    if (o->w->flops) {
         jw_num(j, "gflops", r->gflops);
-    else
+        /* The self-check: what share of the FMA peak of the cores it ran on (peak.h). */
+        if (r->peak_gflops > 0) {
+            jw_num(j, "peak_gflops", r->peak_gflops);
+            jw_int(j, "peak_cores", r->peak_cores);
+            jw_num(j, "peak_fraction", r->gflops / r->peak_gflops);
+        } else {
+            jw_null(j, "peak_gflops");
+            jw_null(j, "peak_fraction");
+        }
+    } else {
         jw_null(j, "gflops");
+    }
     if (r->metrics[0]) jw_raw_member(j, "workload_metrics", r->metrics);
     if (r->exec_metrics[0]) jw_raw_member(j, "executor_metrics", r->exec_metrics);
     jw_bool(j, "valid", r->valid);
@@ -278,21 +288,24 @@ static void text_header(struct jw *j, const struct run_opts *o)
     char line[512];
     int open = o->rate > 0;
     snprintf(line, sizeof line,
-             "%-10s %-*s %5s %4s %10s %11s %15s %10s %10s %10s %10s %10s %10s %8s %8s %s\n",
+             "%-10s %-*s %5s %4s %10s %11s %15s %10s %10s %10s %10s %10s %10s %8s %12s %s\n",
              "workload", label_width(o), "executor", "round", "thr", "wall", "done/s", "ok/tasks",
              open ? "resp p50" : "p50", open ? "resp p99" : "p99", open ? "resp max" : "max",
-             "queue p99", "user", "sys", "rss_MiB", "GFLOP/s", "valid");
+             "queue p99", "user", "sys", "rss_MiB", "GFLOP/s peak", "valid");
     jw_raw(j, line);
 }
 
 static void text_row(struct jw *j, const struct run_opts *o, const struct rep_result *r)
 {
-    char line[1024], gf[16] = "-", t[7][24];
+    char line[1024], gf[24] = "-", t[7][24];
     const struct histogram *h = o->rate > 0 ? &r->response : &r->lat;
-    if (o->w->flops) snprintf(gf, sizeof gf, "%.1f", r->gflops);
+    if (o->w->flops && r->peak_gflops > 0)
+        snprintf(gf, sizeof gf, "%.1f %.0f%%", r->gflops, 100 * r->gflops / r->peak_gflops);
+    else if (o->w->flops)
+        snprintf(gf, sizeof gf, "%.1f", r->gflops);
     snprintf(
         line, sizeof line,
-        "%-10s %-*s %5ld %4ld %10s %11.1f %7ld/%-7ld %10s %10s %10s %10s %10s %10s %8.1f %8s "
+        "%-10s %-*s %5ld %4ld %10s %11.1f %7ld/%-7ld %10s %10s %10s %10s %10s %10s %8.1f %12s "
         "%s\n",
         o->w->name, label_width(o), o->arms[r->arm].label, r->rep, r->info.threads,
         fmt_duration(t[0], sizeof t[0], r->u.wall_s), done_per_s(r), r->count[OUT_OK],

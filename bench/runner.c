@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "headroom.h"
+#include "peak.h"
 #include "report.h"
 #include "shm.h"
 #include "stats.h"
@@ -167,6 +168,7 @@ static void sample(const struct run_opts *o, void *wstate, struct armrun *a, int
         jw_free(&m);
     }
     r->gflops = o->w->flops && r->u.wall_s > 0 ? o->w->flops(wstate) / r->u.wall_s / 1e9 : 0;
+    if (o->w->flops) r->peak_gflops = peak_gflops(r->info.cpu_threads, &r->peak_cores);
 }
 
 /* Marks the arms whose median is known within o->ci at 95% (which takes 6 samples or more);
@@ -316,6 +318,7 @@ int runner_run(const struct run_opts *o, const struct context *ctx)
         return rc == -EINVAL ? 2 : 1;
     }
     long n = o->w->ntasks(wstate);
+    if (o->w->flops) peak_per_core_gflops(); /* measured now, before any timed region */
     if (fd_check(o, n) != 0) {
         teardown(o, wstate, NULL);
         report_close(rep);

@@ -64,6 +64,8 @@ struct rep_result {
     char exec_metrics[512]; /* the executor's own figures, a JSON object, or empty */
     char metrics[512];      /* the workload's own figures, a JSON object, or empty */
     double gflops;          /* 0 when the workload does no floating point */
+    double peak_gflops;     /* the FMA peak of the cores it could occupy (peak.h); 0 = unknown */
+    int peak_cores;         /* those cores: min(threads computing at once, usable cores) */
     int valid;
     char why[256]; /* why the sample is invalid */
 };

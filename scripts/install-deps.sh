@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # NAME    install-deps.sh
 # PURPOSE Install the Debian packages the suite needs, only those that are missing.
-# USAGE   scripts/install-deps.sh [--check] [bench|test|reference|mockserver-bench]
+# USAGE   scripts/install-deps.sh [--check] [bench|test|reference|portability|mockserver-bench]
 #         (default bench; --check: list what is missing, exit 1 if anything is)
 set -euo pipefail
 
@@ -42,6 +42,12 @@ test=(                 # make test, and the sanitizer and fuzz builds of .ci/run
   fio                  # the file workload's reference figures (io_uring and psync engines)
   sqlite3              # the sqlite workload's reference: the same query in the sqlite3 shell
 )
+portability=(          # make portability: the matmul kernel on every instruction set
+  build-essential      # gcc for the x86-64 levels
+  gcc-aarch64-linux-gnu # the aarch64 build (static, with libc6-dev-arm64-cross)
+  libc6-dev-arm64-cross
+  qemu-user-static     # runs the aarch64 build here, for correctness only
+)
 mockserver_bench=(     # scripts/bench-mockserver.sh: the mock server against nginx
   "${core[@]}"
   wrk                  # load generator
@@ -53,14 +59,15 @@ check=0
 for arg in "$@"; do
   case "$arg" in
     --check) check=1 ;;
-    bench|test|reference|mockserver-bench) set_name=$arg ;;
-    *) echo "usage: scripts/install-deps.sh [--check] [bench|test|reference|mockserver-bench]" >&2; exit 2 ;;
+    bench|test|reference|portability|mockserver-bench) set_name=$arg ;;
+    *) echo "usage: scripts/install-deps.sh [--check] [bench|test|reference|portability|mockserver-bench]" >&2; exit 2 ;;
   esac
 done
 case "$set_name" in
   bench) packages=("${bench[@]}") ;;
   reference) packages=("${reference[@]}") ;;
   test) packages=("${test[@]}") ;;
+  portability) packages=("${portability[@]}") ;;
   mockserver-bench) packages=("${mockserver_bench[@]}") ;;
 esac
 

@@ -17,7 +17,7 @@ static const double canary = -12345.678;
 
 typedef void (*mm_kernel_fn)(const struct mm *, long, long, double *);
 
-static const struct {
+static const struct mm_kernel {
     const char *name;
     mm_kernel_fn fn;
 } kernels[] = {
@@ -31,6 +31,7 @@ struct matmul_state {
     double *cbuf; /* C with GUARD canaries before and after */
     long tasks;
     mm_kernel_fn kernel;
+    const char *kernel_name;
 };
 
 static double *alloc_doubles(size_t count)
@@ -61,10 +62,10 @@ static int matmul_setup(const struct params *p, void **state, char *err, size_t 
             tasks, n, n);
         return -EINVAL;
     }
-    mm_kernel_fn kernel = NULL;
+    const struct mm_kernel *kernel = NULL;
     const char *kname = p->kernel ? p->kernel : "blocked";
     for (size_t k = 0; k < sizeof kernels / sizeof kernels[0]; k++)
-        if (strcmp(kname, kernels[k].name) == 0) kernel = kernels[k].fn;
+        if (strcmp(kname, kernels[k].name) == 0) kernel = &kernels[k];
     if (!kernel) {
         snprintf(err, errlen, "unknown --kernel '%s' (blocked, ikj or naive)", kname);
         return -EINVAL;
@@ -90,7 +91,8 @@ static int matmul_setup(const struct params *p, void **state, char *err, size_t 
     mm_fill_inputs(n, a, b);
     mm_pack_b(&s->m);
     s->tasks = tasks;
-    s->kernel = kernel;
+    s->kernel = kernel->fn;
+    s->kernel_name = kernel->name;
     *state = s;
     return 0;
 }
@@ -180,6 +182,24 @@ static long matmul_row0(const void *state, long i)
     return i * s->m.n / s->tasks;
 }
 
+/* Which kernel ran, and for the blocked one the register tile this build chose for its target
+ * (matmul_tile.h): a GFLOP/s figure means little without it. */
+static void matmul_report(void *state, struct jw *j)
+{
+    const struct matmul_state *s = state;
+    jw_str(j, "kernel", s->kernel_name);
+    if (s->kernel != mm_rows_blocked) return;
+    struct mm_tile_info t;
+    mm_tile(&t);
+    char tile[32];
+    snprintf(tile, sizeof tile, "%dx%d", t.mr, t.nr);
+    jw_str(j, "tile", tile);
+    jw_int(j, "kc", t.kc);
+    jw_int(j, "mc", t.mc);
+    jw_int(j, "vector_bits", t.vector_bits);
+    jw_str(j, "tile_isa", t.isa);
+}
+
 /* Under MPI: B (in the layout the kernel reads: packed for the blocked kernel) broadcast, the
  * row blocks of A scattered, those of C gathered to rank 0, which validates the whole. */
 static void matmul_dist(void *state, struct dist *d)
@@ -211,6 +231,7 @@ const struct workload workload_matmul = {
     .worker_fini = matmul_worker_fini,
     .run_task = matmul_run_task,
     .verify = matmul_verify,
+    .report = matmul_report,
     .flops = matmul_flops,
     .dist = matmul_dist,
 };

@@ -6,10 +6,16 @@
 
 #include <stddef.h>
 
-#define MM_MR 8   /* rows of the register tile */
-#define MM_NR 16  /* columns of the register tile (two 8-double vectors) */
-#define MM_KC 256 /* depth of one packed panel: a 16 x 256 B strip (32 KiB) stays in L1 */
-#define MM_MC 96  /* rows of A packed at once: 96 x 256 doubles (192 KiB) stay in L2 */
+#include "matmul_tile.h"
+
+/* The blocked kernel's shape as this build has it, for the record. */
+struct mm_tile_info {
+    int mr, nr;      /* the register tile: rows x columns of C */
+    int kc, mc;      /* depth of a packed panel; rows of A packed at once */
+    int vector_bits; /* width of the vectors it uses */
+    const char *isa; /* the instruction set the tile was chosen for: avx512f, avx2+fma, neon, ... */
+};
+void mm_tile(struct mm_tile_info *t);
 
 struct mm {
     long n;          /* order of the matrices */

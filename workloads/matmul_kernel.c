@@ -1,14 +1,24 @@
 /* NAME    matmul_kernel.c
  * PURPOSE Three kernels for rows of C = A x B: a packed, register-blocked one (the default,
- *         after BLIS/GotoBLAS: B packed once into L1-sized strips, A packed per 96-row chunk into
- *         L2, an 8x16 tile of C accumulated in vector registers), the plain i-k-j loop, and the
- *         textbook i-j-k loop for teaching. */
+ *         after BLIS/GotoBLAS: B packed once into L1-sized strips, A packed per MC-row chunk into
+ *         L2, an MR x NR tile of C accumulated in vector registers, its shape the target's
+ *         (matmul_tile.h)), the plain i-k-j loop, and the textbook i-j-k loop for teaching. */
 #include "matmul.h"
 
 #include <string.h>
 
-typedef double v8d __attribute__((vector_size(64)));
-typedef double v8du __attribute__((vector_size(64), aligned(8))); /* unaligned access to C */
+typedef double vd __attribute__((vector_size(MM_VW * 8)));
+typedef double vdu __attribute__((vector_size(MM_VW * 8), aligned(8))); /* unaligned C */
+
+void mm_tile(struct mm_tile_info *t)
+{
+    *t = (struct mm_tile_info){.mr = MM_MR,
+                               .nr = MM_NR,
+                               .kc = MM_KC,
+                               .mc = MM_MC,
+                               .vector_bits = MM_VW * 64,
+                               .isa = MM_ISA};
+}
 
 size_t mm_scratch_doubles(void)
 {
@@ -54,26 +64,37 @@ static void pack_a(const struct mm *m, long r0, long rows, long pk, long kcl, do
     }
 }
 
-/* C[0..mr)[0..nr) += Ap strip x Bp strip over kcl; mr <= MR and nr <= NR at the edges. */
-static void micro_kernel(long kcl, const double *ap, const double *bp, double *c, long ldc, long mr,
-                         long nr)
+/* C[0..mr)[0..nr) += Ap strip x Bp strip over kcl; mr <= MR and nr <= NR at the edges. The
+ * loops over r and v have constant bounds and unroll completely: acc lives in registers. */
+static void micro_kernel(long kcl, const double *restrict ap, const double *restrict bp, double *c,
+                         long ldc, long mr, long nr)
 {
-    v8d acc[MM_MR][2];
+    vd acc[MM_MR][MM_NV];
     memset(acc, 0, sizeof acc);
+    /* The C tile is read once, at the end, after KC steps: fetch it now, so those misses
+     * overlap the arithmetic instead of stalling after it (BLIS's kernels do the same). */
+    for (long r = 0; r < mr; r++) {
+        __builtin_prefetch(c + r * ldc, 1);
+        __builtin_prefetch(c + r * ldc + MM_NR - 1, 1);
+    }
     for (long k = 0; k < kcl; k++) {
-        v8d b0 = *(const v8d *)(bp + k * MM_NR);
-        v8d b1 = *(const v8d *)(bp + k * MM_NR + 8);
+        vd b[MM_NV];
+#pragma GCC unroll 8
+        for (int v = 0; v < MM_NV; v++)
+            b[v] = *(const vd *)(bp + k * MM_NR + v * MM_VW);
         const double *a = ap + k * MM_MR;
-        for (int r = 0; r < MM_MR; r++) {
-            acc[r][0] += a[r] * b0;
-            acc[r][1] += a[r] * b1;
-        }
+#pragma GCC unroll 16
+        for (int r = 0; r < MM_MR; r++)
+#pragma GCC unroll 8
+            for (int v = 0; v < MM_NV; v++)
+                acc[r][v] += a[r] * b[v];
     }
     if (mr == MM_MR && nr == MM_NR) {
-        for (int r = 0; r < MM_MR; r++) {
-            *(v8du *)(c + r * ldc) += acc[r][0];
-            *(v8du *)(c + r * ldc + 8) += acc[r][1];
-        }
+#pragma GCC unroll 16
+        for (int r = 0; r < MM_MR; r++)
+#pragma GCC unroll 8
+            for (int v = 0; v < MM_NV; v++)
+                *(vdu *)(c + r * ldc + v * MM_VW) += acc[r][v];
         return;
     }
     double tile[MM_MR][MM_NR];
