@@ -385,11 +385,11 @@ int report_rep(struct report *rp, const struct rep_result *r)
     return rc;
 }
 
-int report_summary(struct report *rp, const double *const *walls, const long *batches, long rounds)
+int report_summary(struct report *rp, const struct arm_rounds *arms, long rounds)
 {
     struct jw text;
     jw_init(&text);
-    summary_write(&text, rp->o, walls, batches, rounds);
+    summary_write(&text, rp->o, arms, rounds);
     int rc = text.len ? emit(rp, &text) : (text.oom ? -1 : 0);
     jw_free(&text);
     return rc;

@@ -16,7 +16,15 @@ struct report *report_open(const struct run_opts *o, const struct context *ctx, 
  * run keeps every completed sample (and, with --output, nothing else). */
 int report_rep(struct report *rp, const struct rep_result *r);
 /* Writes the summary of the rounds: walls[k][round] is arm k's wall per batch in each round. */
-int report_summary(struct report *rp, const double *const *walls, const long *batches, long rounds);
+/* What the summary reads of one arm, round by round (NAN where it sat a round out). */
+struct arm_rounds {
+    const double *walls; /* wall per batch, in seconds */
+    const double *done;  /* tasks that completed (class ok) per batch */
+    long batches;        /* batches in its last sample */
+    long invalid;        /* its samples that failed validation: such an arm is never ranked */
+    long tasks;          /* tasks per batch */
+};
+int report_summary(struct report *rp, const struct arm_rounds *arms, long rounds);
 /* Ends the output (--output: publishes it and removes the temporary file). */
 int report_close(struct report *rp);
 
@@ -32,8 +40,8 @@ void report_json(struct jw *j, const struct run_opts *o, const struct context *c
                  const struct rep_result *r);
 
 /* summary.c: the summary in o's format, appended to out. Nothing for one arm and one round. */
-void summary_write(struct jw *out, const struct run_opts *o, const double *const *walls,
-                   const long *batches, long rounds);
+void summary_write(struct jw *out, const struct run_opts *o, const struct arm_rounds *arms,
+                   long rounds);
 /* A duration with a unit that suits it ("850 us", "2.40 ms", "1.234 s"). */
 const char *fmt_duration(char *buf, size_t len, double seconds);
 

@@ -31,6 +31,8 @@ struct armrun {
     void *ex;
     struct exec_info info;
     double *walls;      /* per-round wall per batch, in seconds; NAN for a round it sat out */
+    double *done;       /* per-round tasks completed (ok) per batch; NAN likewise */
+    long invalid;       /* samples that failed validation */
     long batches;       /* batches in its last sample */
     long samples;       /* rounds it took part in */
     long setup_rss_kib; /* what creating it added to the resident set (thread stacks, loops) */
@@ -286,6 +288,7 @@ static void teardown(const struct run_opts *o, void *wstate, struct armrun *runs
     for (int k = 0; runs && k < o->narms; k++) {
         if (runs[k].created) o->arms[k].e->destroy(runs[k].ex);
         free(runs[k].walls);
+        free(runs[k].done);
     }
     free(runs);
     if (wstate) o->w->teardown(wstate);
@@ -331,7 +334,8 @@ int runner_run(const struct run_opts *o, const struct context *ctx)
     struct armrun *runs = calloc((size_t)o->narms, sizeof *runs);
     for (int k = 0; runs && k < o->narms; k++) {
         runs[k].walls = calloc((size_t)max_rounds, sizeof(double));
-        if (!runs[k].walls) {
+        runs[k].done = calloc((size_t)max_rounds, sizeof(double));
+        if (!runs[k].walls || !runs[k].done) {
             teardown(o, wstate, runs);
             run_free(out);
             run_free(due);
@@ -394,14 +398,16 @@ int runner_run(const struct run_opts *o, const struct context *ctx)
         shuffle(order, o->narms, &seed);
         for (int j = 0; j < o->narms; j++) {
             int k = order[j];
-            runs[k].walls[round] = NAN;
+            runs[k].walls[round] = runs[k].done[round] = NAN;
             if (runs[k].precise) continue;
             progress(o, "sample", round * o->narms + j, max_rounds * o->narms);
             if (o->narms > 1) quiesce();
             sample(o, wstate, &runs[k], k, round, out, n, due, r);
             runs[k].walls[round] = r->u.wall_s;
+            runs[k].done[round] = (double)r->count[OUT_OK] / (double)(r->batches ? r->batches : 1);
             runs[k].samples++;
             if (!r->valid) {
+                runs[k].invalid++;
                 status = 1;
                 fprintf(stderr, "cvpbench: %s x %s round %ld: INVALID: %s\n", o->w->name,
                         o->arms[k].label, round, r->why);
@@ -417,14 +423,15 @@ int runner_run(const struct run_opts *o, const struct context *ctx)
     }
     progress(o, NULL, 0, 0);
     {
-        const double *walls[MAX_ARMS];
-        long batches[MAX_ARMS];
-        for (int k = 0; k < o->narms; k++) {
-            walls[k] = runs[k].walls;
-            batches[k] = runs[k].batches;
-        }
+        struct arm_rounds arms[MAX_ARMS];
+        for (int k = 0; k < o->narms; k++)
+            arms[k] = (struct arm_rounds){.walls = runs[k].walls,
+                                          .done = runs[k].done,
+                                          .batches = runs[k].batches,
+                                          .invalid = runs[k].invalid,
+                                          .tasks = n};
         long rounds = round < max_rounds ? round + 1 : max_rounds;
-        if (report_summary(rep, walls, batches, rounds) != 0) status = 1;
+        if (report_summary(rep, arms, rounds) != 0) status = 1;
     }
 
 done:

@@ -3,7 +3,10 @@
  *         wall per batch with its interval, mean, standard deviation and coefficient of
  *         variation; with several arms, how much faster the fastest ran than each other, from
  *         the per-round ratios (paired: each round ran every arm once, in a shuffled order), with
- *         the ratio's interval. An interval that includes 1 is a tie, and is called one. */
+ *         the ratio's interval. An interval that includes 1 is a tie, and is called one; fewer
+ *         than 3 samples give a value and no interval; an arm with an invalid sample is never
+ *         ranked; the batch decides what is compared (its wall, the rate an open loop achieved,
+ *         the tasks a deadline let finish, nothing for --fail-fast). */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -81,8 +84,41 @@ static void json_aggregate(struct jw *out, const struct run_opts *o, int k,
     jw_free(&j);
 }
 
+/* What a comparison between arms measures: the batch decides it. A closed loop compares the
+ * wall per batch; an open loop the rate it achieved (every arm took the same wall: the
+ * duration); a deadline the tasks completed in it (every arm stopped at the same time); a
+ * fail-fast batch compares nothing: the time to abort is not a speed. */
+enum metric { M_WALL, M_RATE, M_DONE, M_NONE };
+
+static enum metric metric_of(const struct run_opts *o)
+{
+    if (o->rate > 0) return M_RATE;
+    if (o->deadline_us > 0) return M_DONE;
+    if (o->fail_fast) return M_NONE;
+    return M_WALL;
+}
+
+static const char *const metric_name[] = {"wall_s", "achieved_per_s", "tasks_done", "none"};
+
+/* Arm a's metric in round i, NAN where it sat the round out. Higher is better except wall. */
+static double metric_at(enum metric m, const struct arm_rounds *a, long i)
+{
+    switch (m) {
+    case M_RATE:
+        return a->walls[i] > 0 ? a->done[i] / a->walls[i] : NAN;
+    case M_DONE:
+        return a->done[i];
+    default:
+        return a->walls[i];
+    }
+}
+
+/* An interval needs at least 3 samples (order statistics: [min, max] at 75% coverage); fewer
+ * give a value and no interval. */
+#define MIN_SAMPLES 3
+
 static void json_comparison(struct jw *out, const struct run_opts *o, int fast, int k,
-                            const struct estimate *r)
+                            const struct estimate *r, enum metric m, const char *verdict)
 {
     struct jw j;
     jw_init(&j);
@@ -90,32 +126,93 @@ static void json_comparison(struct jw *out, const struct run_opts *o, int fast, 
     jw_int(&j, "schema", 1);
     jw_str(&j, "type", "comparison");
     jw_str(&j, "workload", o->w->name);
-    jw_str(&j, "fastest", o->arms[fast].label);
+    jw_str(&j, "fastest", fast >= 0 ? o->arms[fast].label : NULL);
     jw_str(&j, "arm", o->arms[k].label);
     jw_int(&j, "arm_index", k);
-    jw_num(&j, "ratio", r->median); /* the arm's time over the fastest's */
-    jw_num(&j, "ci_low", r->lo);
-    jw_num(&j, "ci_high", r->hi);
-    jw_num(&j, "ci_level", r->level);
-    jw_str(&j, "verdict", r->lo > 1 ? "faster" : "tie");
+    jw_str(&j, "metric", metric_name[m]);
+    if (r) {
+        /* wall: the arm's time over the best's; rate and tasks done: the best's over the arm's */
+        jw_num(&j, "ratio", r->median);
+        if (r->n >= MIN_SAMPLES) {
+            jw_num(&j, "ci_low", r->lo);
+            jw_num(&j, "ci_high", r->hi);
+            jw_num(&j, "ci_level", r->level);
+        } else {
+            jw_null(&j, "ci_low");
+            jw_null(&j, "ci_high");
+            jw_null(&j, "ci_level");
+        }
+        jw_int(&j, "samples", (long long)r->n);
+    }
+    jw_str(&j, "verdict", verdict);
     jw_obj_end(&j);
     if (j.buf) jw_raw(out, j.buf);
     jw_raw(out, "\n");
     jw_free(&j);
 }
 
-void summary_write(struct jw *out, const struct run_opts *o, const double *const *walls,
-                   const long *batches, long rounds)
+static void text_arm_line(struct jw *out, const struct run_opts *o, int k, int width,
+                          const struct arm_stats *a)
+{
+    char line[512], t[6][24];
+    if (a->med.n < MIN_SAMPLES)
+        snprintf(line, sizeof line, "  %-*s %10s (%zu sample%s: no interval)\n", width,
+                 o->arms[k].label, fmt_duration(t[0], sizeof t[0], a->med.median), a->med.n,
+                 a->med.n == 1 ? "" : "s");
+    else
+        snprintf(line, sizeof line, "  %-*s %10s [%s, %s] %4.1f%%  %3zu  mean %s +- %s (%.1f%%)\n",
+                 width, o->arms[k].label, fmt_duration(t[0], sizeof t[0], a->med.median),
+                 fmt_duration(t[1], sizeof t[1], a->med.lo),
+                 fmt_duration(t[2], sizeof t[2], a->med.hi), a->med.level * 100, a->med.n,
+                 fmt_duration(t[3], sizeof t[3], a->mean), fmt_duration(t[4], sizeof t[4], a->sd),
+                 a->mean > 0 ? 100 * a->sd / a->mean : 0);
+    jw_raw(out, line);
+}
+
+/* The median of arm a's metric over the rounds it took part in. */
+static struct estimate metric_median(enum metric m, const struct arm_rounds *a, long rounds)
+{
+    double x[rounds > 0 ? rounds : 1];
+    size_t n = 0;
+    for (long i = 0; i < rounds; i++) {
+        double v = metric_at(m, a, i);
+        if (!isnan(v)) x[n++] = v;
+    }
+    return stats_median(x, n, LEVEL);
+}
+
+static void text_metric_value(char *buf, size_t len, enum metric m, const struct arm_rounds *a,
+                              const struct estimate *e)
+{
+    char t[24];
+    if (m == M_RATE)
+        snprintf(buf, len, "%.1f/s", e->median);
+    else if (m == M_DONE)
+        snprintf(buf, len, "%.0f of %ld tasks done", e->median, a->tasks);
+    else
+        snprintf(buf, len, "%s", fmt_duration(t, sizeof t, e->median));
+}
+
+void summary_write(struct jw *out, const struct run_opts *o, const struct arm_rounds *arms,
+                   long rounds)
 {
     if ((o->narms < 2 && rounds < 2) || o->format == FMT_CSV || rounds < 1) return;
+    enum metric m = metric_of(o);
     struct arm_stats st[MAX_ARMS];
-    int fast = 0, width = 8;
+    struct estimate me[MAX_ARMS];
+    int best = -1, width = 8;
     for (int k = 0; k < o->narms; k++) {
-        st[k] = describe(walls[k], rounds);
-        if (st[k].med.median < st[fast].med.median) fast = k;
+        st[k] = describe(arms[k].walls, rounds);
+        me[k] = metric_median(m, &arms[k], rounds);
         if ((int)strlen(o->arms[k].label) > width) width = (int)strlen(o->arms[k].label);
+        /* Only an arm whose every sample validated can be ranked, or be the one others are
+         * measured against. */
+        if (arms[k].invalid || me[k].n == 0) continue;
+        int better = m == M_WALL || m == M_NONE ? me[k].median < me[best < 0 ? k : best].median
+                                                 : me[k].median > me[best < 0 ? k : best].median;
+        if (best < 0 || better) best = k;
     }
-    char line[512], t[6][24];
+    char line[512];
     if (o->format == FMT_TEXT) {
         snprintf(line, sizeof line,
                  "\nwall per batch over %ld rounds (an executor known precisely enough sits out "
@@ -125,40 +222,90 @@ void summary_write(struct jw *out, const struct run_opts *o, const double *const
         jw_raw(out, line);
     }
     for (int k = 0; k < o->narms; k++) {
-        if (o->format == FMT_JSON) {
-            json_aggregate(out, o, k, &st[k], batches[k]);
-            continue;
-        }
-        snprintf(line, sizeof line, "  %-*s %10s [%s, %s] %4.1f%%  %3zu  mean %s +- %s (%.1f%%)\n",
-                 width, o->arms[k].label, fmt_duration(t[0], sizeof t[0], st[k].med.median),
-                 fmt_duration(t[1], sizeof t[1], st[k].med.lo),
-                 fmt_duration(t[2], sizeof t[2], st[k].med.hi), st[k].med.level * 100, st[k].med.n,
-                 fmt_duration(t[3], sizeof t[3], st[k].mean),
-                 fmt_duration(t[4], sizeof t[4], st[k].sd),
-                 st[k].mean > 0 ? 100 * st[k].sd / st[k].mean : 0);
-        jw_raw(out, line);
+        if (o->format == FMT_JSON)
+            json_aggregate(out, o, k, &st[k], arms[k].batches);
+        else
+            text_arm_line(out, o, k, width, &st[k]);
     }
     if (o->narms < 2) return;
+    if (m == M_NONE) {
+        if (o->format == FMT_TEXT)
+            jw_raw(out, "no ranking: with --fail-fast the wall is the time to stop after the "
+                        "first failure, not a speed\n");
+        for (int k = 0; k < o->narms && o->format == FMT_JSON; k++)
+            json_comparison(out, o, -1, k, NULL, m, "not ranked: time to stop is not a speed");
+        return;
+    }
+    if (best < 0) {
+        if (o->format == FMT_TEXT)
+            jw_raw(out, "no ranking: every executor had invalid samples\n");
+        for (int k = 0; k < o->narms && o->format == FMT_JSON; k++)
+            json_comparison(out, o, -1, k, NULL, m, "not ranked: invalid samples");
+        return;
+    }
     if (o->format == FMT_TEXT) {
-        snprintf(line, sizeof line, "%s ran\n", o->arms[fast].label);
+        char v[64];
+        text_metric_value(v, sizeof v, m, &arms[best], &me[best]);
+        snprintf(line, sizeof line, "%s %s%s\n", o->arms[best].label,
+                 m == M_WALL ? "ran" : m == M_RATE ? "achieved" : "completed",
+                 m == M_WALL ? "" : m == M_RATE ? " the highest rate" : " the most tasks");
         jw_raw(out, line);
+        if (m == M_RATE)
+            snprintf(line, sizeof line, "    %s of the %.1f/s offered\n", v, o->rate);
+        else if (m == M_DONE)
+            snprintf(line, sizeof line, "    %s by the deadline\n", v);
+        if (m != M_WALL) jw_raw(out, line);
     }
     for (int k = 0; k < o->narms; k++) {
-        if (k == fast) continue;
-        /* Paired when both took part in the same rounds; when one sat out rounds (known
-         * precisely early), each median's own interval bounds the ratio. */
-        int same = 1;
-        for (long i = 0; i < rounds; i++)
-            same &= isnan(walls[k][i]) == isnan(walls[fast][i]);
-        struct estimate r = same ? stats_paired_ratio(walls[k], walls[fast], (size_t)rounds, LEVEL)
-                                 : stats_ratio_of(&st[k].med, &st[fast].med);
-        if (o->format == FMT_JSON) {
-            json_comparison(out, o, fast, k, &r);
+        if (k == best) continue;
+        char v[64];
+        text_metric_value(v, sizeof v, m, &arms[k], &me[k]);
+        if (arms[k].invalid) {
+            if (o->format == FMT_JSON) {
+                json_comparison(out, o, best, k, NULL, m, "not ranked: invalid samples");
+            } else {
+                snprintf(line, sizeof line, "  not ranked: %s (%ld invalid sample%s)\n",
+                         o->arms[k].label, arms[k].invalid, arms[k].invalid == 1 ? "" : "s");
+                jw_raw(out, line);
+            }
             continue;
         }
-        snprintf(line, sizeof line, "  %6.2fx [%.2f, %.2f] %s %s%s\n", r.median, r.lo, r.hi,
-                 r.lo > 1 ? "faster than" : "as fast as", o->arms[k].label,
-                 r.lo > 1 ? "" : " (a tie: the interval includes 1)");
+        /* Paired when both took part in the same rounds; when one sat out rounds (known
+         * precisely early), each median's own interval bounds the ratio. The ratio is always
+         * "how many times better the best is": k's time over the best's, or the best's rate
+         * (tasks done) over k's. */
+        double a[rounds > 0 ? rounds : 1], b[rounds > 0 ? rounds : 1];
+        int same = 1;
+        for (long i = 0; i < rounds; i++) {
+            a[i] = metric_at(m, &arms[k], i);
+            b[i] = metric_at(m, &arms[best], i);
+            same &= isnan(a[i]) == isnan(b[i]);
+        }
+        int wall = m == M_WALL;
+        struct estimate r = same ? stats_paired_ratio(wall ? a : b, wall ? b : a, (size_t)rounds,
+                                                      LEVEL)
+                                 : stats_ratio_of(wall ? &me[k] : &me[best],
+                                                  wall ? &me[best] : &me[k]);
+        const char *verdict = r.n < MIN_SAMPLES ? "no interval" : r.lo > 1 ? "better" : "tie";
+        if (o->format == FMT_JSON) {
+            json_comparison(out, o, best, k, &r, m,
+                            strcmp(verdict, "better") ? verdict : wall ? "faster" : verdict);
+            continue;
+        }
+        const char *better = wall ? "faster than" : m == M_RATE ? "the rate of" : "the tasks of";
+        if (r.n < MIN_SAMPLES)
+            snprintf(line, sizeof line, "  %s: %s, %.2fx %s %s (%zu paired sample%s: no "
+                     "interval, no verdict)\n", o->arms[k].label, v, r.median,
+                     wall ? "the time of" : "below", o->arms[best].label, r.n,
+                     r.n == 1 ? "" : "s");
+        else if (r.lo > 1)
+            snprintf(line, sizeof line, "  %6.2fx [%.2f, %.2f] %s %s%s%s%s\n", r.median, r.lo,
+                     r.hi, better, o->arms[k].label, wall ? "" : " (", wall ? "" : v,
+                     wall ? "" : ")");
+        else
+            snprintf(line, sizeof line, "  %6.2fx [%.2f, %.2f] a tie with %s%s%s%s (the interval "
+                     "includes 1)\n", r.median, r.lo, r.hi, o->arms[k].label, wall ? "" : " (",
+                     wall ? "" : v, wall ? "" : ")");
         jw_raw(out, line);
     }
 }
