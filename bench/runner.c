@@ -283,126 +283,138 @@ static void run_free(void *p)
         free(p);
 }
 
-static void teardown(const struct run_opts *o, void *wstate, struct armrun *runs)
+/* Everything a run holds between set-up and the end; run_free_all releases whatever of it
+ * exists, so every way out of runner_run goes through one cleanup. */
+struct run {
+    const struct run_opts *o;
+    struct report *rep;     /* the output, open first */
+    void *wstate;           /* the workload's state */
+    long n;                 /* tasks per batch */
+    long max_rounds;
+    struct outcome *out;    /* the batch's outcomes (shared memory when an arm forks) */
+    int64_t *due;           /* open loop: each task's due time */
+    struct armrun *runs;    /* one per arm */
+    struct rep_result *r;   /* the sample being measured */
+};
+
+static void run_free_all(struct run *st)
 {
-    for (int k = 0; runs && k < o->narms; k++) {
-        if (runs[k].created) o->arms[k].e->destroy(runs[k].ex);
-        free(runs[k].walls);
-        free(runs[k].done);
+    const struct run_opts *o = st->o;
+    for (int k = 0; st->runs && k < o->narms; k++) {
+        if (st->runs[k].created) o->arms[k].e->destroy(st->runs[k].ex);
+        free(st->runs[k].walls);
+        free(st->runs[k].done);
     }
-    free(runs);
-    if (wstate) o->w->teardown(wstate);
+    free(st->runs);
+    if (st->wstate) o->w->teardown(st->wstate);
+    run_free(st->out);
+    run_free(st->due);
+    free(st->r);
 }
 
-int runner_run(const struct run_opts *o, const struct context *ctx)
+/* Refused before anything is opened: an executor that must run alone among others. */
+static int check_alone(const struct run_opts *o)
 {
-    char err[256] = "";
-    void *wstate = NULL;
-    int forks = 0;
-    for (int k = 0; k < o->narms; k++) {
-        forks |= o->arms[k].e->forks;
+    for (int k = 0; k < o->narms; k++)
         if (o->arms[k].e->alone && o->narms > 1) {
             report_error("-e %s runs alone: give it as the run's only executor",
                          o->arms[k].e->name);
             return 2;
         }
-    }
-    /* The output first: a file that cannot be written is known before any work. */
-    struct report *rep = report_open(o, ctx, err, sizeof err);
-    if (!rep) {
-        report_error("%s", err);
-        return 2;
-    }
+    return 0;
+}
+
+/* The workload's set-up, the batch's memory and every arm's executor, outside any timed region.
+ * Returns 0, 2 for bad input (one line printed) or 1. */
+static int run_prepare(struct run *st, int forks)
+{
+    const struct run_opts *o = st->o;
+    char err[256] = "";
     workload_shared_mode(forks);
-    int rc = o->w->setup(&o->arms[0].p, &wstate, err, sizeof err);
+    int rc = o->w->setup(&o->arms[0].p, &st->wstate, err, sizeof err);
     if (rc != 0) {
+        st->wstate = NULL;
         report_error("%s", err[0] ? err : strerror(-rc));
-        report_close(rep);
         return rc == -EINVAL ? 2 : 1;
     }
-    long n = o->w->ntasks(wstate);
+    st->n = o->w->ntasks(st->wstate);
     if (o->w->flops) peak_per_core_gflops(); /* measured now, before any timed region */
-    if (fd_check(o, n) != 0) {
-        teardown(o, wstate, NULL);
-        report_close(rep);
+    if (fd_check(o, st->n) != 0) return 1;
+    st->max_rounds = o->ci > 0 ? (o->max_rounds > o->reps ? o->max_rounds : o->reps) : o->reps;
+    /* Before any executor exists, so that workers forked by one see them. */
+    st->out = run_alloc((size_t)(st->n > 0 ? st->n : 1) * sizeof *st->out, forks);
+    st->due = o->rate > 0 ? arrivals(o, st->n, forks) : NULL;
+    st->runs = calloc((size_t)o->narms, sizeof *st->runs);
+    st->r = calloc(1, sizeof *st->r);
+    if (!st->out || !st->runs || !st->r || (o->rate > 0 && !st->due)) {
+        fprintf(stderr, "cvpbench: out of memory for %ld outcomes\n", st->n);
         return 1;
     }
-    long max_rounds = o->ci > 0 ? (o->max_rounds > o->reps ? o->max_rounds : o->reps) : o->reps;
-    /* Before any executor exists, so that workers forked by one see them. */
-    struct outcome *out = run_alloc((size_t)(n > 0 ? n : 1) * sizeof *out, forks);
-    int64_t *due = o->rate > 0 ? arrivals(o, n, forks) : NULL;
-    struct armrun *runs = calloc((size_t)o->narms, sizeof *runs);
-    for (int k = 0; runs && k < o->narms; k++) {
-        runs[k].walls = calloc((size_t)max_rounds, sizeof(double));
-        runs[k].done = calloc((size_t)max_rounds, sizeof(double));
-        if (!runs[k].walls || !runs[k].done) {
-            teardown(o, wstate, runs);
-            run_free(out);
-            run_free(due);
-            report_close(rep);
+    for (int k = 0; k < o->narms; k++) {
+        struct armrun *a = &st->runs[k];
+        a->walls = calloc((size_t)st->max_rounds, sizeof(double));
+        a->done = calloc((size_t)st->max_rounds, sizeof(double));
+        if (!a->walls || !a->done) {
             fprintf(stderr, "cvpbench: out of memory\n");
             return 1;
         }
         long before = rss_now_kib();
         int64_t t_create = now_ns();
-        rc = o->arms[k].e->create(o->w, wstate, &o->arms[k].p, &runs[k].ex, &runs[k].info, err,
+        rc = o->arms[k].e->create(o->w, st->wstate, &o->arms[k].p, &a->ex, &a->info, err,
                                   sizeof err);
-        runs[k].setup_us = (double)(now_ns() - t_create) / 1e3;
+        a->setup_us = (double)(now_ns() - t_create) / 1e3;
         long after = rss_now_kib();
-        runs[k].setup_rss_kib = before >= 0 && after >= before ? after - before : -1;
+        a->setup_rss_kib = before >= 0 && after >= before ? after - before : -1;
         if (rc != 0) {
             report_error("%s", err[0] ? err : strerror(-rc));
-            teardown(o, wstate, runs);
-            run_free(out);
-            run_free(due);
-            report_close(rep);
             return rc == -EINVAL ? 2 : 1;
         }
-        runs[k].created = 1;
-        runs[k].batches = 1;
+        a->created = 1;
+        a->batches = 1;
     }
-    if (!runs) {
-        teardown(o, wstate, runs);
-        run_free(out);
-        run_free(due);
-        report_close(rep);
-        fprintf(stderr, "cvpbench: out of memory\n");
-        return 1;
-    }
-    struct rep_result *r = calloc(1, sizeof *r);
-    int status = 0;
-    if (!out || !r || (o->rate > 0 && !due)) {
-        fprintf(stderr, "cvpbench: out of memory for %ld outcomes\n", n);
-        status = 1;
-        goto done;
-    }
+    return 0;
+}
 
-    /* Warm-up, arm by arm: samples like the others, not reported. */
+/* Warm-up, arm by arm: samples like the others, not reported. Returns 1 when one was invalid. */
+static int run_warmup(struct run *st)
+{
+    const struct run_opts *o = st->o;
+    int status = 0;
     for (long w = 0; w < o->warmup; w++)
         for (int k = 0; k < o->narms; k++) {
             progress(o, "warm-up", w * o->narms + k, o->warmup * o->narms);
             if (o->narms > 1) quiesce();
-            sample(o, wstate, &runs[k], k, -1, out, n, due, r);
-            if (!r->valid) {
+            sample(o, st->wstate, &st->runs[k], k, -1, st->out, st->n, st->due, st->r);
+            if (!st->r->valid) {
                 status = 1;
                 fprintf(stderr, "cvpbench: %s x %s warm-up: INVALID: %s\n", o->w->name,
-                        o->arms[k].label, r->why);
+                        o->arms[k].label, st->r->why);
             }
         }
+    return status;
+}
 
+/* The timed rounds, each arm once per round in a shuffled order, then the summary. Returns 1
+ * when a sample was invalid or the output failed. */
+static int run_rounds(struct run *st)
+{
+    const struct run_opts *o = st->o;
+    struct armrun *runs = st->runs;
+    struct rep_result *r = st->r;
+    int status = 0;
     uint64_t seed = o->seed ? o->seed : 1;
     int order[MAX_ARMS];
     int64_t t_rounds = now_ns();
     long round = 0;
-    for (; round < max_rounds; round++) {
+    for (; round < st->max_rounds; round++) {
         shuffle(order, o->narms, &seed);
         for (int j = 0; j < o->narms; j++) {
             int k = order[j];
             runs[k].walls[round] = runs[k].done[round] = NAN;
             if (runs[k].precise) continue;
-            progress(o, "sample", round * o->narms + j, max_rounds * o->narms);
+            progress(o, "sample", round * o->narms + j, st->max_rounds * o->narms);
             if (o->narms > 1) quiesce();
-            sample(o, wstate, &runs[k], k, round, out, n, due, r);
+            sample(o, st->wstate, &runs[k], k, round, st->out, st->n, st->due, r);
             runs[k].walls[round] = r->u.wall_s;
             runs[k].done[round] = (double)r->count[OUT_OK] / (double)(r->batches ? r->batches : 1);
             runs[k].samples++;
@@ -412,33 +424,46 @@ int runner_run(const struct run_opts *o, const struct context *ctx)
                 fprintf(stderr, "cvpbench: %s x %s round %ld: INVALID: %s\n", o->w->name,
                         o->arms[k].label, round, r->why);
             }
-            if (report_rep(rep, r) != 0) {
-                status = 1;
-                goto done;
-            }
+            if (report_rep(st->rep, r) != 0) return 1; /* the output failed: stop */
         }
         if (o->ci <= 0 || round + 1 < o->reps) continue;
         if (mark_precise(o, runs, round + 1)) break;
         if ((double)(now_ns() - t_rounds) / 1e9 >= o->max_time_s) break;
     }
     progress(o, NULL, 0, 0);
-    {
-        struct arm_rounds arms[MAX_ARMS];
-        for (int k = 0; k < o->narms; k++)
-            arms[k] = (struct arm_rounds){.walls = runs[k].walls,
-                                          .done = runs[k].done,
-                                          .batches = runs[k].batches,
-                                          .invalid = runs[k].invalid,
-                                          .tasks = n};
-        long rounds = round < max_rounds ? round + 1 : max_rounds;
-        if (report_summary(rep, arms, rounds) != 0) status = 1;
-    }
+    struct arm_rounds arms[MAX_ARMS];
+    for (int k = 0; k < o->narms; k++)
+        arms[k] = (struct arm_rounds){.walls = runs[k].walls,
+                                      .done = runs[k].done,
+                                      .batches = runs[k].batches,
+                                      .invalid = runs[k].invalid,
+                                      .tasks = st->n};
+    long rounds = round < st->max_rounds ? round + 1 : st->max_rounds;
+    if (report_summary(st->rep, arms, rounds) != 0) status = 1;
+    return status;
+}
 
-done:
-    if (report_close(rep) != 0) status = 1;
-    free(r);
-    teardown(o, wstate, runs);
-    run_free(due);
-    run_free(out);
+int runner_run(const struct run_opts *o, const struct context *ctx)
+{
+    char err[256] = "";
+    int forks = 0;
+    if (check_alone(o) != 0) return 2;
+    for (int k = 0; k < o->narms; k++)
+        forks |= o->arms[k].e->forks;
+    struct run st = {.o = o};
+    /* The output first: a file that cannot be written is known before any work. */
+    st.rep = report_open(o, ctx, err, sizeof err);
+    if (!st.rep) {
+        report_error("%s", err);
+        return 2;
+    }
+    int status = run_prepare(&st, forks);
+    if (status == 0) {
+        status = run_warmup(&st);
+        status |= run_rounds(&st);
+    }
+    /* A run refused up front (2) stays refused; otherwise a failed output makes it fail. */
+    if (report_close(st.rep) != 0 && status != 2) status = 1;
+    run_free_all(&st);
     return status;
 }
