@@ -23,6 +23,7 @@ struct arm_rounds {
     long batches;        /* batches in its last sample */
     long invalid;        /* its samples that failed validation: such an arm is never ranked */
     long tasks;          /* tasks per batch */
+    const struct histogram *lat; /* every timed task's latency over all rounds (NULL: none) */
 };
 int report_summary(struct report *rp, const struct arm_rounds *arms, long rounds);
 /* Ends the output (--output: publishes it and removes the temporary file). */

@@ -33,6 +33,7 @@ struct armrun {
     double *walls;      /* per-round wall per batch, in seconds; NAN for a round it sat out */
     double *done;       /* per-round tasks completed (ok) per batch; NAN likewise */
     long invalid;       /* samples that failed validation */
+    struct histogram *lat; /* every timed task's latency (open loop: response), all rounds */
     long batches;       /* batches in its last sample */
     long samples;       /* rounds it took part in */
     long setup_rss_kib; /* what creating it added to the resident set (thread stacks, loops) */
@@ -304,6 +305,7 @@ static void run_free_all(struct run *st)
         if (st->runs[k].created) o->arms[k].e->destroy(st->runs[k].ex);
         free(st->runs[k].walls);
         free(st->runs[k].done);
+        free(st->runs[k].lat);
     }
     free(st->runs);
     if (st->wstate) o->w->teardown(st->wstate);
@@ -354,10 +356,12 @@ static int run_prepare(struct run *st, int forks)
         struct armrun *a = &st->runs[k];
         a->walls = calloc((size_t)st->max_rounds, sizeof(double));
         a->done = calloc((size_t)st->max_rounds, sizeof(double));
-        if (!a->walls || !a->done) {
+        a->lat = malloc(sizeof *a->lat);
+        if (!a->walls || !a->done || !a->lat) {
             fprintf(stderr, "cvpbench: out of memory\n");
             return 1;
         }
+        hist_init(a->lat);
         long before = rss_now_kib();
         int64_t t_create = now_ns();
         rc = o->arms[k].e->create(o->w, st->wstate, &o->arms[k].p, &a->ex, &a->info, err,
@@ -418,6 +422,7 @@ static int run_rounds(struct run *st)
             runs[k].walls[round] = r->u.wall_s;
             runs[k].done[round] = (double)r->count[OUT_OK] / (double)(r->batches ? r->batches : 1);
             runs[k].samples++;
+            hist_merge(runs[k].lat, o->rate > 0 ? &r->response : &r->lat);
             if (!r->valid) {
                 runs[k].invalid++;
                 status = 1;
@@ -437,7 +442,8 @@ static int run_rounds(struct run *st)
                                       .done = runs[k].done,
                                       .batches = runs[k].batches,
                                       .invalid = runs[k].invalid,
-                                      .tasks = st->n};
+                                      .tasks = st->n,
+                                      .lat = runs[k].lat};
     long rounds = round < st->max_rounds ? round + 1 : st->max_rounds;
     if (report_summary(st->rep, arms, rounds) != 0) status = 1;
     return status;

@@ -193,6 +193,38 @@ static void text_metric_value(char *buf, size_t len, enum metric m, const struct
         snprintf(buf, len, "%s", fmt_duration(t, sizeof t, e->median));
 }
 
+/* wrk2's latency distribution: every task of every timed round, per arm, to p99.99 and the
+ * maximum (open loop: the response time from when each task was due). */
+static void text_spectrum(struct jw *out, const struct run_opts *o, const struct arm_rounds *arms,
+                          int width)
+{
+    static const double qs[] = {0.5, 0.75, 0.9, 0.99, 0.999, 0.9999};
+    char line[512], t[24];
+    snprintf(line, sizeof line, "\n%s per task, all timed rounds (within 1/64):\n  %-*s %8s",
+             o->rate > 0 ? "response time (from when each was due)" : "latency", width, "",
+             "tasks");
+    jw_raw(out, line);
+    static const char *const names[] = {"p50", "p75", "p90", "p99", "p99.9", "p99.99", "max"};
+    for (size_t q = 0; q < sizeof names / sizeof names[0]; q++) {
+        snprintf(line, sizeof line, " %10s", names[q]);
+        jw_raw(out, line);
+    }
+    jw_raw(out, "\n");
+    for (int k = 0; k < o->narms; k++) {
+        const struct histogram *h = arms[k].lat;
+        if (!h || h->n == 0) continue;
+        snprintf(line, sizeof line, "  %-*s %8llu", width, o->arms[k].label,
+                 (unsigned long long)h->n);
+        jw_raw(out, line);
+        for (size_t q = 0; q <= sizeof qs / sizeof qs[0]; q++) {
+            uint64_t us = q < sizeof qs / sizeof qs[0] ? hist_quantile(h, qs[q]) : h->max;
+            snprintf(line, sizeof line, " %10s", fmt_duration(t, sizeof t, (double)us / 1e6));
+            jw_raw(out, line);
+        }
+        jw_raw(out, "\n");
+    }
+}
+
 void summary_write(struct jw *out, const struct run_opts *o, const struct arm_rounds *arms,
                    long rounds)
 {
@@ -227,6 +259,7 @@ void summary_write(struct jw *out, const struct run_opts *o, const struct arm_ro
         else
             text_arm_line(out, o, k, width, &st[k]);
     }
+    if (o->format == FMT_TEXT && o->w->kind != WK_CPU) text_spectrum(out, o, arms, width);
     if (o->narms < 2) return;
     if (m == M_NONE) {
         if (o->format == FMT_TEXT)
