@@ -350,6 +350,17 @@ enum cli_action cli_parse(int argc, char **argv, struct run_opts *o, char *err, 
             o->arms[k].ignored |= PM(id);
         }
     }
+    /* libuv counts whole milliseconds: a loop's timer (and the mock server's /delay) cannot
+     * wait less, so a shorter wait on a loop is measured as what it really is, and said. */
+    for (int k = 0; k < o->narms; k++)
+        if (o->arms[k].e->overlap == OVERLAP_LOOP && (o->w->params & PM(P_LATENCY_MS)) &&
+            o->p.latency_us > 0 && o->p.latency_us < 1000) {
+            fprintf(stderr,
+                    "cvpbench: note: a wait of %ld us is below the event loop's 1 ms timer "
+                    "tick (libuv): on %s each task waits until the next tick, as measured\n",
+                    o->p.latency_us, o->arms[k].e->name);
+            break;
+        }
     /* The open loop: --duration with --rate sets the task count; the other flags need --rate. */
     if ((o->duration_us || o->poisson) && o->rate <= 0) {
         snprintf(err, errlen, "--%s needs --rate", o->duration_us ? "duration" : "arrivals");

@@ -99,6 +99,10 @@ void describe_usage(FILE *f)
 {
     fputs("usage: cvpbench -w WORKLOAD -e EXECUTOR [options]\n"
           "       cvpbench --list [--format json] | --help | --version\n"
+          "       cvpbench calibrate [--quick] [--format text|json]   this machine's costs: cores,\n"
+          "                                 FMA peak, wake-up, connect, timer lateness, dispatch\n"
+          "       cvpbench advise --latency-ms L --work-us W --tasks N [--max-time S]\n"
+          "                                 which executor for that mix, measured here (--help)\n"
           "\n"
           "Runs one workload under one executor and reports each repetition. The executor is the\n"
           "only variable: concurrency (waits overlap on one thread) versus parallelism (work\n"
@@ -110,7 +114,8 @@ void describe_usage(FILE *f)
         option_line(f, r->short_opt, r->name, r->arg, r->help);
     fputs(
         "\nParameters (each lists the workloads, with their own defaults, and the executors that\n"
-        "read it; a parameter that neither the workload nor the executor reads is refused):\n",
+        "read it; a parameter that neither the workload nor the executor reads is ignored for\n"
+        "it with a warning and recorded as ignored, or refused with --strict):\n",
         f);
     for (int id = 0; id < P_COUNT; id++) {
         const struct param_def *d = &param_table[id];

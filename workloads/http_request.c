@@ -133,6 +133,17 @@ int http_easy_setup(const struct http_state *s, CURL *easy, int64_t *bytes_count
     return bad ? -1 : 0;
 }
 
+
+/* An outcome's message is a static string: one per status code, made before main (and so
+ * before any thread), so a failed request names its code ("HTTP 503 status"). */
+static char status_text[600][20];
+
+__attribute__((constructor)) static void status_text_init(void)
+{
+    for (int k = 100; k < 600; k++)
+        snprintf(status_text[k], sizeof status_text[k], "HTTP %d status", k);
+}
+
 void http_classify(const struct http_state *s, CURL *easy, CURLcode rc, int64_t bytes,
                    struct outcome *o)
 {
@@ -171,9 +182,7 @@ void http_classify(const struct http_state *s, CURL *easy, CURLcode rc, int64_t 
     }
     if (status < 200 || status > 299) {
         outcome_fail(o, OUT_HTTP_STATUS,
-                     status >= 500   ? "HTTP 5xx status"
-                     : status >= 400 ? "HTTP 4xx status"
-                                     : "HTTP status not 2xx");
+                     status >= 100 && status <= 599 ? status_text[status] : "HTTP status not 2xx");
         return;
     }
     curl_off_t want = -1;

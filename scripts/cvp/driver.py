@@ -29,7 +29,8 @@ def cores():
 def parse_args(argv):
     ap = argparse.ArgumentParser(prog="scripts/bench.sh", description="Run the benchmark suite.")
     ap.add_argument("--quick", action="store_true", help="the short suite (bench/suite-quick.txt)")
-    ap.add_argument("--suite", help="suite definition file (default bench/suite.txt)")
+    ap.add_argument("--suite", help="suite definition: a file, or a name in bench/ (quick for "
+                                    "bench/suite-quick.txt; default bench/suite.txt)")
     ap.add_argument("--sample", action="store_true",
                     help="write into results/sample/ (the committed sample) instead of a new run")
     ap.add_argument("--results-dir", default=os.path.join(ROOT, "results"))
@@ -104,8 +105,14 @@ def _raise_interrupted(signum, _frame):
 def main(argv):
     args = parse_args(argv)
     n_cores = cores()
-    suite_path = args.suite or os.path.join(ROOT, "bench", "suite-quick.txt" if args.quick
-                                            else "suite.txt")
+    suite_path = _suite_file(args.suite) if args.suite else os.path.join(
+        ROOT, "bench", "suite-quick.txt" if args.quick else "suite.txt")
+    if suite_path is None:
+        names = sorted(n[len("suite-"):-4] for n in os.listdir(os.path.join(ROOT, "bench"))
+                       if n.startswith("suite-") and n.endswith(".txt"))
+        print(f"bench: no suite '{args.suite}': give a suite file's path or a name in bench/ "
+              f"(default, {', '.join(names)})", file=sys.stderr)
+        return 2
     binary = os.path.join(args.build_dir, "bin", "cvpbench")
     server_bin = os.path.join(args.build_dir, "bin", "mockserver")
     if not args.no_build and not args.check:
@@ -133,6 +140,16 @@ def main(argv):
         print(f"total ~{fmt_s(total_est)} on {n_cores} cores")
         return 0
     return execute(args, suite_path, planned, total_est, binary, server_bin, n_cores, reg)
+
+
+def _suite_file(given):
+    """A suite file's path: as given, or a name in bench/ (quick = bench/suite-quick.txt,
+    default = bench/suite.txt); None when neither exists."""
+    for path in (given, os.path.join(ROOT, "bench", f"suite-{given}.txt"),
+                 os.path.join(ROOT, "bench", "suite.txt") if given == "default" else None):
+        if path and os.path.isfile(path):
+            return path
+    return None
 
 
 def execute(args, suite_path, planned, total_est, binary, server_bin, n_cores, reg):
@@ -239,7 +256,7 @@ def report(out):
             print(f"bench: scripts/{tool} failed", file=sys.stderr)
             return 1
     with open(os.path.join(out, "answer.txt")) as f:
-        print("\n" + f.read().replace("{dir}", shown(out)), end="")
+        print("\n" + f.read().replace("Report: ./", f"Report: {shown(out)}/"), end="")
     return 0
 
 

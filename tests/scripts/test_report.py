@@ -174,7 +174,7 @@ def main():
     check(m["sections"] == ["answer", "claims", "crossover", "plots", "cases", "machine"],
           f"sections in order: the answer first, the machine last ({m['sections']})")
     with open(os.path.join(run, "answer.txt"), encoding="utf-8") as f:
-        want = f.read().rstrip("\n").replace("{dir}", run)
+        want = f.read().rstrip("\n").replace("Report: ./", f"Report: {run}/")
     check(m["answer"] == want, "the answer reads as answer.lines wrote it")
     check(not m["dup"], f"ids are unique across the inlined SVGs ({m['dup'][:5]})")
     check(not m["broken"], f"every in-page reference resolves ({m['broken'][:5]})")
