@@ -7,7 +7,7 @@ SUITE  ?=
 # short bounded run).
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps deps-test build test test-asan test-tsan bench fuzz portability portability-check format clean
+.PHONY: all deps deps-test build test test-asan test-tsan bench machines fuzz portability portability-check format clean
 
 all: build
 
@@ -41,6 +41,11 @@ test-tsan: deps-test
 
 bench: build
 	scripts/bench.sh $(if $(QUICK),--quick) $(if $(SUITE),--suite $(SUITE))
+
+# The quick suite on a matrix of emulated machines (as is twice, one core, a 1.5-core quota, a
+# busy neighbour, an x86-64-v2 build): verdict and advice tables, into the README. ~10 minutes.
+machines: build
+	scripts/machines.sh
 
 # The matmul kernel on every instruction set: x86-64 to -v4 and aarch64 (under qemu-user-static),
 # validated at its tile's edges; portability also times each level this CPU runs against that
