@@ -276,6 +276,8 @@ static void emit_machine(struct emit *e, const struct calibration *c)
     emit_str(e, "cpu_vector_ext", c->ctx.cpu_vector_ext);
     emit_str(e, "build_march", c->ctx.build_march);
     emit_str(e, "build_isa", c->ctx.build_isa);
+    emit_str(e, "cpu_governor", c->ctx.cpu_governor);
+    emit_str(e, "cpu_boost", c->ctx.cpu_boost);
     emit_num(e, "cpus_online", m->cpus_online, "logical CPUs");
     emit_num(e, "affinity_cpus", m->cores.logical, "logical CPUs");
     emit_num(e, "physical_cores", m->cores.physical, "cores");

@@ -111,6 +111,34 @@ static void cpu_vector_ext(char *out, size_t len)
     if (!used) snprintf(out, len, "unknown");
 }
 
+/* The first line of a sysfs file, or -1. */
+static int read_line(const char *path, char *out, size_t len)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) return -1;
+    int ok = fgets(out, (int)len, f) != NULL;
+    fclose(f);
+    if (!ok) return -1;
+    out[strcspn(out, "\n")] = '\0';
+    return 0;
+}
+
+/* What may move the clock under a run: the frequency governor and turbo/boost, where the kernel
+ * shows them (a VM often does not: then it says so, and the measured clock is the evidence). */
+static void cpu_freq_policy(struct context *c)
+{
+    if (read_line("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor", c->cpu_governor,
+                  sizeof c->cpu_governor) != 0)
+        snprintf(c->cpu_governor, sizeof c->cpu_governor, "unreadable: no cpufreq");
+    char v[16];
+    if (read_line("/sys/devices/system/cpu/cpufreq/boost", v, sizeof v) == 0)
+        snprintf(c->cpu_boost, sizeof c->cpu_boost, "%s", strcmp(v, "0") ? "on" : "off");
+    else if (read_line("/sys/devices/system/cpu/intel_pstate/no_turbo", v, sizeof v) == 0)
+        snprintf(c->cpu_boost, sizeof c->cpu_boost, "%s", strcmp(v, "0") ? "off" : "on");
+    else
+        snprintf(c->cpu_boost, sizeof c->cpu_boost, "unreadable: no boost control");
+}
+
 /* What the compiler was allowed to use for this build (its predefined macros). */
 static const char *build_isa(void)
 {
@@ -188,6 +216,7 @@ void context_collect(struct context *c, int measure_clock)
     snprintf(c->cflags, sizeof c->cflags, "%s", CVP_CFLAGS);
     cpu_vector_ext(c->cpu_vector_ext, sizeof c->cpu_vector_ext);
     build_march(c->build_march, sizeof c->build_march);
+    cpu_freq_policy(c);
     snprintf(c->build_isa, sizeof c->build_isa, "%.*s", (int)strlen(build_isa()) - 1, build_isa());
     snprintf(c->build_type, sizeof c->build_type, "%s", CVP_BUILD_TYPE);
     snprintf(c->sanitize, sizeof c->sanitize, "%s", CVP_SANITIZE);
@@ -215,6 +244,8 @@ void context_json_members(struct jw *j, const struct context *c)
     jw_str(j, "cpu_vector_ext", c->cpu_vector_ext);
     jw_str(j, "build_march", c->build_march);
     jw_str(j, "build_isa", c->build_isa);
+    jw_str(j, "cpu_governor", c->cpu_governor);
+    jw_str(j, "cpu_boost", c->cpu_boost);
     jw_str(j, "build_type", c->build_type);
     jw_str(j, "sanitize", c->sanitize);
     jw_str(j, "libcurl", c->libcurl);

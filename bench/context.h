@@ -19,6 +19,8 @@ struct context {
     char cpu_vector_ext[160]; /* the CPU's vector extensions: "sse2 ... avx2 fma avx512f", "asimd" */
     char build_march[48];     /* the build's -march (native, x86-64-v2, ...), "default" without */
     char build_isa[96];       /* what the compiler was allowed to use: "sse2 sse4.2 avx avx2 fma" */
+    char cpu_governor[32];    /* cpufreq's scaling governor of CPU 0, or "unreadable: why" */
+    char cpu_boost[48];       /* "on", "off" (cpufreq boost or intel_pstate no_turbo), or why not */
     char build_type[24];
     char sanitize[32];
     char libcurl[32];
