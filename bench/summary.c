@@ -9,6 +9,7 @@
  *         the tasks a deadline let finish, nothing for --fail-fast). */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "report.h"
@@ -32,7 +33,40 @@ const char *fmt_duration(char *buf, size_t len, double s)
 struct arm_stats {
     struct estimate med;
     double mean, sd, min, max;
+    int mild, severe; /* outliers by Tukey's fences: beyond 1.5 and 3 interquartile ranges */
 };
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Quartile q (0..1) of sorted x by linear interpolation. */
+static double quartile(const double *x, size_t n, double q)
+{
+    double pos = q * (double)(n - 1);
+    size_t i = (size_t)pos;
+    return i + 1 < n ? x[i] + (pos - (double)i) * (x[i + 1] - x[i]) : x[n - 1];
+}
+
+/* Tukey's fences, as criterion.rs classifies samples: mild beyond 1.5 IQR of the quartiles,
+ * severe beyond 3 IQR. Needs 4 samples or more for quartiles to mean anything. */
+static void classify_outliers(const double *x, size_t n, int *mild, int *severe)
+{
+    *mild = *severe = 0;
+    if (n < 4) return;
+    double s[n];
+    memcpy(s, x, n * sizeof *s);
+    qsort(s, n, sizeof *s, cmp_double);
+    double q1 = quartile(s, n, 0.25), q3 = quartile(s, n, 0.75), iqr = q3 - q1;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] < q1 - 3 * iqr || s[i] > q3 + 3 * iqr)
+            (*severe)++;
+        else if (s[i] < q1 - 1.5 * iqr || s[i] > q3 + 1.5 * iqr)
+            (*mild)++;
+    }
+}
 
 /* An arm's own samples: the rounds it took part in (a precise arm sits out later rounds). */
 static struct arm_stats describe(const double *walls, long rounds)
@@ -44,6 +78,7 @@ static struct arm_stats describe(const double *walls, long rounds)
     struct arm_stats a = {.med = stats_median(x, n, LEVEL)};
     a.mean = stats_mean(x, n);
     a.sd = stats_stddev(x, n);
+    classify_outliers(x, n, &a.mild, &a.severe);
     a.min = a.max = n > 0 ? x[0] : 0;
     for (size_t i = 1; i < n; i++) {
         if (x[i] < a.min) a.min = x[i];
@@ -77,6 +112,10 @@ static void json_aggregate(struct jw *out, const struct run_opts *o, int k,
     jw_num(&j, "cv", a->mean > 0 ? a->sd / a->mean : 0);
     jw_num(&j, "min", a->min);
     jw_num(&j, "max", a->max);
+    jw_obj_end(&j);
+    jw_obj_begin(&j, "outliers"); /* Tukey's fences over its samples (4 or more) */
+    jw_int(&j, "mild", a->mild);
+    jw_int(&j, "severe", a->severe);
     jw_obj_end(&j);
     jw_obj_end(&j);
     if (j.buf) jw_raw(out, j.buf);
@@ -160,12 +199,19 @@ static void text_arm_line(struct jw *out, const struct run_opts *o, int k, int w
                  o->arms[k].label, fmt_duration(t[0], sizeof t[0], a->med.median), a->med.n,
                  a->med.n == 1 ? "" : "s");
     else
-        snprintf(line, sizeof line, "  %-*s %10s [%s, %s] %4.1f%%  %3zu  mean %s +- %s (%.1f%%)\n",
-                 width, o->arms[k].label, fmt_duration(t[0], sizeof t[0], a->med.median),
+    {
+        char out_txt[64] = "";
+        if (a->mild || a->severe)
+            snprintf(out_txt, sizeof out_txt, "; outliers: %d mild, %d severe", a->mild,
+                     a->severe);
+        snprintf(line, sizeof line,
+                 "  %-*s %10s [%s, %s] %4.1f%%  %3zu  mean %s +- %s (%.1f%%)%s\n", width,
+                 o->arms[k].label, fmt_duration(t[0], sizeof t[0], a->med.median),
                  fmt_duration(t[1], sizeof t[1], a->med.lo),
                  fmt_duration(t[2], sizeof t[2], a->med.hi), a->med.level * 100, a->med.n,
                  fmt_duration(t[3], sizeof t[3], a->mean), fmt_duration(t[4], sizeof t[4], a->sd),
-                 a->mean > 0 ? 100 * a->sd / a->mean : 0);
+                 a->mean > 0 ? 100 * a->sd / a->mean : 0, out_txt);
+    }
     jw_raw(out, line);
 }
 

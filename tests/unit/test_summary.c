@@ -122,5 +122,14 @@ int main(void)
     LACKS(s, "faster");
     s = summary(&o, FMT_JSON, fast, slow, done, done, 6, 0);
     HAS(s, "not ranked: time to stop is not a speed");
+    o.fail_fast = 0;
+
+    /* Tukey's fences: one sample far out is a severe outlier, one a little out a mild one. */
+    double w10[] = {1.00, 1.01, 0.99, 1.00, 1.02, 0.98, 1.00, 1.01, 1.05, 5.0};
+    struct run_opts one = opts(1);
+    s = summary(&one, FMT_JSON, w10, w10, done, done, 10, 0);
+    HAS(s, "\"outliers\":{\"mild\":1,\"severe\":1}");
+    s = summary(&one, FMT_TEXT, w10, w10, done, done, 10, 0);
+    HAS(s, "outliers: 1 mild, 1 severe");
     CHECK_DONE();
 }
