@@ -41,7 +41,11 @@ enum param_id {
     P_INNER,
     P_COUNT
 };
+/* A parameter's bit in the masks workloads, executors and struct params carry (unsigned: 32
+ * bits). The assertion stops the build when a new parameter would overflow it, instead of
+ * shifting past the width (undefined) and silently sharing a bit. */
 #define PM(id) (1u << (id))
+_Static_assert(P_COUNT <= 32, "more parameters than bits in a PM() mask: widen the masks");
 
 struct params {
     long threads;         /* worker threads; 0 = the executor's default */
