@@ -1,6 +1,6 @@
 /* NAME    file.h
- * PURPOSE The file workload's state, shared by its blocking form (file.c: open, pread or pwrite,
- *         close) and its two loop forms: libuv's uv_fs_* on its thread pool (file_uv.c, the
+ * PURPOSE The file workload's state and data functions (file_data.c), shared by its blocking
+ *         form (file.c: open, pread or pwrite, close) and its two loop engines (file_engine.h): libuv's uv_fs_* on its thread pool (file_uv.c, the
  *         aiofiles way) and io_uring (file_uring.c, the only truly asynchronous file I/O Linux
  *         has). One task = one file: --tasks files of --file-size bytes, made at set-up in a
  *         private temporary folder, removed at teardown or by bench/cleanup.c on any exit. */
@@ -13,7 +13,9 @@
 
 #include "workload.h"
 
-enum file_engine {
+struct file_engine;
+
+enum file_engine_bit {
     ENGINE_PREAD = 1, /* the blocking form: pread/pwrite on the calling thread */
     ENGINE_UV = 2,    /* uv_fs_* on libuv's thread pool */
     ENGINE_URING = 4, /* io_uring, completions through an eventfd the loop polls */
@@ -26,7 +28,7 @@ struct file_state {
     int write;       /* tasks write their file (else read it) */
     int fsync;       /* ... and fsync it */
     int cold;        /* drop the files' pages before each batch (else pre-read them) */
-    int loop_engine; /* ENGINE_UV or ENGINE_URING: what the loop form uses (--io) */
+    const struct file_engine *engine; /* what the loop form uses (--io): file_engine.h */
     uint64_t gen;    /* the content's generation: 0 as made; each write batch makes the next */
     char dir[PATH_MAX];
     char *paths; /* files x path_len: the path of file f at f * path_len */
@@ -64,21 +66,10 @@ int file_check_read(struct file_state *s, long f, long off, const unsigned char 
 /* A buffer of n bytes, page-aligned (the size of a chunk); NULL when out of memory. */
 unsigned char *file_buffer(long n);
 
-/* The loop forms. Each keeps its state behind tls->loop. */
+/* A worker's state: the blocking form's buffer, and the loop engine's own state. */
 struct file_tls {
     unsigned char *buf; /* the blocking form's buffer: one chunk */
-    void *loop;         /* the loop form's state, once loop_init has run */
+    void *loop;         /* the loop engine's state, once its init has run */
 };
-int file_uv_init(struct file_state *s, struct file_tls *t, struct loop *ev);
-void file_uv_fini(struct file_state *s, struct file_tls *t);
-void file_uv_start(struct file_state *s, struct file_tls *t, struct loop *ev, long i,
-                   struct outcome *o, task_done_fn done, void *ctx);
-/* io_uring: 0 when it can be used here, else -errno with the reason in why ("built without
- * liburing", "io_uring_queue_init: ..."). */
-int file_uring_probe(char *why, size_t len);
-int file_uring_init(struct file_state *s, struct file_tls *t, struct loop *ev);
-void file_uring_fini(struct file_state *s, struct file_tls *t);
-void file_uring_start(struct file_state *s, struct file_tls *t, struct loop *ev, long i,
-                      struct outcome *o, task_done_fn done, void *ctx);
 
 #endif

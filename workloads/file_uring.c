@@ -14,24 +14,24 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "file.h"
+#include "file_engine.h"
 
 #ifndef CVP_HAVE_URING
 
-int file_uring_probe(char *why, size_t len)
+static int file_uring_probe(char *why, size_t len)
 {
     snprintf(why, len, "io_uring: built without liburing (install liburing-dev and rebuild)");
     return -ENOSYS;
 }
 
-int file_uring_init(struct file_state *s, struct file_tls *t, struct loop *ev)
+static int file_uring_init(struct file_state *s, struct file_tls *t, struct loop *ev)
 {
     return -1;
 }
 
-void file_uring_fini(struct file_state *s, struct file_tls *t) {}
+static void file_uring_fini(struct file_state *s, struct file_tls *t) {}
 
-void file_uring_start(struct file_state *s, struct file_tls *t, struct loop *ev, long i,
+static void file_uring_start(struct file_state *s, struct file_tls *t, struct loop *ev, long i,
                       struct outcome *o, task_done_fn done, void *ctx)
 {
     outcome_fail(o, OUT_OTHER, "built without liburing");
@@ -78,7 +78,7 @@ struct ring {
     int open_handles; /* poll and prepare, until their close callbacks have run */
 };
 
-int file_uring_probe(char *why, size_t len)
+static int file_uring_probe(char *why, size_t len)
 {
     struct io_uring ring;
     /* CVP_TEST_NO_URING (tests only) plays a kernel that refuses io_uring. */
@@ -228,7 +228,7 @@ static void on_prepare(uv_prepare_t *h)
     if (io_uring_sq_ready(&r->ring) > 0) io_uring_submit(&r->ring);
 }
 
-int file_uring_init(struct file_state *s, struct file_tls *t, struct loop *ev)
+static int file_uring_init(struct file_state *s, struct file_tls *t, struct loop *ev)
 {
     struct ring *r = calloc(1, sizeof *r);
     if (!r) return -1;
@@ -274,7 +274,7 @@ static void on_handle_closed(uv_handle_t *h)
     if (--r->open_handles == 0) free_ring(r);
 }
 
-void file_uring_fini(struct file_state *s, struct file_tls *t)
+static void file_uring_fini(struct file_state *s, struct file_tls *t)
 {
     struct ring *r = t->loop;
     if (!r) return;
@@ -283,7 +283,7 @@ void file_uring_fini(struct file_state *s, struct file_tls *t)
     uv_close((uv_handle_t *)&r->prep, on_handle_closed);
 }
 
-void file_uring_start(struct file_state *s, struct file_tls *tls, struct loop *ev, long i,
+static void file_uring_start(struct file_state *s, struct file_tls *tls, struct loop *ev, long i,
                       struct outcome *o, task_done_fn done, void *ctx)
 {
     struct ring *r = tls->loop;
@@ -315,3 +315,11 @@ void file_uring_start(struct file_state *s, struct file_tls *tls, struct loop *e
 }
 
 #endif
+
+const struct file_engine file_engine_uring = {
+    .name = "uring",
+    .probe = file_uring_probe,
+    .init = file_uring_init,
+    .fini = file_uring_fini,
+    .start = file_uring_start,
+};

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "file.h"
+#include "file_engine.h"
 #include "uvpool.h"
 
 struct uv_task {
@@ -53,7 +53,7 @@ static void submitted(struct uv_task *t, int rc, const char *what)
     finish(t);
 }
 
-int file_uv_init(struct file_state *s, struct file_tls *t, struct loop *ev)
+static int file_uv_init(struct file_state *s, struct file_tls *t, struct loop *ev)
 {
     struct uv_files *u = calloc(1, sizeof *u);
     if (!u) return -1;
@@ -63,7 +63,7 @@ int file_uv_init(struct file_state *s, struct file_tls *t, struct loop *ev)
     return 0;
 }
 
-void file_uv_fini(struct file_state *s, struct file_tls *t)
+static void file_uv_fini(struct file_state *s, struct file_tls *t)
 {
     struct uv_files *u = t->loop;
     if (!u) return;
@@ -180,7 +180,7 @@ static void on_open(uv_fs_t *req)
     next_io(t);
 }
 
-void file_uv_start(struct file_state *s, struct file_tls *tls, struct loop *ev, long i,
+static void file_uv_start(struct file_state *s, struct file_tls *tls, struct loop *ev, long i,
                    struct outcome *o, task_done_fn done, void *ctx)
 {
     struct uv_files *u = tls->loop;
@@ -206,3 +206,11 @@ void file_uv_start(struct file_state *s, struct file_tls *tls, struct loop *ev, 
                          (s->write ? O_WRONLY : O_RDONLY) | O_CLOEXEC, 0, on_open),
               "open");
 }
+
+const struct file_engine file_engine_uv = {
+    .name = "uv",
+    .probe = NULL, /* libuv's pool is always there */
+    .init = file_uv_init,
+    .fini = file_uv_fini,
+    .start = file_uv_start,
+};
