@@ -343,7 +343,7 @@ static void emit_disturbance(struct emit *e, const struct calibration *c, int qu
         emit_num(e, "others_cpu_s", c->others_cpu_s, "s of CPU used by other processes");
     else
         emit_missing(e, "others_cpu_s", "/proc/stat unreadable");
-    emit_num(e, "ivcsw", (double)c->u.ivcsw, "preemptions");
+    emit_num(e, "ivcsw", (double)c->u.cpu.ivcsw, "preemptions");
     if (c->u.migrations >= 0)
         emit_num(e, "migrations", (double)c->u.migrations, "CPU migrations");
     else
@@ -449,7 +449,7 @@ int calibrate_main(int argc, char **argv)
     double busy1 = busy_cpu_s();
     c->others_cpu_s = -1;
     if (busy0 >= 0 && busy1 >= 0) { /* clock ticks are coarse: never below 0 */
-        double others = busy1 - busy0 - c->u.user_s - c->u.sys_s;
+        double others = busy1 - busy0 - c->u.cpu.user_s - c->u.cpu.sys_s;
         c->others_cpu_s = others > 0 ? others : 0;
     }
     status = print(c, json, quick);

@@ -152,10 +152,10 @@ void report_json(struct jw *j, const struct run_opts *o, const struct context *c
     jw_int(j, "cpu_threads", r->info.cpu_threads);
     jw_str(j, "overlap", r->info.on_loop ? "loop" : "workers");
     jw_num(j, "wall_s", r->u.wall_s);
-    jw_num(j, "user_s", r->u.user_s);
-    jw_num(j, "sys_s", r->u.sys_s);
-    jw_int(j, "vcsw", r->u.vcsw);
-    jw_int(j, "ivcsw", r->u.ivcsw);
+    jw_num(j, "user_s", r->u.cpu.user_s);
+    jw_num(j, "sys_s", r->u.cpu.sys_s);
+    jw_int(j, "vcsw", r->u.cpu.vcsw);
+    jw_int(j, "ivcsw", r->u.cpu.ivcsw);
     jw_int(j, "max_rss_kib", r->u.max_rss_kib);
     jw_str(j, "rss_scope", r->u.rss_scope);
     /* The memory an executor holds for its tasks in flight: what its set-up added (thread
@@ -170,8 +170,8 @@ void report_json(struct jw *j, const struct run_opts *o, const struct context *c
     jw_int(j, "rss_growth_kib", r->u.rss_growth_kib);
     jw_num(j, "steal_s", r->u.steal_s);
     /* Over all the sample's batches; -1 = not measurable here. */
-    jw_int(j, "minflt", r->u.minflt);
-    jw_int(j, "majflt", r->u.majflt);
+    jw_int(j, "minflt", r->u.cpu.minflt);
+    jw_int(j, "majflt", r->u.cpu.majflt);
     jw_int(j, "migrations", r->u.migrations);
     jw_int(j, "tasks", r->tasks);
     jw_int(j, "ok", r->count[OUT_OK]);
@@ -246,8 +246,8 @@ static void csv_row(struct jw *j, const struct run_opts *o, const struct rep_res
                      "%s,%s,%ld,%ld,%ld,%d,%ld,%.6f,%.6f,%.6f,%ld,%ld,%ld,%ld,%ld,%ld,%ld,%ld,%ld,"
                      "%ld,%.1f,%llu,%llu,%llu,%llu,%.3f,%s,\"",
                      o->w->name, o->arms[r->arm].e->name, r->rep, r->info.threads,
-                     r->info.concurrency, r->info.pinned, r->tasks, r->u.wall_s, r->u.user_s,
-                     r->u.sys_s, r->u.vcsw, r->u.ivcsw, r->u.max_rss_kib, r->count[OUT_OK],
+                     r->info.concurrency, r->info.pinned, r->tasks, r->u.wall_s, r->u.cpu.user_s,
+                     r->u.cpu.sys_s, r->u.cpu.vcsw, r->u.cpu.ivcsw, r->u.max_rss_kib, r->count[OUT_OK],
                      r->count[OUT_CONNECT], r->count[OUT_TIMEOUT], r->count[OUT_HTTP_STATUS],
                      r->count[OUT_RESET], r->count[OUT_OTHER], r->count[OUT_NOT_RUN],
                      hist_mean(&r->lat), (unsigned long long)hist_quantile(&r->lat, 0.5),
@@ -313,7 +313,7 @@ static void text_row(struct jw *j, const struct run_opts *o, const struct rep_re
         fmt_duration(t[2], sizeof t[2], (double)hist_quantile(h, 0.99) / 1e6),
         fmt_duration(t[3], sizeof t[3], (double)h->max / 1e6),
         fmt_duration(t[6], sizeof t[6], (double)hist_quantile(&r->queue, 0.99) / 1e6),
-        fmt_duration(t[4], sizeof t[4], r->u.user_s), fmt_duration(t[5], sizeof t[5], r->u.sys_s),
+        fmt_duration(t[4], sizeof t[4], r->u.cpu.user_s), fmt_duration(t[5], sizeof t[5], r->u.cpu.sys_s),
         (double)r->u.max_rss_kib / 1024.0, gf, r->valid ? "yes" : "NO");
     jw_raw(j, line);
     static const char *const why[] = {"", "after the first error", "at the deadline"};

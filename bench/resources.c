@@ -130,12 +130,7 @@ void usage_begin(struct usage_mark *m)
 
 void usage_add(struct usage *u, const struct cpu_use *c)
 {
-    u->user_s += c->user_s;
-    u->sys_s += c->sys_s;
-    u->vcsw += c->vcsw;
-    u->ivcsw += c->ivcsw;
-    u->minflt += c->minflt;
-    u->majflt += c->majflt;
+    cpu_use_add(&u->cpu, c);
 }
 
 void usage_end(const struct usage_mark *m, struct usage *u)

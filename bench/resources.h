@@ -20,15 +20,10 @@ struct usage_mark {
 
 struct usage {
     double wall_s;
-    double user_s;
-    double sys_s;
-    long vcsw;        /* voluntary context switches (the thread waited) */
-    long ivcsw;       /* involuntary context switches (the thread was preempted) */
-    long max_rss_kib; /* peak resident set, in KiB: of this region when rss_scope is "region" */
+    struct cpu_use cpu; /* CPU time, context switches and page faults (cpu_use.h) */
+    long max_rss_kib;   /* peak resident set, in KiB: of this region when rss_scope is "region" */
     const char *rss_scope; /* "region" or "process" (the kernel could not reset the peak) */
     double steal_s;        /* hypervisor steal during the region, summed over CPUs, in seconds */
-    long minflt;           /* minor page faults (a page mapped without I/O: first touch) */
-    long majflt;           /* major page faults (the page had to be read from disk) */
     long migrations;       /* moves of any of the process's threads to another CPU; -1 unknown */
     long rss_growth_kib;   /* the region's peak above the resident set at its start; -1 unknown */
 };

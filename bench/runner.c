@@ -89,13 +89,8 @@ static void run_batch(const struct run_opts *o, void *wstate, struct armrun *a, 
         r->u = u;
     } else {
         r->u.wall_s += u.wall_s;
-        r->u.user_s += u.user_s;
-        r->u.sys_s += u.sys_s;
-        r->u.vcsw += u.vcsw;
-        r->u.ivcsw += u.ivcsw;
+        cpu_use_add(&r->u.cpu, &u.cpu);
         r->u.steal_s += u.steal_s;
-        r->u.minflt += u.minflt;
-        r->u.majflt += u.majflt;
         r->u.migrations =
             r->u.migrations < 0 || u.migrations < 0 ? -1 : r->u.migrations + u.migrations;
         if (u.max_rss_kib > r->u.max_rss_kib) r->u.max_rss_kib = u.max_rss_kib;
@@ -148,8 +143,8 @@ static void sample(const struct run_opts *o, void *wstate, struct armrun *a, int
     a->batches = r->batches;
     double b = (double)r->batches;
     r->u.wall_s /= b;
-    r->u.user_s /= b;
-    r->u.sys_s /= b;
+    r->u.cpu.user_s /= b;
+    r->u.cpu.sys_s /= b;
     r->u.steal_s /= b;
     if (o->w->report) {
         struct jw m;

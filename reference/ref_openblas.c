@@ -260,7 +260,7 @@ static void emit(const struct opts *o, const struct context *ctx, const char *ma
     if (!o->json) {
         printf(NAME " threads=%ld: matmul rep %ld: %.6f s, 1/1 ok, CPU %.3f s, peak RSS %ld KiB, "
                     "%.2f GFLOP/s%s%s\n",
-               o->threads, rep, u->wall_s, u->user_s + u->sys_s, u->max_rss_kib, gflops,
+               o->threads, rep, u->wall_s, u->cpu.user_s + u->cpu.sys_s, u->max_rss_kib, gflops,
                why ? ", INVALID: " : "", why ? why : "");
         fflush(stdout);
         return;
@@ -298,15 +298,15 @@ static void emit(const struct opts *o, const struct context *ctx, const char *ma
     jw_int(&j, "concurrency", o->threads);
     jw_str(&j, "overlap", "library");
     jw_num(&j, "wall_s", u->wall_s);
-    jw_num(&j, "user_s", u->user_s);
-    jw_num(&j, "sys_s", u->sys_s);
-    jw_int(&j, "vcsw", u->vcsw);
-    jw_int(&j, "ivcsw", u->ivcsw);
+    jw_num(&j, "user_s", u->cpu.user_s);
+    jw_num(&j, "sys_s", u->cpu.sys_s);
+    jw_int(&j, "vcsw", u->cpu.vcsw);
+    jw_int(&j, "ivcsw", u->cpu.ivcsw);
     jw_int(&j, "max_rss_kib", u->max_rss_kib);
     jw_str(&j, "rss_scope", u->rss_scope);
     jw_int(&j, "rss_growth_kib", u->rss_growth_kib);
-    jw_int(&j, "minflt", u->minflt);
-    jw_int(&j, "majflt", u->majflt);
+    jw_int(&j, "minflt", u->cpu.minflt);
+    jw_int(&j, "majflt", u->cpu.majflt);
     jw_int(&j, "migrations", u->migrations);
     jw_int(&j, "tasks", 1);
     jw_int(&j, "ok", 1); /* the call returned; whether C is right is "valid" */

@@ -49,10 +49,10 @@ static void test_faults(void)
     for (long k = 0; k < PAGES; k++)
         p[k * page] = 1;
     usage_end(&m, &u);
-    printf("touching %d pages: %ld minor, %ld major faults\n", PAGES, u.minflt, u.majflt);
-    CHECK(u.minflt >= PAGES * 9 / 10);
-    CHECK(u.minflt < PAGES * 4); /* the region's, not the process's */
-    CHECK(u.majflt >= 0);
+    printf("touching %d pages: %ld minor, %ld major faults\n", PAGES, u.cpu.minflt, u.cpu.majflt);
+    CHECK(u.cpu.minflt >= PAGES * 9 / 10);
+    CHECK(u.cpu.minflt < PAGES * 4); /* the region's, not the process's */
+    CHECK(u.cpu.majflt >= 0);
     munmap(p, PAGES * page);
 }
 
