@@ -5,7 +5,7 @@
 
 #include <stdio.h>
 
-#include "runner.h"
+#include "runopts.h"
 
 enum cli_action { CLI_RUN, CLI_LIST, CLI_HELP, CLI_VERSION, CLI_ERROR };
 

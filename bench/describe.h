@@ -6,7 +6,7 @@
 
 #include <stdio.h>
 
-#include "runner.h"
+#include "runopts.h"
 
 void describe_usage(FILE *f);
 /* FMT_JSON: one object with the workloads, executors and parameters (`--list --format json`). */

@@ -8,7 +8,7 @@
 
 #include <stddef.h>
 
-#include "runner.h"
+#include "runopts.h"
 
 /* What one arm (executor) will hold once created and while a batch of n tasks runs. */
 struct arm_need {

@@ -5,7 +5,9 @@
 #define CVP_REPORT_H
 
 #include "jsonw.h"
-#include "runner.h"
+#include "context.h"
+#include "runopts.h"
+#include "sample.h"
 
 struct report;
 

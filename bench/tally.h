@@ -4,7 +4,7 @@
 #define CVP_TALLY_H
 
 #include "batch.h"
-#include "runner.h"
+#include "sample.h"
 
 /* Adds what batch b came to into r (r's histograms initialised by the caller). end_ns: when
  * the executor returned. */
