@@ -2,6 +2,7 @@
  * PURPOSE Log-linear latency histogram: 128 exact buckets, then 64 buckets per power of two. */
 #include "histogram.h"
 
+#include <math.h>
 #include <string.h>
 
 static unsigned bucket_of(uint64_t v)
@@ -73,4 +74,25 @@ uint64_t hist_quantile(const struct histogram *h, double q)
 double hist_mean(const struct histogram *h)
 {
     return h->n ? h->sum / (double)h->n : 0.0;
+}
+
+uint64_t hist_count_le(const struct histogram *h, uint64_t v)
+{
+    uint64_t seen = 0;
+    unsigned last = bucket_of(v);
+    for (unsigned b = 0; b <= last && b < HIST_BUCKETS; b++)
+        seen += h->counts[b];
+    return seen;
+}
+
+double hist_stddev(const struct histogram *h)
+{
+    if (h->n < 2) return 0;
+    double mean = hist_mean(h), ss = 0;
+    for (unsigned b = 0; b < HIST_BUCKETS; b++)
+        if (h->counts[b]) {
+            double d = (double)bucket_top(b) - mean;
+            ss += (double)h->counts[b] * d * d;
+        }
+    return sqrt(ss / (double)(h->n - 1));
 }

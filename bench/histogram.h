@@ -25,5 +25,9 @@ void hist_merge(struct histogram *into, const struct histogram *from);
  * to the bucket's precision (clamped to the exact min and max). 0 when empty. */
 uint64_t hist_quantile(const struct histogram *h, double q);
 double hist_mean(const struct histogram *h);
+/* Values recorded at or below v (to the bucket's precision). */
+uint64_t hist_count_le(const struct histogram *h, uint64_t v);
+/* Standard deviation of the values, each taken at its bucket's top (0 when fewer than 2). */
+double hist_stddev(const struct histogram *h);
 
 #endif

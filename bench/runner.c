@@ -19,6 +19,8 @@
 #include <unistd.h>
 
 #include "headroom.h"
+#include "hgrm.h"
+#include "outfile.h"
 #include "peak.h"
 #include "report.h"
 #include "shm.h"
@@ -444,6 +446,38 @@ static int run_rounds(struct run *st)
     return status;
 }
 
+/* --hgrm: each arm's distribution over every timed round, one file per arm (outfile.c's
+ * policy: atomic, never through a planted link). Returns 0, or 1 when one could not be written
+ * (it says why). */
+static int write_hgrm(const struct run *st)
+{
+    const struct run_opts *o = st->o;
+    int status = 0;
+    for (int k = 0; k < o->narms; k++) {
+        char path[4096], err[256];
+        if (o->narms == 1) {
+            snprintf(path, sizeof path, "%s", o->hgrm);
+        } else {
+            size_t len = strlen(o->hgrm);
+            if (len > 5 && strcmp(o->hgrm + len - 5, ".hgrm") == 0) len -= 5;
+            snprintf(path, sizeof path, "%.*s-%d-%s.hgrm", (int)len, o->hgrm, k,
+                     o->arms[k].e->name);
+        }
+        struct jw j;
+        jw_init(&j);
+        hgrm_text(&j, st->runs[k].lat);
+        struct outfile *f = outfile_open(path, err, sizeof err);
+        if (!f) {
+            report_error("%s", err);
+            status = 1;
+        } else if (j.oom || outfile_append(f, j.buf, j.len) != 0 || outfile_close(f) != 0) {
+            status = 1;
+        }
+        jw_free(&j);
+    }
+    return status;
+}
+
 int runner_run(const struct run_opts *o, const struct context *ctx)
 {
     char err[256] = "";
@@ -462,6 +496,7 @@ int runner_run(const struct run_opts *o, const struct context *ctx)
     if (status == 0) {
         status = run_warmup(&st);
         status |= run_rounds(&st);
+        if (o->hgrm) status |= write_hgrm(&st);
     }
     /* A run refused up front (2) stays refused; otherwise a failed output makes it fail. */
     if (report_close(st.rep) != 0 && status != 2) status = 1;

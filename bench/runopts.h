@@ -27,6 +27,7 @@ struct run_opts {
     unsigned long seed; /* shuffles the arms' order in each round */
     enum format format;
     const char *output; /* file written atomically after every sample; NULL = stdout */
+    const char *hgrm;   /* --hgrm: each arm's latency distribution as .hgrm text; NULL = none */
     int progress;       /* 1 = a progress line on stderr */
     int strict;         /* a parameter nobody reads is an error, not a warning */
     /* How a batch may stop early, and how its tasks arrive (batch.h). */

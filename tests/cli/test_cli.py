@@ -244,6 +244,28 @@ with tempfile.TemporaryDirectory() as d:
               "--output holds the 3 samples and their aggregate")
     check(os.listdir(d) == ["r.jsonl"], f"leftover files: {os.listdir(d)}")
 
+# --hgrm: HdrHistogram's percentile text, one file per executor, every timed task counted.
+with tempfile.TemporaryDirectory() as d:
+    h = os.path.join(d, "lat.hgrm")
+    r = run("-w", "sleep", "-e", "event-loop", "--tasks", "50", "--latency-ms", "2", "--reps", "2",
+            "--hgrm", h, "--quiet")
+    check(r.returncode == 0 and os.path.isfile(h), f"--hgrm run: {r.returncode} {r.stderr}")
+    lines = open(h).read().splitlines() if os.path.isfile(h) else [""]
+    rows = [x.split() for x in lines[2:] if x and not x.startswith("#")]
+    vals, pcts = [float(x[0]) for x in rows], [float(x[1]) for x in rows]
+    check(lines[0].split()[:3] == ["Value", "Percentile", "TotalCount"]
+          and vals == sorted(vals) and pcts == sorted(pcts) and pcts[-1] == 1.0
+          and int(rows[-1][2]) == 100 and min(vals) >= 2.0,
+          "the .hgrm has the header, rising values and percentiles, all 100 tasks, in ms")
+    check(any(x.startswith("#[Max") for x in lines), "the .hgrm ends with its summary lines")
+    r = run("-w", "sleep", "-e", "event-loop,sequential", "--tasks", "4", "--latency-ms", "1",
+            "--hgrm", os.path.join(d, "two.hgrm"), "--quiet")
+    check(r.returncode == 0 and sorted(f for f in os.listdir(d) if f.startswith("two")) ==
+          ["two-0-event-loop.hgrm", "two-1-sequential.hgrm"], f"one file per executor: "
+          f"{sorted(os.listdir(d))}")
+    r = run("-w", "sleep", "-e", "event-loop", "--tasks", "1", "--hgrm", d)
+    check(r.returncode == 2 and "--hgrm" in r.stderr, f"--hgrm a folder: exit 2 ({r.stderr})")
+
 # Sleep: no task returns before its latency, under every blocking executor.
 for ex, extra in [("sequential", []), ("thread-pool", ["--threads", "8"]),
                   ("openmp", ["--threads", "8"])]:
