@@ -26,10 +26,22 @@
  *   - Two runs with one output never touch each other's temporary file; NAME ends up as the
  *     complete output of the run that finished last.
  *   - Not promised: durability across a power loss (no fsync per record).
- * A device, FIFO, socket or terminal is written as it is, with no temporary file and no
- * rename (renaming over /dev/null as root would replace the device with a file): /dev/null
- * discards, /dev/full fails at the first record with ENOSPC. */
+ * Which name gets this treatment, and what else may be written, is the one output policy of
+ * every tool (safepath.c): the path is walked without following a symbolic link the kernel's
+ * protected_symlinks rule would refuse (refused at the check, exit 2, before any work), and
+ * the temporary file and every rename stay in that walked folder.
+ *   - A device, FIFO, socket or terminal is written as it is, with no temporary file and no
+ *     rename (renaming over /dev/null as root would replace the device with a file):
+ *     /dev/null discards, /dev/full fails at the first record with ENOSPC.
+ *   - The file a symbolic link names is written in place, never renamed over (that would give
+ *     the link's target a new inode, owner and mode): opened at set-up, left as it is until
+ *     the first record, then truncated and written record by record. Every completed record
+ *     is kept as above, but the replacement is not atomic (a reader may see it empty for a
+ *     moment) and two runs through one link are not kept apart: name a regular file for
+ *     those guarantees. */
 #include "outfile.h"
+
+#include "safepath.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -43,27 +55,32 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define TMP_SUFFIX_LEN 9 /* "." before the name, ".XXXXXX" and "~" after it */
+enum mode {
+    DIRECT,  /* stdout, a device, FIFO or terminal: written as it is */
+    INPLACE, /* the file a symbolic link names: truncated at the first record, then appended */
+    REPLACE, /* a regular file or a new name: a temporary file, published by rename */
+};
 
 struct outfile {
     int fd;
-    int direct;              /* stdout, or not a regular file: written as it is */
+    enum mode mode;
     const char *shown;       /* the name as the user gave it, for messages */
-    char target[PATH_MAX];   /* the name published (a symlink's target, so the link stays) */
-    char tmp[PATH_MAX];      /* the unique temporary file */
-    char link[PATH_MAX + 2]; /* tmp + "~": the second name a publish renames over target */
+    struct safepath sp;      /* the walked folder and the name in it */
+    char tmp[NAME_MAX + 1];  /* the unique temporary file, in sp.dirfd */
+    char link[NAME_MAX + 2]; /* tmp + "~": the second name a publish renames over sp.name */
     off_t size;              /* bytes of whole records in the file */
-    dev_t dev;               /* the temporary file's inode, to see whether target is still ours */
+    dev_t dev;               /* the temporary file's inode, to see whether name is still ours */
     ino_t ino;
-    int published; /* target has been ours at least once */
+    int published; /* name has been ours at least once (INPLACE: truncated) */
     int tmp_gone;  /* no hard links here: the temporary file was renamed into place */
     int handlers;  /* signal handlers installed */
 };
 
 /* What the signal handler may touch: fixed buffers and atomics, set up before the run. */
 static struct {
-    char tmp[PATH_MAX];
-    char link[PATH_MAX + 2];
+    int dirfd;
+    char tmp[NAME_MAX + 1];
+    char link[NAME_MAX + 2];
     atomic_int armed;   /* 1 while there are temporary names to remove */
     atomic_int writing; /* 1 while a record is being written and published */
     pid_t owner;        /* the process that made them (a forked worker exits without them) */
@@ -74,8 +91,8 @@ static struct {
 static void on_exit_remove(void)
 {
     if (atomic_load(&cleanup.armed) && getpid() == cleanup.owner) {
-        unlink(cleanup.tmp);
-        unlink(cleanup.link);
+        unlinkat(cleanup.dirfd, cleanup.tmp, 0);
+        unlinkat(cleanup.dirfd, cleanup.link, 0);
     }
 }
 
@@ -88,8 +105,8 @@ static void on_signal(int sig)
     for (long spin = 0; atomic_load(&cleanup.writing) && spin < 100000000L; spin++) {
     }
     if (atomic_load(&cleanup.armed)) {
-        unlink(cleanup.tmp);
-        unlink(cleanup.link);
+        unlinkat(cleanup.dirfd, cleanup.tmp, 0); /* async-signal-safe, like unlink */
+        unlinkat(cleanup.dirfd, cleanup.link, 0);
     }
     struct sigaction dfl = {.sa_handler = SIG_DFL};
     sigaction(sig, &dfl, NULL);
@@ -114,66 +131,11 @@ static void release_signals(const sigset_t *old)
     pthread_sigmask(SIG_SETMASK, old, NULL);
 }
 
-/* The folder part of path ("." when none) into dir, the last component into *base. */
-static void split(const char *path, char *dir, size_t len, const char **base)
-{
-    const char *slash = strrchr(path, '/');
-    *base = slash ? slash + 1 : path;
-    if (!slash)
-        snprintf(dir, len, ".");
-    else if (slash == path)
-        snprintf(dir, len, "/");
-    else
-        snprintf(dir, len, "%.*s", (int)(slash - path), path);
-}
-
 int outfile_check(const char *path, char *err, size_t errlen)
 {
-    char dir[PATH_MAX];
-    const char *base;
-    struct stat st;
-    if (!*path) {
-        snprintf(err, errlen, "--output needs a file name");
-        return -1;
-    }
-    size_t len = strlen(path);
-    if (len + TMP_SUFFIX_LEN >= PATH_MAX) {
-        snprintf(err, errlen, "--output: the path is too long (%zu bytes; at most %d)", len,
-                 PATH_MAX - TMP_SUFFIX_LEN - 1);
-        return -1;
-    }
-    split(path, dir, sizeof dir, &base);
-    if (stat(path, &st) == 0) {
-        if (S_ISDIR(st.st_mode)) {
-            snprintf(err, errlen, "--output %s is a folder, not a file", path);
-            return -1;
-        }
-        if (!S_ISREG(st.st_mode)) return 0; /* a device or FIFO: written as it is */
-    } else if (errno != ENOENT) {
-        snprintf(err, errlen, "--output %s: %s", path, strerror(errno));
-        return -1;
-    }
-    if (!*base || strcmp(base, ".") == 0 || strcmp(base, "..") == 0) {
-        snprintf(err, errlen, "--output %s names a folder, not a file", path);
-        return -1;
-    }
-    if (strlen(base) + TMP_SUFFIX_LEN > NAME_MAX) {
-        snprintf(err, errlen,
-                 "--output: the file name is too long for a temporary name beside it (%zu "
-                 "bytes; at most %d)",
-                 strlen(base), NAME_MAX - TMP_SUFFIX_LEN);
-        return -1;
-    }
-    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        snprintf(err, errlen, "--output %s: folder %s %s", path, dir,
-                 errno == ENOENT ? "does not exist" : "is not a folder");
-        return -1;
-    }
-    if (access(dir, W_OK | X_OK) != 0) {
-        snprintf(err, errlen, "--output %s: cannot create files in %s: %s", path, dir,
-                 strerror(errno));
-        return -1;
-    }
+    struct safepath sp;
+    if (safepath_resolve(path, "--output", &sp, err, errlen) != 0) return -1;
+    safepath_release(&sp);
     return 0;
 }
 
@@ -189,26 +151,29 @@ static int write_all(int fd, const char *p, size_t len)
     return 0;
 }
 
-/* Makes target name the temporary file, unless it does already. */
+/* Makes the output's name the temporary file, unless it does already. Every name is in the
+ * walked folder: a rename replaces the name there, never what a link there points at. */
 static int publish(struct outfile *f)
 {
     struct stat st;
+    int dir = f->sp.dirfd;
     if (f->tmp_gone) return 0;
-    if (f->published && stat(f->target, &st) == 0 && st.st_dev == f->dev && st.st_ino == f->ino)
+    if (f->published && fstatat(dir, f->sp.name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+        st.st_dev == f->dev && st.st_ino == f->ino)
         return 0;
-    if (link(f->tmp, f->link) != 0) {
+    if (linkat(dir, f->tmp, dir, f->link, 0) != 0) {
         if (errno != EPERM && errno != EOPNOTSUPP && errno != EMLINK && errno != ENOSYS) return -1;
         /* No hard links on this file system: the temporary file itself goes into place, once;
          * later records still reach it through the descriptor. */
-        if (rename(f->tmp, f->target) != 0) return -1;
+        if (renameat(dir, f->tmp, dir, f->sp.name) != 0) return -1;
         f->tmp_gone = 1;
         atomic_store(&cleanup.armed, 0);
         f->published = 1;
         return 0;
     }
-    if (rename(f->link, f->target) != 0) {
+    if (renameat(dir, f->link, dir, f->sp.name) != 0) {
         int e = errno;
-        unlink(f->link);
+        unlinkat(dir, f->link, 0);
         errno = e;
         return -1;
     }
@@ -239,22 +204,6 @@ static void remove_handlers(struct outfile *f)
     f->handlers = 0;
 }
 
-/* A device, FIFO or terminal: opened as it is. A FIFO without a reader is refused rather than
- * waited for. */
-static int open_direct(struct outfile *f, const char *path, char *err, size_t errlen)
-{
-    f->fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC | O_NONBLOCK);
-    if (f->fd < 0) {
-        snprintf(err, errlen, "--output %s: %s", path,
-                 errno == ENXIO ? "nothing reads from it" : strerror(errno));
-        return -1;
-    }
-    int fl = fcntl(f->fd, F_GETFL);
-    if (fl >= 0) fcntl(f->fd, F_SETFL, fl & ~O_NONBLOCK);
-    f->direct = 1;
-    return 0;
-}
-
 struct outfile *outfile_open(const char *path, char *err, size_t errlen)
 {
     struct outfile *f = calloc(1, sizeof *f);
@@ -263,52 +212,38 @@ struct outfile *outfile_open(const char *path, char *err, size_t errlen)
         return NULL;
     }
     f->fd = -1;
+    f->sp.dirfd = -1;
     if (!path) {
         f->fd = STDOUT_FILENO;
-        f->direct = 1;
+        f->mode = DIRECT;
         f->shown = "stdout";
         return f;
     }
     f->shown = path;
-    if (outfile_check(path, err, errlen) != 0) goto fail;
-    struct stat st, lst;
-    int exists = stat(path, &st) == 0;
-    if (exists && !S_ISREG(st.st_mode)) {
-        if (open_direct(f, path, err, errlen) != 0) goto fail;
+    if (safepath_resolve(path, "--output", &f->sp, err, errlen) != 0) goto fail;
+    if (f->sp.kind == SAFEPATH_DIRECT || f->sp.kind == SAFEPATH_INPLACE) {
+        int fd = safepath_open(&f->sp, "--output", path, err, errlen);
+        if (fd < 0) goto fail;
+        f->fd = fd;
+        f->mode = f->sp.kind == SAFEPATH_DIRECT ? DIRECT : INPLACE;
+        safepath_release(&f->sp); /* no name is used again: the descriptor is the output */
+        /* In place, a signal must still wait for a record being written to be whole. */
+        if (f->mode == INPLACE) install_handlers(f);
         return f;
     }
-    /* A symlink to a file: the file is replaced, the link stays. */
-    if (exists && lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode)) {
-        if (!realpath(path, f->target)) {
-            snprintf(err, errlen, "--output %s: %s", path, strerror(errno));
-            goto fail;
-        }
-    } else
-        snprintf(f->target, sizeof f->target, "%s", path);
-    char dir[PATH_MAX];
-    const char *base;
-    split(f->target, dir, sizeof dir, &base);
-    if (snprintf(f->tmp, sizeof f->tmp, "%s/.%s.XXXXXX", dir, base) >= (int)sizeof f->tmp - 1 ||
-        strlen(base) + TMP_SUFFIX_LEN > NAME_MAX) {
-        snprintf(err, errlen, "--output %s: the path is too long for a temporary name", path);
-        goto fail;
-    }
-    f->fd = mkostemp(f->tmp, O_CLOEXEC);
+    f->mode = REPLACE;
+    f->fd = safepath_mktemp(&f->sp, safepath_mode(&f->sp), f->tmp, sizeof f->tmp);
     if (f->fd < 0) {
-        snprintf(err, errlen, "--output %s: cannot create a file in %s: %s", path, dir,
-                 strerror(errno));
+        snprintf(err, errlen, "--output %s: cannot create a temporary file beside it: %s", path,
+                 strerror(-f->fd));
         goto fail;
     }
     snprintf(f->link, sizeof f->link, "%s~", f->tmp);
-    /* The mode the file would have had: an existing file's, else the umask's (no other thread
-     * exists yet, so reading the umask this way is safe). */
-    mode_t mask = umask(0);
-    umask(mask);
-    fchmod(f->fd, exists ? (st.st_mode & 0777) : (0666 & ~mask));
     struct stat own;
     fstat(f->fd, &own);
     f->dev = own.st_dev;
     f->ino = own.st_ino;
+    cleanup.dirfd = f->sp.dirfd;
     snprintf(cleanup.tmp, sizeof cleanup.tmp, "%s", f->tmp);
     snprintf(cleanup.link, sizeof cleanup.link, "%s", f->link);
     cleanup.owner = getpid();
@@ -318,26 +253,34 @@ struct outfile *outfile_open(const char *path, char *err, size_t errlen)
     install_handlers(f);
     return f;
 fail:
+    safepath_release(&f->sp);
     free(f);
     return NULL;
 }
 
 int outfile_append(struct outfile *f, const char *text, size_t len)
 {
-    if (f->direct) {
+    if (f->mode == DIRECT) {
         if (write_all(f->fd, text, len) == 0) return 0;
         fprintf(stderr, "cvpbench: cannot write --output %s: %s\n", f->shown, strerror(errno));
         return -1;
     }
     sigset_t old;
     hold_signals(&old);
-    int rc = write_all(f->fd, text, len);
+    int rc = 0;
+    /* In place: the old content stays until there is a first record to replace it with. */
+    if (f->mode == INPLACE && !f->published) {
+        rc = ftruncate(f->fd, 0);
+        f->published = rc == 0;
+    }
+    if (rc == 0) rc = write_all(f->fd, text, len);
     int e = errno;
-    if (rc != 0 && ftruncate(f->fd, f->size) == 0 && lseek(f->fd, f->size, SEEK_SET) >= 0)
+    if (rc != 0 && f->published && ftruncate(f->fd, f->size) == 0 &&
+        lseek(f->fd, f->size, SEEK_SET) >= 0)
         errno = e; /* the partial record is gone: the file ends with the last whole one */
     if (rc == 0) {
         f->size += (off_t)len;
-        rc = publish(f);
+        if (f->mode == REPLACE) rc = publish(f);
     }
     e = errno;
     release_signals(&old);
@@ -349,22 +292,23 @@ int outfile_close(struct outfile *f)
 {
     if (!f) return 0;
     int rc = 0;
-    if (!f->direct) {
+    if (f->mode == REPLACE) {
         sigset_t old;
         hold_signals(&old);
         if (f->size > 0 && publish(f) != 0) {
             fprintf(stderr, "cvpbench: cannot write --output %s: %s\n", f->shown, strerror(errno));
             rc = -1;
         }
-        if (!f->tmp_gone) unlink(f->tmp);
+        if (!f->tmp_gone) unlinkat(f->sp.dirfd, f->tmp, 0);
         atomic_store(&cleanup.armed, 0);
         release_signals(&old);
-        remove_handlers(f);
     }
+    remove_handlers(f);
     if (f->fd > STDERR_FILENO && close(f->fd) != 0 && rc == 0) {
         fprintf(stderr, "cvpbench: cannot write --output %s: %s\n", f->shown, strerror(errno));
         rc = -1;
     }
+    safepath_release(&f->sp);
     free(f);
     return rc;
 }

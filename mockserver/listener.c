@@ -2,6 +2,7 @@
  * PURPOSE The server around the connections: listening, accepting (with the --max-conns refusal
  *         and accept failures such as EMFILE), the port file and start-up line, SIGINT/SIGTERM,
  *         and server_run, which seeds the /bytes pattern and the fault generator from --seed. */
+#include "../bench/safepath.h"
 #include "conn.h"
 #include "server.h"
 
@@ -103,22 +104,17 @@ static void on_signal(uv_signal_t *h, int signum)
     server_stop(h->data);
 }
 
-/* Written to a temporary name and renamed, so a reader never sees a partial port. */
+/* Under the output policy of every tool (bench/safepath.c): a regular file is replaced
+ * atomically from an exclusively created temporary file (a reader polling for the name never
+ * sees a partial port), a device or FIFO is written as it is, the file a link names in place,
+ * and a link protected_symlinks would refuse is not followed. */
 static int write_port_file(const char *path, int port)
 {
-    char tmp[4096];
-    if (snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid()) >= (int)sizeof(tmp))
-        return -ENAMETOOLONG;
-    FILE *f = fopen(tmp, "w");
-    if (f == NULL) return -errno;
-    int bad = fprintf(f, "%d\n", port) < 0;
-    bad |= fclose(f) != 0;
-    if (bad || rename(tmp, path) != 0) {
-        int e = errno ? errno : EIO;
-        unlink(tmp);
-        return -e;
-    }
-    return 0;
+    char text[16], err[512];
+    int len = snprintf(text, sizeof text, "%d\n", port);
+    int r = safepath_write(path, "--port-file", text, (size_t)len, err, sizeof err);
+    if (r != 0) fprintf(stderr, "mockserver: %s\n", err);
+    return r;
 }
 
 static int server_listen(struct server *s)
@@ -153,10 +149,7 @@ static int server_listen(struct server *s)
         uv_ip4_name(a4, name, sizeof(name));
         port = ntohs(a4->sin_port);
     }
-    if (cfg->port_file && (r = write_port_file(cfg->port_file, port)) != 0) {
-        fprintf(stderr, "mockserver: cannot write %s: %s\n", cfg->port_file, strerror(-r));
-        return r;
-    }
+    if (cfg->port_file && (r = write_port_file(cfg->port_file, port)) != 0) return r;
     printf("mockserver listening on %s:%d\n", name, port);
     fflush(stdout);
     return 0;

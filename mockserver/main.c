@@ -1,6 +1,7 @@
 /* NAME    main.c
  * PURPOSE mockserver's command line: strict option parsing into a run configuration.
  * USAGE   mockserver [--port 0] [--port-file F] [options]; see --help. */
+#include "../bench/safepath.h"
 #include "config.h"
 #include "gitrev.h"
 #include "parser.h"
@@ -220,6 +221,13 @@ static void parse_args(int argc, char **argv, struct ms_config *cfg)
     if (lo < 0) die_usage("--host must be an IPv4 or IPv6 literal, not '%s'", cfg->host);
     if (!lo && !cfg->allow_remote)
         die_usage("--host %s is not loopback; add --allow-remote to listen there", cfg->host);
+    /* Checked now, touching nothing (written once listening): a bad name is bad input. */
+    struct safepath sp;
+    char err[512];
+    if (cfg->port_file &&
+        safepath_resolve(cfg->port_file, "--port-file", &sp, err, sizeof err) != 0)
+        die_usage("%s", err);
+    if (cfg->port_file) safepath_release(&sp);
 }
 
 int main(int argc, char **argv)

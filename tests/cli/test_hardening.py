@@ -301,11 +301,12 @@ check(r.returncode == 0 and [x["type"] for x in recs] == ["sample"] * 3 + ["aggr
 check(open(theirs).read() == "someone else's\n", "keep.json.tmp untouched")
 check(stat.S_IMODE(os.stat(keep).st_mode) == 0o640, "the replaced file keeps its mode")
 check(leftovers(d) == ["keep.json", "keep.json.tmp"], f"no temporary file left: {leftovers(d)}")
-# A symlink to the output stays a symlink; the file it points to is replaced.
+# A symlink to the output stays a symlink; the file it points to is written in place
+# (tests/cli/test_outputs.py: never renamed over, protected_symlinks).
 os.symlink("keep.json", os.path.join(d, "link.json"))
 r = run(*QUICK, "--reps", "2", "--output", os.path.join(d, "link.json"))
 check(r.returncode == 0 and os.path.islink(os.path.join(d, "link.json"))
-      and len(records(keep)[0]) == 3, "--output through a symlink replaces its target")
+      and len(records(keep)[0]) == 3, "--output through a symlink writes its target")
 os.remove(os.path.join(d, "link.json"))
 # Two runs, one output: neither disturbs the other; the file is one run's complete output.
 runs = [subprocess.Popen([BIN, "-w", "sleep", "-e", "sequential", "--tasks", "1",
