@@ -4,47 +4,11 @@
  *         response, and closing. What to answer is respond.c's; writing it is writer.c's. */
 #include "conn.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 static void on_read(uv_stream_t *st, ssize_t nread, const uv_buf_t *buf);
-
-static void on_handle_closed(uv_handle_t *h)
-{
-    struct conn *c = h->data;
-    if (--c->open_handles > 0) return;
-    if (c->prev)
-        c->prev->next = c->next;
-    else
-        c->srv->conns = c->next;
-    if (c->next) c->next->prev = c->prev;
-    if (c->refused) c->srv->refusing--;
-    free(c->in);
-    free(c->owned);
-    free(c);
-}
-
-void conn_close(struct conn *c, int reset)
-{
-    if (c->state == ST_CLOSED) return;
-    if (c->active) {
-        stats_request_end(&c->srv->stats);
-        c->active = 0;
-    }
-    if (!c->refused) stats_conn_close(&c->srv->stats);
-    c->state = ST_CLOSED;
-    waker_remove(&c->srv->waker, &c->wake); /* a delay in its last stretch must not fire later */
-    uv_timer_stop(&c->timer);
-    uv_close((uv_handle_t *)&c->timer, on_handle_closed);
-    if (!reset || uv_tcp_close_reset(&c->tcp, on_handle_closed) != 0)
-        uv_close((uv_handle_t *)&c->tcp, on_handle_closed);
-}
-
-void conn_fail(struct conn *c, enum ms_error e)
-{
-    if (e < ERR_COUNT) c->srv->stats.errors[e]++;
-    conn_close(c, 0);
-}
 
 static void on_timer(uv_timer_t *t)
 {
@@ -75,11 +39,6 @@ static void on_timer(uv_timer_t *t)
     case ST_CLOSED:
         break;
     }
-}
-
-void conn_arm(struct conn *c, uint64_t ms)
-{
-    uv_timer_start(&c->timer, on_timer, ms, 0);
 }
 
 static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
@@ -305,3 +264,18 @@ static void on_read(uv_stream_t *st, ssize_t nread, const uv_buf_t *buf)
         c->reading = 0;
     }
 }
+
+/* The waker's callback: a delayed answer is due (ST_DELAY's precise wake-up). */
+void conn_on_wake(struct waker_entry *e)
+{
+    struct conn *c = (struct conn *)((char *)e - offsetof(struct conn, wake));
+    if (c->state != ST_DELAY) return;
+    respond_send(c);
+    conn_process_buffered(c);
+}
+
+const struct conn_events conn_events = {
+    .response_done = conn_response_done,
+    .resume = conn_process_buffered,
+    .timer = on_timer,
+};

@@ -48,6 +48,7 @@ struct server {
     uint32_t refusing;  /* refused connections still lingering */
     uint64_t rng;       /* xorshift64 state for fault draws */
     int stopping;
+    const struct conn_events *events; /* the state machine's entry points (conn_events) */
     char rbuf[RBUF_SIZE];
     unsigned char pattern[PATTERN_SIZE];
 };
@@ -88,17 +89,33 @@ struct conn {
     char small[64];                           /* small JSON bodies */
 };
 
-/* conn.c: the state machine. */
+/* What the layers below the state machine (the writer; link.c's timer) tell it: entry points
+ * the listener puts in the server (s->events = &conn_events), so that those files call nothing
+ * of conn.c by name and no file calls back into one that calls it. */
+struct conn_events {
+    void (*response_done)(struct conn *c); /* the whole response is with the kernel */
+    void (*resume)(struct conn *c);        /* run the buffered input again */
+    uv_timer_cb timer;                     /* the connection's one timer fired */
+};
+
+/* conn.c: the state machine (the top: the listener calls it, it calls the layers below). */
+extern const struct conn_events conn_events;
 void conn_read_start(struct conn *c); /* reads (again) unless already reading */
-void conn_arm(struct conn *c, uint64_t ms);
-/* Closes now (the descriptor goes at once; memory after the close callbacks). reset sends RST. */
-void conn_close(struct conn *c, int reset);
-/* Closes and counts the reason; ERR_COUNT closes without counting (an ordinary goodbye). */
-void conn_fail(struct conn *c, enum ms_error e);
 /* The whole response is with the kernel: next request, or linger and close. */
 void conn_response_done(struct conn *c);
 /* Runs the buffered input once the connection is ready for it again. */
 void conn_process_buffered(struct conn *c);
+/* The waker's callback: a delayed answer is due. */
+void conn_on_wake(struct waker_entry *e);
+
+/* link.c: what every layer may do to a connection (the bottom: it calls none of the others). */
+void conn_arm(struct conn *c, uint64_t ms); /* the one timer, firing conn_events.timer */
+/* Closes now (the descriptor goes at once; memory after the close callbacks). reset sends RST. */
+void conn_close(struct conn *c, int reset);
+/* Closes and counts the reason; ERR_COUNT closes without counting (an ordinary goodbye). */
+void conn_fail(struct conn *c, enum ms_error e);
+/* A small JSON body {"key":v} in c->small. */
+void conn_small_body(struct conn *c, const char *key, uint64_t v);
 
 /* respond.c: what a request is answered with, and when. */
 /* The head is in (and any body skipped): answer now, after a delay, or never. */
@@ -107,10 +124,6 @@ void respond_start(struct conn *c);
 void respond_prepare(struct conn *c, const struct http_request *req);
 /* Builds the response for c->rt and hands it to the writer. */
 void respond_send(struct conn *c);
-/* A small JSON body {"key":v} in c->small. */
-void respond_small(struct conn *c, const char *key, uint64_t v);
-/* The waker's callback: a delayed answer is due. */
-void respond_on_wake(struct waker_entry *e);
 
 /* writer.c: getting the response to the client. */
 /* Writes what is left of the response (from c->sent), then calls conn_response_done. */

@@ -37,7 +37,7 @@ void fault_error(struct conn *c, struct response_head_args *a)
 {
     a->status = 500;
     a->content_type = "application/json";
-    respond_small(c, "injected_error", 500);
+    conn_small_body(c, "injected_error", 500);
     c->srv->stats.errors[ERR_INJECTED_ERROR]++;
 }
 

@@ -164,6 +164,7 @@ int server_run(const struct ms_config *cfg)
     }
     s->cfg = cfg;
     s->loop = uv_default_loop();
+    s->events = &conn_events;
     uint64_t seed = cfg->seed;
     for (size_t i = 0; i < PATTERN_SIZE; i += 8) {
         uint64_t v = splitmix64(&seed);
@@ -173,7 +174,7 @@ int server_run(const struct ms_config *cfg)
 
     /* The default 50 us slack of every sleep would blur the delays we promise. */
     prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
-    int r = waker_init(s->loop, &s->waker, respond_on_wake);
+    int r = waker_init(s->loop, &s->waker, conn_on_wake);
     if (r != 0) {
         fprintf(stderr, "mockserver: timerfd: %s\n", uv_strerror(r));
         free(s);

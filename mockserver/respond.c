@@ -12,13 +12,6 @@
 
 static const char root_body[] = "Hello, world\n";
 
-void respond_small(struct conn *c, const char *key, uint64_t v)
-{
-    int n = snprintf(c->small, sizeof(c->small), "{\"%s\":%" PRIu64 "}", key, v);
-    c->body = c->small;
-    c->body_len = (uint64_t)n;
-}
-
 /* {"delay_ms":X}, X the value as sent (in milliseconds, with the decimals it was sent with)
  * minus leading zeros, which JSON numbers may not have. */
 static void delay_body(struct conn *c)
@@ -96,14 +89,14 @@ void respond_send(struct conn *c)
         break;
     case ROUTE_STATS_RESET:
         if (!c->rt.head) stats_reset(&s->stats); /* HEAD is safe: no side effect */
-        respond_small(c, "reset", 1);
+        conn_small_body(c, "reset", 1);
         break;
     case ROUTE_STATUS:
     case ROUTE_ERROR:
         if (c->rt.status == 204 || c->rt.status == 304)
             a.content_type = NULL; /* these never carry a body or a length */
         else
-            respond_small(c, "status", (uint64_t)c->rt.status);
+            conn_small_body(c, "status", (uint64_t)c->rt.status);
         break;
     }
     if (c->fault == FAULT_ERROR) fault_error(c, &a);
@@ -132,14 +125,6 @@ void respond_send(struct conn *c)
     }
     c->sent = 0;
     writer_start(c);
-}
-
-void respond_on_wake(struct waker_entry *e)
-{
-    struct conn *c = (struct conn *)((char *)e - offsetof(struct conn, wake));
-    if (c->state != ST_DELAY) return;
-    respond_send(c);
-    conn_process_buffered(c);
 }
 
 void respond_start(struct conn *c)

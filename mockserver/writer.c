@@ -120,7 +120,7 @@ void writer_start(struct conn *c)
             return;
         }
     }
-    conn_response_done(c);
+    c->srv->events->response_done(c);
 }
 
 static void on_write(uv_write_t *req, int status)
@@ -134,7 +134,7 @@ static void on_write(uv_write_t *req, int status)
     c->sent += c->queued;
     c->queued = 0;
     writer_start(c);
-    conn_process_buffered(c);
+    c->srv->events->resume(c);
 }
 
 /* Progress is the client acknowledging bytes, however few: a reader that is slow but steady
