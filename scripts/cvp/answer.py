@@ -4,7 +4,7 @@ PURPOSE The answer of a run in about 25 lines: how many claims hold (and which d
         waiting and computing, and where the full report is. `make bench` ends with it;
         summary.md and report.html lead with it.
 """
-from . import advice, claims_ref, crossover, table
+from . import advice, claims_ref, crossover, damage, selfcheck, table
 from .stats import FAILS, HOLDS
 
 
@@ -59,7 +59,10 @@ def _compute(run, verdicts):
     if not best:
         return None
     r, sp = best
+    share = selfcheck.kernel_check(run)
     text = f"  matrix product n={size}: {r.label} {_x(sp)} faster than one thread"
+    if share:
+        text = text.replace(":", f" (kernel at {share['share']:.0%} of the FMA peak):", 1)
     if loop and seq:
         text += f"; the event loop {_x(seq.ratio(loop))}"
     return text + (f" (usable cores: {run.cores})" if c4 else "")
@@ -111,7 +114,12 @@ def lines(run, verdicts, report_dir=None):
     head = (f"cvpbench on {c.get('cpu_model', '?')} ({run.cores} usable cores{fma}): "
             f"{st.get('cases_done', '?')} cases, {st.get('elapsed_s', '?')} s"
             + ("" if st.get("state") in (None, "complete") else f", {st.get('state')}"))
-    out = [head, ""] + _claims(verdicts) + [""]
+    hurt = damage.lines(run)  # a damaged run says so first, naming what it lacks
+    out = [head, ""] + (hurt + [""] if hurt else [])
+    check = selfcheck.kernel_check(run)
+    if check:  # the compute self-check: a slow kernel is said before any CPU-bound figure
+        out += [("Compute: " if check["ok"] else "WARNING: ") + check["text"] + ".", ""]
+    out += _claims(verdicts) + [""]
     heads = [x for x in (_lesson(run), _compute(run, verdicts), _memory(verdicts), _reuse(run))
              if x] + claims_ref.headlines(run)
     if heads:

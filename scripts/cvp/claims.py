@@ -17,7 +17,7 @@ named in its note); is inconclusive otherwise, and when nothing was measured ("n
 """
 import math
 
-from . import crossover, stats
+from . import crossover, damage, stats
 from .costs import Costs
 from .claimkit import C4_BAND, Claim, fmt_est, fmt_s, fmt_x as _x, slope  # noqa: F401 (re-exported)
 from .stats import FAILS, HOLDS, INCONCLUSIVE
@@ -274,7 +274,7 @@ def _worst(points):
 # that stop or keep arriving) in claims_batch.py, C14 and C15 (processes, MPI ranks) in
 # claims_procs.py, CL and CP (the reader's own code, measured by the reference programs) in
 # claims_ref.py; they use Claim from claimkit.py.
-from . import claims_batch, claims_procs, claims_ref, fileio  # noqa: E402
+from . import claims_batch, claims_procs, claims_ref, fileio, selfcheck  # noqa: E402
 
 ALL = (c1, c2, c3, c4, c5, c6, c7, c8, fileio.c9, fileio.c10, claims_batch.c11, claims_batch.c12,
        claims_batch.c13, claims_procs.c14, claims_procs.c15, fileio.c16, claims_ref.cl,
@@ -283,7 +283,9 @@ ALL = (c1, c2, c3, c4, c5, c6, c7, c8, fileio.c9, fileio.c10, claims_batch.c11, 
 
 def judge(run):
     costs = Costs(run.machine)
-    return [f(run, costs) for f in ALL]
+    # A claim whose evidence the reader had to skip (damage.py) is "evidence lost", not judged.
+    verdicts = damage.judge_lost(run, [f(run, costs) for f in ALL])
+    return selfcheck.note_claims(run, verdicts)
 
 
 def markdown(verdicts):

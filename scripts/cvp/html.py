@@ -11,7 +11,8 @@ silently working online and breaking offline.
 """
 import os
 
-from . import answer, claims as claims_mod, htmlcases, htmlclaims, htmlmap, svgembed
+from . import answer, claims as claims_mod, damage, htmlcases, htmlclaims, htmlmap, selfcheck
+from . import svgembed
 from . import htmlkit as k
 from .htmlstyle import CSS
 from .stats import HOLDS
@@ -55,6 +56,10 @@ def header(run):
         bits.insert(2, f"{m['fma_gflops_per_core']:.0f} GFLOP/s per core")
     out = ["<header><h1>cvpbench: concurrency vs parallelism</h1>",
            f'<p class="subtitle">{k.esc(" · ".join(bits))}</p></header>']
+    check = selfcheck.kernel_check(run)
+    if check and not check["ok"]:
+        out.append(f'<p class="warn"><strong>Compute self-check:</strong> {k.esc(check["text"])}.'
+                   "</p>")
     if st.get("state") not in (None, "complete"):
         out.append(f'<p class="warn">This run is <strong>{k.esc(st.get("state"))}</strong>: '
                    "only the cases that finished are shown.</p>")
@@ -106,6 +111,9 @@ def machine_section(run):
                   f"in the affinity set, {m.get('smt_per_core', '?')} thread(s) per core, CPU "
                   f"quota {m.get('quota_cores') or 'none'})"),
         ("Memory", mem), ("System", f"{c.get('kernel', '?')}, {c.get('libc', '?')}"),
+        ("Vector extensions", f"CPU: {c.get('cpu_vector_ext') or m.get('cpu_vector_ext') or '?'}; "
+                              f"build (-march={c.get('build_march', '?')}): "
+                              f"{c.get('build_isa') or '?'}"),
         ("Compiler", f"{c.get('compiler', '?')} ({c.get('build_type', '?')}: "
                      f"{c.get('cflags', '?')})"),
         ("Libraries", f"libcurl {c.get('libcurl', '?')}, libuv {c.get('libuv', '?')}, OpenMP "
@@ -185,8 +193,10 @@ def page(run, verdicts=None):
     held = sum(v["verdict"] == HOLDS for v in verdicts)
     title = (f"cvpbench report: {run.context.get('cpu_model', '?')}, {held} of {len(verdicts)} "
              "claims hold")
-    body = [header(run), answer_section(run, verdicts), htmlclaims.section(run, verdicts), xo,
-            plots_section(run), htmlcases.section(run), machine_section(run)]
+    # A damaged run says what the reader skipped before anything else (damage.py).
+    body = [header(run), damage.html_section(run), answer_section(run, verdicts),
+            htmlclaims.section(run, verdicts), xo, plots_section(run), htmlcases.section(run),
+            machine_section(run)]
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'

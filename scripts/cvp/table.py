@@ -9,7 +9,7 @@ its own, for reference, never used in a ratio.
 import csv
 import io
 
-from . import answer
+from . import answer, damage
 from . import claims as claims_mod
 from . import maptable, stats
 
@@ -102,6 +102,9 @@ def case_table(case):
                       f"{_s(s['target_s'])} here (probes: {probes}).*", ""]
     if case.error:
         lines += [f"*{case.error}*", ""]
+    if getattr(case, "damage", None):
+        lines += ["> ⚠ **Damaged**: this table lacks what these held:", ">"] + \
+            [f"> - `{damage.text(d)}`" for d in case.damage[:damage.SHOWN]] + [""]
     if case.disturbed:
         lines += [f"> ⚠ Other processes kept {case.load.get('other_cores', 0):.1f} cores busy on "
                   f"average during this case (steal {case.load.get('steal_s', 0):.2f} s): its "
@@ -184,6 +187,8 @@ def summary(run):
              *([crossover_map, ""] if crossover_map else []), "## Cases", ""]
     if run.status.get("state") != "complete":
         parts.insert(2, "> **This run is incomplete**: only the cases that finished are shown.\n")
+    if getattr(run, "damage", None):
+        parts.insert(2, damage.markdown(run))
     for case in run.cases:
         parts += [case_table(case), ""]
     plots = ["io-cap", "cpu-speedup", "n-sweep"] + (["crossover-map"] if crossover_map else [])
