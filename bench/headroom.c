@@ -6,9 +6,14 @@
  *         task in flight (a timer, a curl handle and its buffers). All of it must fit in the
  *         memory available (MemAvailable, the cgroup's memory limit) and the address space
  *         (ulimit -v). Stacks are counted whole: a task may touch all of its stack, and under
- *         strict overcommit (vm.overcommit_memory=2) the kernel charges them whole anyway. */
+ *         strict overcommit (vm.overcommit_memory=2) the kernel charges them whole anyway.
+ *         Processes count the same way: a worker process (process) or an MPI rank is a thread
+ *         to every one of those limits, and holds private memory besides; a job started here
+ *         (mpi --ranks R) is R ranks with their own runtime threads, and mpirun. */
 #include "headroom.h"
 
+#include <dirent.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,9 +22,18 @@
 #include <unistd.h>
 
 #include "context.h"
+#include "mpi_comm.h"
 
 #define NO_LIMIT            (-1.0)
 #define LOOP_CPU_TASK_BYTES 64 /* a CPU-only task queued by a loop executor (struct + malloc) */
+/* Measured here (Open MPI 4.1, -w sleep): a rank runs 2 threads of Open MPI's besides its own
+ * and holds 4 MiB alone; mpirun runs 4 threads and holds 13 MiB. A worker process forked by
+ * the process executor holds under 100 KiB alone (copy-on-write) besides its stack. */
+#define MPI_RANK_THREADS  2
+#define MPI_RANK_BYTES    (4.0 * (1 << 20))
+#define MPIRUN_THREADS    4
+#define MPIRUN_BYTES      (16.0 * (1 << 20))
+#define WORKER_PROC_BYTES (256.0 * (1 << 10))
 
 /* The number at the start of path's first line: 0; "max": 1 (no limit); unreadable: -1. */
 static int read_number(const char *path, double *v)
@@ -164,6 +178,26 @@ void headroom_arm_need(const struct run_opts *o, int k, long n, struct arm_need 
             need->task_bytes = (double)need->in_flight * LOOP_CPU_TASK_BYTES;
         /* else each runs inline as it starts: one at a time, nothing to speak of */
     }
+    need->kernel_tasks = need->stack_threads = need->threads;
+    if (e->waits == WIDTH_PROCS) { /* its workers are processes, one thread each */
+        need->procs = need->threads;
+        need->proc_bytes = (double)need->procs * WORKER_PROC_BYTES;
+    } else if (e->waits == WIDTH_RANKS && p->ranks > 1 && !comm_launched()) {
+        /* A job started from here (mpi_launch.c): R ranks, each with Open MPI's threads and its
+         * inner executor's workers (--threads, else the cores shared among the ranks, as
+         * mpi.c's inner_params decides), and mpirun. Under mpirun the ranks exist already and
+         * each checks its own threads. */
+        long r = p->ranks, per = 0;
+        if (p->inner && (strcmp(p->inner, "thread-pool") == 0 || strcmp(p->inner, "openmp") == 0))
+            per = (p->set & PM(P_THREADS)) ? p->threads
+                                           : (context_cores() / r > 0 ? context_cores() / r : 1);
+        need->ranks = r;
+        need->procs = r + 1;
+        need->threads = r * per;
+        need->stack_threads = r * per;
+        need->kernel_tasks = r * (1 + MPI_RANK_THREADS + per) + MPIRUN_THREADS;
+        need->proc_bytes = (double)r * MPI_RANK_BYTES + MPIRUN_BYTES;
+    }
 }
 
 /* "24.4 GiB", "256 KiB", "40 B". */
@@ -177,6 +211,34 @@ static const char *bytes(char *buf, size_t len, double b)
     }
     snprintf(buf, len, u == 0 || b >= 100 || b == (long)b ? "%.0f %s" : "%.1f %s", b, unit[u]);
     return buf;
+}
+
+/* The threads (kernel tasks: every thread of every process) the real user id uid runs now:
+ * what RLIMIT_NPROC counts against its limit. -1 when /proc cannot be read. */
+static long user_tasks(uid_t uid)
+{
+    DIR *d = opendir("/proc");
+    if (!d) return -1;
+    long total = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (e->d_name[0] < '1' || e->d_name[0] > '9') continue;
+        char path[64], line[128];
+        snprintf(path, sizeof path, "/proc/%.20s/status", e->d_name);
+        FILE *f = fopen(path, "re");
+        if (!f) continue; /* gone meanwhile */
+        long real = -1, threads = 0;
+        while (fgets(line, sizeof line, f)) {
+            if (strncmp(line, "Uid:", 4) == 0)
+                real = strtol(line + 4, NULL, 10);
+            else if (strncmp(line, "Threads:", 8) == 0)
+                threads = strtol(line + 8, NULL, 10);
+        }
+        fclose(f);
+        if (real == (long)uid) total += threads;
+    }
+    closedir(d);
+    return total;
 }
 
 /* The threads that can still be started: the least room among the kernel's, the cgroup's and
@@ -206,13 +268,22 @@ static long thread_room(char *why, size_t len)
         room = (long)pids;
         snprintf(why, len, "the cgroup's pids.max leaves %.0f", pids);
     }
-    /* RLIMIT_NPROC counts every thread of the user, and root is exempt. Those of other
-     * processes are not counted here: the room is at most this. */
+    /* RLIMIT_NPROC counts every thread of the user's real id, this process's among them, and
+     * root is exempt (the kernel lets uid 0 past it). */
     struct rlimit rl;
-    if (getuid() != 0 && getrlimit(RLIMIT_NPROC, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
-        (room < 0 || (long)rl.rlim_cur < room)) {
-        room = (long)rl.rlim_cur;
-        snprintf(why, len, "RLIMIT_NPROC (ulimit -u) is %ld", room);
+    if (getuid() != 0 && getrlimit(RLIMIT_NPROC, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) {
+        long lim = rl.rlim_cur > LONG_MAX ? LONG_MAX : (long)rl.rlim_cur;
+        long used = user_tasks(getuid());
+        long left = used > 0 ? (lim > used ? lim - used : 0) : lim;
+        if (room < 0 || left < room) {
+            room = left;
+            if (used > 0)
+                snprintf(why, len,
+                         "RLIMIT_NPROC (ulimit -u) is %ld and this user runs %ld thread%s", lim,
+                         used, used == 1 ? "" : "s");
+            else
+                snprintf(why, len, "RLIMIT_NPROC (ulimit -u) is %ld", lim);
+        }
     }
     return room < 0 ? 0 : room;
 }
@@ -233,44 +304,82 @@ static double address_room(void)
 
 int headroom_check(const struct run_opts *o, char *err, size_t errlen)
 {
-    long n = headroom_tasks(o), threads = 0, in_flight = 0;
+    long n = headroom_tasks(o), in_flight = 0, stack_threads = 0;
+    long tasks = 0, procs = 0, worker_procs = 0, ranks = 0;
     double stacks = 0, loop = 0, outcomes = (double)n * (double)sizeof(struct outcome);
+    double proc_bytes = 0;
     size_t stack = 0;
     for (int k = 0; k < o->narms; k++) {
         struct arm_need need;
         headroom_arm_need(o, k, n, &need);
-        threads += need.threads;
-        stacks += (double)need.threads * (double)need.stack_bytes;
-        if (need.stack_bytes > stack && need.threads > 0) stack = need.stack_bytes;
+        tasks += need.kernel_tasks;
+        stack_threads += need.stack_threads;
+        stacks += (double)need.stack_threads * (double)need.stack_bytes;
+        if (need.stack_bytes > stack && need.stack_threads > 0) stack = need.stack_bytes;
         loop += need.task_bytes;
         if (need.task_bytes > 0 && need.in_flight > in_flight) in_flight = need.in_flight;
+        procs += need.procs;
+        proc_bytes += need.proc_bytes;
+        if (need.ranks > 0)
+            ranks += need.ranks;
+        else
+            worker_procs += need.procs;
     }
     char why[160], a[32], b[32], c[32];
-    if (threads > 0) {
+    if (tasks > 0) {
         long room = thread_room(why, sizeof why);
-        if (threads > room) {
+        if (tasks > room) {
+            /* What was asked for, in the terms of its options; then the total the limits count. */
+            char asked[160];
+            if (ranks > 0)
+                snprintf(asked, sizeof asked,
+                         "%ld MPI ranks asked for (%ld processes and threads with Open MPI's "
+                         "and mpirun's)",
+                         ranks, tasks);
+            else if (worker_procs > 0 && worker_procs == tasks)
+                snprintf(asked, sizeof asked, "%ld worker processes asked for", worker_procs);
+            else if (worker_procs > 0)
+                snprintf(asked, sizeof asked,
+                         "%ld worker threads and processes asked for (%ld of them processes)",
+                         tasks, worker_procs);
+            else
+                snprintf(asked, sizeof asked, "%ld worker threads asked for", tasks);
             snprintf(err, errlen,
-                     "%ld worker threads asked for, but this machine can start about %ld more "
-                     "(%s): lower --threads or --concurrency",
-                     threads, room, why);
+                     "%s, but this machine can start about %ld more threads (%s): lower %s", asked,
+                     room, why, ranks > 0 ? "--ranks" : "--threads or --concurrency");
             return -1;
         }
     }
-    /* What the run holds besides what is there now: stacks, outcomes, tasks in flight. */
-    double need = stacks + outcomes + loop;
-    char what[320];
+    /* What the run holds besides what is there now: stacks, outcomes, tasks in flight, and the
+     * private memory of the processes it starts. */
+    double need = stacks + outcomes + loop + proc_bytes;
+    /* And what the workload's set-up allocates (matmul: its matrices, for --size n). */
+    double data = o->w->setup_bytes ? o->w->setup_bytes(&o->p) : 0;
+    need += data;
+    char what[400], d[32];
     int w = snprintf(what, sizeof what, "%s", "");
+    if (data > 0)
+        w += snprintf(what + w, sizeof what - (size_t)w, "%s's inputs and outputs (%s)", o->w->name,
+                      bytes(d, sizeof d, data));
+    if (proc_bytes > 0)
+        w += snprintf(what + w, sizeof what - (size_t)w, "%s%ld %s x %s", w ? " + " : "", procs,
+                      ranks > 0 ? "processes (ranks and mpirun)" : "worker processes",
+                      bytes(a, sizeof a, proc_bytes / (double)procs));
     if (stacks > 0)
-        w += snprintf(what + w, sizeof what - (size_t)w, "%ld threads x %s stacks", threads,
-                      bytes(a, sizeof a, (double)stack));
-    if (outcomes >= 64 << 20 || loop > 0 || stacks == 0)
+        w += snprintf(what + w, sizeof what - (size_t)w, "%s%ld threads x %s stacks",
+                      w ? " + " : "", stack_threads, bytes(a, sizeof a, (double)stack));
+    if (outcomes >= 64 << 20 || loop > 0 || (stacks == 0 && data == 0))
         w += snprintf(what + w, sizeof what - (size_t)w, "%s%ld tasks x %zu B of outcome",
                       w ? " + " : "", n, sizeof(struct outcome));
     if (loop > 0)
         snprintf(what + w, sizeof what - (size_t)w, " + %ld tasks in flight x %s on the loop",
                  in_flight, bytes(c, sizeof c, loop / (double)in_flight));
-    const char *hint = stacks >= outcomes + loop ? "lower --threads or --concurrency"
-                                                 : "lower --tasks or --concurrency";
+    const char *hint = data >= stacks + proc_bytes + outcomes + loop
+                           ? ((o->w->params & PM(P_SIZE)) ? "lower --size" : "lower its parameters")
+                       : ranks > 0 && proc_bytes + stacks >= outcomes + loop
+                           ? "lower --ranks or --threads"
+                       : stacks + proc_bytes >= outcomes + loop ? "lower --threads or --concurrency"
+                                                                : "lower --tasks or --concurrency";
     double mem = meminfo_bytes("MemAvailable");
     const char *mem_src = "MemAvailable";
     double cg = cgroup_room("memory", "memory.limit_in_bytes", "memory.usage_in_bytes",

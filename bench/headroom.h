@@ -16,6 +16,14 @@ struct arm_need {
     size_t stack_bytes; /* the stack each of them reserves */
     long in_flight;     /* most tasks in flight at once */
     double task_bytes;  /* memory those tasks hold while in flight, in bytes */
+    /* Processes it starts: its worker processes (process), or the ranks and mpirun of a job it
+     * launches (mpi --ranks R). Each holds memory of its own, and every process and thread of
+     * the job counts against the same limits as a thread here (RLIMIT_NPROC, pids.max). */
+    long procs;
+    long ranks;         /* mpi: the ranks of that job (0: none launched from here) */
+    long kernel_tasks;  /* threads and processes in all, with the job's own (>= threads) */
+    long stack_threads; /* of those, the ones reserving stack_bytes (threads, or ranks x theirs) */
+    double proc_bytes;  /* the processes' private memory besides those stacks, in bytes */
 };
 
 /* The tasks in one batch as the command line gives them (matmul's default: 1). */

@@ -32,6 +32,9 @@ struct workload {
     /* Memory one task in flight holds in the non-blocking form (its timer, its curl handle and
      * buffers), in bytes, as measured; headroom.c checks a run's total before it starts. */
     size_t loop_task_bytes;
+    /* The bytes setup() will allocate for these parameters (optional), so that headroom.c can
+     * refuse a run this machine cannot hold before it starts (matmul: its four matrices). */
+    double (*setup_bytes)(const struct params *p);
     /* Validates parameters and allocates inputs. Returns 0, -EINVAL for bad parameters (the run
      * exits 2) or another negative errno; err receives one line either way. */
     int (*setup)(const struct params *p, void **state, char *err, size_t errlen);

@@ -38,6 +38,7 @@ struct loop_exec {
     int pumping;    /* pump() is on the stack: completions must not recurse into it */
     int cancelling; /* the workload is cancelling its tasks in flight */
     int loop_ready; /* the workload's loop_init succeeded: loop_fini is due */
+    int in_run;     /* loop_run's uv_run is on the stack: the batch's end must uv_stop it */
 };
 
 static void pump(struct loop_exec *lx);
@@ -183,6 +184,9 @@ static void pump(struct loop_exec *lx)
         }
     }
     lx->pumping = 0;
+    /* Every path on which a task ends comes through here (task_done pumps, and this loop
+     * cancels what never started), so this is where the batch's end is noticed. */
+    if (lx->in_run && lx->done >= lx->n) uv_stop(lx->ev.uv);
 }
 
 static void loop_destroy(void *ex);
@@ -273,12 +277,26 @@ static void loop_run(void *ex, struct batch *b)
         uv_timer_start(&lx->deadline_timer, on_deadline, ms_until(b->deadline_ns), 0);
     batch_set_current(b);
     pump(lx);
-    /* One loop iteration at a time until the batch is over. uv_run returns 0 when nothing is
-     * left to wait for: with tasks unfinished that is a workload bug, and they say so (not_run).
-     * (uv_stop would do too, but a stop requested while no uv_run is on the stack, as when every
-     * task ran inline, would linger and cut the next run short.) */
+    /* Until the batch is over. uv_run returns 0 when nothing is left to wait for: with tasks
+     * unfinished that is a workload bug, and they say so (not_run).
+     *
+     * The batch's end must stop uv_run itself (pump's uv_stop); checking `done` between
+     * UV_RUN_ONCE iterations loses that wake-up. An iteration runs the due timers *before* it
+     * polls, and picks the poll's timeout after them: when the last task ends inside a timer
+     * callback (curl's 0 ms timer driving a request over a kept-alive connection whose answer,
+     * say a 404, is already there; the deadline timer cancelling what is in flight; the open
+     * loop's due timer starting a task that fails at once), the iteration still polls, with no
+     * timeout as long as some handle keeps the loop alive and no timer is armed. Under hybrid
+     * the pool's uv_async handle always does, and nothing is left to signal it: the batch hung
+     * in epoll_wait(-1) with every task done. On event-loop an armed deadline timer did the
+     * same until the deadline fired (a 100 us batch measured 500 ms with --deadline-ms 500).
+     * uv_stop makes that poll return at once. It is requested only while uv_run is on the stack
+     * (in_run): a stop requested outside would linger and cut the next uv_run short, the close
+     * run in loop_destroy included; uv_run clears it as it returns. */
+    lx->in_run = 1;
     while (lx->done < lx->n)
-        if (uv_run(lx->ev.uv, UV_RUN_ONCE) == 0 && lx->done < lx->n) break;
+        if (uv_run(lx->ev.uv, UV_RUN_DEFAULT) == 0 && lx->done < lx->n) break;
+    lx->in_run = 0;
     uv_timer_stop(&lx->due_timer);
     uv_timer_stop(&lx->deadline_timer);
     batch_set_current(NULL);

@@ -12,7 +12,14 @@
  * unfinished task becomes an `other` error naming the cause; the other workers finish the batch
  * (with no worker left, every task not run gets that error). No child outlives destroy: each is
  * told to quit, waited for, killed by its PID if it does not, and reaped; and each dies with
- * its parent (PR_SET_PDEATHSIG). */
+ * its parent (PR_SET_PDEATHSIG).
+ *
+ * Once a batch has stopped (its deadline passed, or --fail-fast's first error), the parent
+ * waits for no worker for ever: one that is stopped (SIGSTOP, a debugger) can never return and
+ * is killed at once; one still busy STOP_GRACE_MS later (a call that ignores the stop, hung) is
+ * killed then. Either way the task it had (if any) becomes an `other` error naming it, which
+ * marks that sample invalid, and the pool has one worker fewer for the rest of the run
+ * (workers_killed, workers_lost). */
 #include <errno.h>
 #include <limits.h>
 #include <linux/futex.h>
@@ -34,6 +41,11 @@
 
 #define READY_TIMEOUT_MS 60000 /* longest a worker may take to set up its state */
 #define QUIT_TIMEOUT_MS  10000 /* longest a worker may take to finish and exit when told */
+/* Longest a worker may take to return once its batch has stopped: a task in flight finishes
+ * (a thread's would too, and killing a worker costs the pool that worker for the rest of the
+ * run), but one that ignores the stop for this long is taken for hung and killed. */
+#define STOP_GRACE_MS 2000
+#define STOP_POLL_MS  10 /* how often a stopped batch's parent looks for stopped workers */
 
 struct proc_exec {
     const struct workload *w;
@@ -46,6 +58,7 @@ struct proc_exec {
     char (*why)[128];                   /* why each died ("" while alive) */
     long alive;                         /* workers not yet reaped */
     long lost;                          /* workers that died before being told to quit */
+    long killed;                        /* of those, the ones killed for not stopping */
     long started;                       /* workers forked */
     struct outcome *own_out;            /* shared outcomes when the batch's are not shared */
     int64_t *own_due;                   /* shared arrival times, likewise */
@@ -111,16 +124,44 @@ static int wait_event(struct proc_exec *pe, int timeout_ms, void (*died)(struct 
     return rc;
 }
 
+/* 1 when our child pid is stopped (SIGSTOP, SIGTSTP, a tracer): it cannot act on anything
+ * until someone else continues it. From /proc/PID/stat's state, the field after the name. */
+static int proc_stopped(pid_t pid)
+{
+    char path[64], buf[512];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    FILE *f = fopen(path, "re");
+    if (!f) return 0;
+    size_t len = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[len] = '\0';
+    const char *p = strrchr(buf, ')'); /* the name may hold spaces and parentheses */
+    return p && p[1] == ' ' && (p[2] == 'T' || p[2] == 't');
+}
+
+/* Kills worker k (our own child, by its PID) and reaps it; why[k] then says why. */
+static void kill_worker(struct proc_exec *pe, long k, const char *why)
+{
+    pid_t pid = pe->pid[k];
+    kill(pid, SIGKILL); /* SIGKILL ends a stopped process too */
+    reap(pe, k, 1);
+    snprintf(pe->why[k], sizeof pe->why[k], "worker process %ld (pid %d) %s: killed", k, (int)pid,
+             why);
+}
+
 /* Tells every worker to quit; kills (by PID, our own children only) and reaps those that do
- * not within QUIT_TIMEOUT_MS. */
+ * not within QUIT_TIMEOUT_MS, and at once those stopped, which never will. */
 static void stop_workers(struct proc_exec *pe)
 {
     if (!pe->ctl) return;
     atomic_store(&pe->ctl->quit, 1);
     wake_all(pe->ctl);
     int64_t until = now_ns() + (int64_t)QUIT_TIMEOUT_MS * 1000000;
-    while (pe->alive > 0 && now_ns() < until)
-        wait_event(pe, (int)((until - now_ns()) / 1000000) + 1, NULL);
+    while (pe->alive > 0 && now_ns() < until) {
+        for (long k = 0; k < pe->nprocs; k++)
+            if (pe->pid[k] && proc_stopped(pe->pid[k])) kill_worker(pe, k, "was stopped");
+        if (pe->alive > 0) wait_event(pe, STOP_POLL_MS, NULL);
+    }
     for (long k = 0; k < pe->nprocs; k++)
         if (pe->pid[k]) {
             kill(pe->pid[k], SIGKILL);
@@ -305,6 +346,69 @@ static void died_in_batch(struct proc_exec *pe, long k)
     }
 }
 
+/* The batch has stopped and worker k has not returned from it: stopped, or busy past the grace.
+ * It is killed; the task it was running (if it had not finished it) fails naming the cause. A
+ * task it had claimed but not begun is left not run, for proc_run's sweep. */
+static void kill_in_batch(struct proc_exec *pe, long k, const char *why)
+{
+    kill_worker(pe, k, why);
+    pe->lost++;
+    pe->killed++;
+    struct batch *sb = &pe->ctl->b;
+    long i = atomic_load(&pe->ctl->slot[k].cur);
+    if (i >= 0 && i < sb->n && sb->out[i].cls == OUT_NOT_RUN) {
+        outcome_fail(&sb->out[i], OUT_OTHER, pe->why[k]);
+        if (!sb->out[i].start_ns) sb->out[i].start_ns = now_ns();
+        sb->out[i].end_ns = now_ns();
+    }
+}
+
+/* Waits for the workers still running batch gen. Until the batch stops (a deadline, a first
+ * error) that wait has no bound but the deadline, as a thread pool's join has none. From then on
+ * every wait is bounded: each STOP_POLL_MS, a worker found stopped is killed, and at
+ * STOP_GRACE_MS after the stop every worker still busy is. Without this, a deadline never
+ * reached a stopped worker: the parent slept in poll(-1) until it was continued. */
+static void await_workers(struct proc_exec *pe, unsigned gen)
+{
+    struct pctl *ctl = pe->ctl;
+    struct batch *sb = &ctl->b;
+    int64_t kill_at = 0; /* once the batch has stopped: when the busy workers are killed */
+    char busy[64];
+    snprintf(busy, sizeof busy, "was still busy %d ms after its batch stopped", STOP_GRACE_MS);
+    for (;;) {
+        long pending = 0;
+        for (long k = 0; k < pe->nprocs; k++)
+            pending += pe->pid[k] &&
+                       atomic_load_explicit(&ctl->slot[k].done_gen, memory_order_acquire) != gen;
+        if (!pending) return;
+        int timeout = -1;
+        int64_t now = now_ns();
+        /* batch_running stops the batch (the shared futex wakes the workers' waits) once its
+         * deadline has passed, also when no worker was there to notice. */
+        if (!batch_running(sb)) {
+            if (!kill_at) {
+                int64_t stopped = atomic_load(&sb->stop_ns);
+                kill_at = (stopped > 0 && stopped < now ? stopped : now) +
+                          (int64_t)STOP_GRACE_MS * 1000000;
+            }
+            for (long k = 0; k < pe->nprocs; k++) {
+                if (!pe->pid[k] ||
+                    atomic_load_explicit(&ctl->slot[k].done_gen, memory_order_acquire) == gen)
+                    continue;
+                if (proc_stopped(pe->pid[k]))
+                    kill_in_batch(pe, k, "was stopped when its batch stopped");
+                else if (now >= kill_at)
+                    kill_in_batch(pe, k, busy);
+            }
+            timeout = STOP_POLL_MS;
+        } else if (sb->deadline_ns) {
+            timeout = (int)((sb->deadline_ns - now + 999999) / 1000000);
+            if (timeout < 1) timeout = 1;
+        }
+        wait_event(pe, timeout, died_in_batch);
+    }
+}
+
 static const char *first_death(const struct proc_exec *pe)
 {
     for (long k = 0; k < pe->nprocs; k++)
@@ -349,14 +453,7 @@ static void proc_run(void *ex, struct batch *b)
     atomic_store(&ctl->next, 0);
     unsigned gen = atomic_load(&ctl->gen) + 1;
     if (pe->alive > 0) wake_all(ctl);
-    for (;;) {
-        long pending = 0;
-        for (long k = 0; k < pe->nprocs; k++)
-            pending += pe->pid[k] &&
-                       atomic_load_explicit(&ctl->slot[k].done_gen, memory_order_acquire) != gen;
-        if (!pending) break;
-        wait_event(pe, -1, died_in_batch);
-    }
+    await_workers(pe, gen);
     /* Tasks a dead worker had claimed but not begun, or that no worker was left to take. */
     for (long i = 0; i < n && pe->alive < pe->started; i++)
         if (sb->out[i].cls == OUT_NOT_RUN) outcome_fail(&sb->out[i], OUT_OTHER, first_death(pe));
@@ -380,6 +477,7 @@ static void proc_report(void *ex, struct jw *j)
     jw_num(j, "ready_us_per_worker", pe->ready_mean_us); /* each one's fork to ready, mean */
     jw_int(j, "worker_private_kib", pe->private_kib_mean);
     jw_int(j, "workers_lost", pe->lost);
+    jw_int(j, "workers_killed", pe->killed); /* of those lost: killed for not stopping */
 }
 
 const struct executor executor_process = {

@@ -40,6 +40,21 @@ static double *alloc_doubles(size_t count)
     return aligned_alloc(64, bytes ? bytes : 64);
 }
 
+/* What alloc_doubles(count) takes. */
+static double doubles_bytes(double count)
+{
+    double bytes = count * (double)sizeof(double);
+    return bytes > 64 ? (double)((long long)((bytes + 63) / 64)) * 64 : 64;
+}
+
+/* What matmul_setup allocates for --size n, as it allocates it: A and B, B packed to npad
+ * columns, and C with its canaries (shared memory when workers are processes: the same size). */
+static double matmul_setup_bytes(const struct params *p)
+{
+    double n = (double)p->size, npad = (double)((p->size + MM_NR - 1) / MM_NR * MM_NR);
+    return 2 * doubles_bytes(n * n) + doubles_bytes(npad * n) + doubles_bytes(n * n + 2 * GUARD);
+}
+
 static void matmul_teardown(void *state)
 {
     struct matmul_state *s = state;
@@ -223,6 +238,7 @@ const struct workload workload_matmul = {
     .kind = WK_CPU,
     .summary = "C = A x B, double precision, --size n; one task = a block of rows (--kernel)",
     .params = PM(P_TASKS) | PM(P_SIZE) | PM(P_KERNEL),
+    .setup_bytes = matmul_setup_bytes,
     .setup = matmul_setup,
     .teardown = matmul_teardown,
     .ntasks = matmul_ntasks,

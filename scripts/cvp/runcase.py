@@ -10,6 +10,7 @@ PURPOSE Time one case. Each workload point of the case is one cvpbench process t
 The case is written into NAME.tmp/ and renamed to NAME/ only when complete, so an interrupted
 case never looks finished.
 """
+import json
 import os
 import resource
 import shlex
@@ -58,6 +59,21 @@ def other_load(before, after):
     busy, steal, own, wall = (a - b for a, b in zip(after, before))
     return {"other_cores": round(max(0.0, busy - own) / wall, 2) if wall > 0 else 0.0,
             "steal_s": round(steal, 3)}
+
+
+def clock_ghz(binary):
+    """The clock a core runs at now, as cvpbench measures it for its context (a chain of
+    dependent adds, about 20 ms); None where it cannot be measured."""
+    try:
+        r = subprocess.run([binary, "-w", "noop", "-e", "sequential", "--tasks", "1", "--format",
+                            "json", "--quiet"], capture_output=True, text=True, timeout=30)
+        for line in r.stdout.splitlines():
+            if line.startswith("{"):
+                v = json.loads(line).get("context", {}).get("clock_ghz_measured")
+                return round(v, 4) if isinstance(v, (int, float)) and v > 0 else None
+    except (OSError, ValueError, subprocess.SubprocessError):
+        pass
+    return None
 
 
 def _stop_group(proc, grace_s=3.0):
@@ -153,7 +169,7 @@ def run(case, cmds, skipped, binary, url_base, case_dir, helper_pid=None, budget
               "max_time_s": case.max_time, "min_time_s": case.min_time,
               "process_runs": case.process_runs, "target_s": case.target, "sized": case.sized,
               "points": [], "commands": [], "not_measured": list(skipped)}
-    t0, cpu0 = time.monotonic(), cpu_snapshot(helper_pid)
+    t0, cpu0, clock0 = time.monotonic(), cpu_snapshot(helper_pid), clock_ghz(binary)
     errors = []
     for pi, (point, allcmds) in enumerate(points_of(cmds)):
         # Reference programs run alone, each its own process, after cvpbench's arms.
@@ -193,6 +209,13 @@ def run(case, cmds, skipped, binary, url_base, case_dir, helper_pid=None, budget
         record["error"] = "; ".join(errors)
     record["elapsed_s"] = round(time.monotonic() - t0, 3)
     record["load"] = other_load(cpu0, cpu_snapshot(helper_pid))
+    # The clock before and after the case: a core that slowed down (a thermal limit, a host
+    # that took its turbo away) or sped up under the case makes its times incomparable.
+    clock1 = clock_ghz(binary)
+    if clock0 and clock1:
+        record["load"]["clock_ghz_before"] = clock0
+        record["load"]["clock_ghz_after"] = clock1
+        record["load"]["clock_moved"] = round(abs(clock1 - clock0) / clock0, 4)
     fsutil.write_json(os.path.join(tmp, "case.json"), record)
     shutil.rmtree(case_dir, ignore_errors=True)
     os.replace(tmp, case_dir)
