@@ -36,6 +36,11 @@ int arms_parse(const char *spec, struct arm *arms, int *n, char *err, size_t err
         snprintf(err, errlen, "--executor needs a name (see --list)");
         return -1;
     }
+    /* "sequential," has an empty item at its end, as ",sequential" and "a,,b" have theirs. */
+    if (spec[strlen(spec) - 1] == ',') {
+        snprintf(err, errlen, "--executor '%s' has an empty item (at its end)", spec);
+        return -1;
+    }
     for (const char *c = spec; *c;) {
         size_t len = strcspn(c, ",");
         if (len == 0) {

@@ -159,8 +159,17 @@ int parse_duration(const char *name, const char *s, long unit_us, long min, long
     *out = whole * unit + frac * unit / scale;
     if (*out >= d->min && *out <= d->max) return 0;
 range:
-    snprintf(err, errlen, "--%s must be between %ld and %ld ms (got '%s')", d->name,
-             d->min / d->unit_us, d->max / d->unit_us, s);
+    /* The real bounds: a minimum below the unit (--deadline-ms and --duration take 1 us) is
+     * not rounded down to "0 ms", which would name a value that is refused. */
+    if (d->min % d->unit_us == 0)
+        snprintf(err, errlen, "--%s must be between %ld and %ld ms (got '%s')", d->name,
+                 d->min / d->unit_us, d->max / d->unit_us, s);
+    else if (d->min == 1)
+        snprintf(err, errlen, "--%s must be more than 0 ms and at most %ld ms (got '%s')", d->name,
+                 d->max / d->unit_us, s);
+    else
+        snprintf(err, errlen, "--%s must be at least %ld us and at most %ld ms (got '%s')", d->name,
+                 d->min, d->max / d->unit_us, s);
     return -1;
 bad:
     snprintf(err, errlen, "--%s takes a duration (20, 0.3, 300us, 1.5ms, 2s), not '%s'", d->name,

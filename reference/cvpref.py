@@ -19,6 +19,7 @@ import shutil
 import sys
 
 import cvprun
+import cvpurl
 from cvprun import usable_cores
 
 def fail_usage(prog_name, msg):
@@ -60,14 +61,9 @@ def parse_duration_us(text):
     return int(round(us))
 
 
-def parse_loopback_url(text):
-    """Only loopback: the suite never sends load anywhere else."""
-    if not text.startswith("http://"):
-        raise ValueError(f"URL '{text}' must start with http://")
-    host = text[7:].split("/")[0].split("?")[0]
-    if not (host.startswith("127.") or host.startswith("[::1]") or
-            host.split(":")[0] == "localhost"):
-        raise ValueError(f"URL '{text}' is not on loopback (127.0.0.1)")
+def _text(text):
+    """A URL as given; it is checked once every option is read (cvpurl.check, with or without
+    --allow-remote), before anything runs."""
     return text
 
 
@@ -77,9 +73,11 @@ PARAMS = {
     "tasks": (_int_in(1, 100000000), None, "tasks per batch (http, sleep, spin: 100; matmul: "
               "one per 64 rows)"),
     "latency-ms": (parse_duration_us, 100000, "each task waits L ms (0.3 or 300us; default 100)"),
-    "url-base": (parse_loopback_url, None, "the mock server, e.g. http://127.0.0.1:8080 "
+    "url-base": (_text, None, "the mock server, e.g. http://127.0.0.1:8080 "
                  "(or $CVP_URL_BASE)"),
-    "url": (parse_loopback_url, None, "fetch this URL in every task (loopback only)"),
+    "url": (_text, None, "fetch this URL in every task (loopback only)"),
+    "allow-remote": (None, False, "let --url or --url-base name a server beyond loopback "
+                     "(your own service); user information and other schemes stay refused"),
     "timeout-ms": (_int_in(0, 86400000), 30000, "per-request deadline in ms (0 = none)"),
     "concurrency": (_int_in(0, 10000000), 0, "most tasks in flight at once (0 = no cap)"),
     "threads": (_int_in(1, 100000), None, "worker threads or processes (default: the usable "
@@ -90,12 +88,13 @@ PARAMS = {
     "warmup": (_int_in(0, 1000000), 0, "untimed batches first"),
 }
 WORKLOAD_PARAMS = {
-    "http": ["tasks", "latency-ms", "url-base", "url", "timeout-ms"],
+    "http": ["tasks", "latency-ms", "url-base", "url", "timeout-ms", "allow-remote"],
     "sleep": ["tasks", "latency-ms"],
     "matmul": ["tasks", "size"],
     "spin": ["tasks", "work-us"],
 }
 ALWAYS_READ = ["reps", "warmup"]
+FLAG_PARAMS = {"allow-remote"}  # parameters that take no value
 
 
 class Program:
@@ -205,6 +204,8 @@ def help_text(prog):
              HELP_FLAGS.format(workloads=" | ".join(prog.workloads))]
     for p in prog.all_params():
         default = prog.defaults.get(p, PARAMS[p][1])
+        if p in FLAG_PARAMS:
+            default = None
         if p == "latency-ms" and default is not None:
             default = f"{default / 1000:g}"
         extra = f" [default {default}]" if default is not None else ""
@@ -219,6 +220,8 @@ class Args:
     def __init__(self):
         self.workload, self.fmt, self.describe, self.strict, self.corrupt = None, "text", 0, 0, 0
         self.given = {}
+        self.fetch = {}  # url, url-base: what the client fetches (cvpurl.check's form)
+        self.base_from_env = False  # --url-base came from $CVP_URL_BASE
 
 
 def parse_args(prog, argv):
@@ -236,6 +239,12 @@ def parse_args(prog, argv):
             i += 1
             continue
         key = name[2:] if name.startswith("--") else None
+        if key in FLAG_PARAMS:
+            if value is not None:
+                fail_usage(prog.name, f"--{key} takes no value")
+            a.given[key] = True
+            i += 1
+            continue
         if name not in ("-w", "--workload", "--format") and key not in PARAMS:
             fail_usage(prog.name, f"unknown option '{arg}' (see --help)")
         if value is None:
@@ -292,10 +301,17 @@ def resolve(prog, a):
         if not base:
             fail_usage(prog.name, "http needs --url-base http://127.0.0.1:PORT (a running "
                                   "mockserver) or --url")
-        try:
-            p["url-base"] = parse_loopback_url(base)
-        except ValueError as e:
-            fail_usage(prog.name, f"$CVP_URL_BASE: {e}")
+        p["url-base"] = base
+        a.base_from_env = True
+    # The loopback rule (cvpurl.py, as cvpbench's): refused here, before anything runs.
+    for k in ("url", "url-base"):
+        if k in reads and p.get(k) is not None:
+            what = "$CVP_URL_BASE" if k == "url-base" and a.base_from_env else f"--{k}"
+            try:
+                a.fetch[k] = cvpurl.check(what, p[k], bool(p.get("allow-remote")),
+                                          base=k == "url-base")
+            except ValueError as e:
+                fail_usage(prog.name, str(e))
     return p, ignored
 
 

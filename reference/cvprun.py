@@ -253,10 +253,11 @@ class Run:
         self.latency_us = p.get("latency-ms")
         self.url = None
         if self.workload == "http":
+            # What the client fetches: the URL as the loopback rule read it (cvpurl.py).
             if p.get("url"):
-                self.url, self.latency_us = p["url"], 0
+                self.url, self.latency_us = a.fetch["url"], 0
             else:
-                base = p["url-base"].rstrip("/")
+                base = a.fetch["url-base"].rstrip("/")
                 ms, us = divmod(self.latency_us, 1000)
                 self.url = f"{base}/delay/{ms}.{us:03d}" if us else f"{base}/delay/{ms}"
         self.timeout_s = (p["timeout-ms"] / 1000) if p.get("timeout-ms") else None

@@ -23,8 +23,9 @@ def _die_with_parent():
 
 
 class MockServer:
-    def __init__(self, binary, workdir, ready_timeout_s=10.0):
+    def __init__(self, binary, workdir, ready_timeout_s=10.0, args=()):
         self.binary = binary
+        self.args = list(args)  # more of the server's options, e.g. --max-delay-ms
         self.port_file = os.path.join(workdir, "mockserver.port")
         self.log_path = os.path.join(workdir, "mockserver.log")
         self.timeout = ready_timeout_s
@@ -40,7 +41,7 @@ class MockServer:
             os.remove(self.port_file)
         log = open(self.log_path, "w")
         self.proc = subprocess.Popen(
-            [self.binary, "--port", "0", "--port-file", self.port_file],
+            [self.binary, "--port", "0", "--port-file", self.port_file, *self.args],
             stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
             start_new_session=True, preexec_fn=_die_with_parent)
         log.close()

@@ -110,7 +110,7 @@ for url, needle in [("http://127.0.0.1:9/a b", "space"),
                     ("http://[::1%25lo]:9/", "zone"),
                     ("https://127.0.0.1:9/", "http://"),
                     ("ftp://127.0.0.1:9/", "http://"),
-                    ("http:///x", "loopback"),  # curl reads x as the host
+                    ("http:///x", "http://"),  # curl would read x as the host
                     ("", "empty"),
                     ("http://127.0.0.1:9/" + "x" * 3000, "too long")]:
     refused(HTTP + ["--url", url], needle, label=f"--url {url[:40]!r}")
@@ -216,6 +216,36 @@ else:
     r = run("-w", "noop", "-e", "thread-pool", "--threads", "64", "--tasks", "1000", "--quiet",
             preexec_fn=limited(AS=1 << 30))
     check(r.returncode == 0, f"what fits under ulimit -v still runs: {r.err.strip()[:120]}")
+
+# --- issue 24, item 8: exit codes and messages ---------------------------------------------------
+# An empty item at the end of --executor is refused as one anywhere else is.
+for spec in ("sequential,", ",sequential", "sequential,,openmp", "sequential,,", ","):
+    refused(["-w", "noop", "-e", spec], "empty item")
+# matmul's matrices (A, B, packed B and C: about 4 n^2 doubles) against ulimit -v: refused up
+# front with the figures, like --tasks and --threads, not "out of memory" after starting.
+if SANITIZED:
+    print(f"skip: matmul under ulimit -v under -fsanitize={SANITIZED}")
+else:
+    as_limit = limited(AS=2000000 * 1024)  # ulimit -v 2000000
+    for size in ("16384", "8192"):
+        r = refused(["-w", "matmul", "-e", "sequential", "--size", size], "ulimit -v",
+                    preexec_fn=as_limit)
+        check("matmul's inputs and outputs" in r.err and "GiB" in r.err and "--size" in r.err,
+              f"--size {size}: the figures and what to lower ({r.err.strip()})")
+    refused(["-w", "matmul", "-e", "thread-pool,process", "--size", "8192"], "ulimit -v",
+            preexec_fn=as_limit)
+    r = run("-w", "matmul", "-e", "sequential", "--size", "1024", "--quiet", preexec_fn=as_limit)
+    check(r.returncode == 0, f"a matmul that fits under ulimit -v still runs: {r.err.strip()[:120]}")
+# The real range of a duration whose least value is 1 us: not "between 0 and ..." for a 0 it
+# refuses.
+for args in (["--deadline-ms", "0"], ["--rate", "10", "--duration", "0"],
+             ["--deadline-ms", "86400001"]):
+    r = refused(["-w", "sleep", "-e", "sequential", *args], "must be more than 0 ms and at most "
+                "86400000 ms")
+    check("between 0" not in r.err, f"{' '.join(args)}: no range that holds the refused value")
+r = run("-w", "sleep", "-e", "sequential", "--tasks", "1", "--latency-ms", "1", "--deadline-ms",
+        "0.001", "--quiet")
+check(r.returncode == 0, f"--deadline-ms 0.001 (1 us, the least) is taken ({r.err.strip()[:120]})")
 
 # --- 3, 4, 5 and 7: --output ----------------------------------------------------------------
 SLOW = ["-w", "sleep", "-e", "sequential", "--tasks", "1", "--latency-ms", "3000"]

@@ -21,7 +21,8 @@ REF = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), 
 ENV = dict(os.environ, CVP_BUILD_DIR=os.path.dirname(os.path.dirname(os.path.abspath(BIN))),
            PYTHONDONTWRITEBYTECODE="1")
 ENV.pop("CVP_REF_PRETEND_MISSING", None)
-CVP_PARAMS = {"tasks", "latency-ms", "url-base", "url", "timeout-ms", "concurrency", "threads",
+CVP_PARAMS = {"tasks", "latency-ms", "url-base", "url", "timeout-ms", "allow-remote", "concurrency",
+              "threads",
               "size", "work-us", "reps", "warmup"}
 WORKLOADS = {"http", "sleep", "matmul", "spin"}
 ERRORS = {"connect", "timeout", "http_status", "reset", "other", "not_run"}

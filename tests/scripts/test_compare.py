@@ -66,6 +66,14 @@ def main():
                                                if x["change"]), "--json carries the intervals")
     rc, _, err = compare(old, "/nonexistent")
     check(rc == 2 and "not a run folder" in err, "a folder that is not a run: exit 2")
+    # Issue 24: a threshold that is negative, not finite or 100% and more is refused, one line,
+    # before any verdict (-5 called every row of a run against itself slower; nan, inf passed).
+    for bad in ("-5", "-0.1", "nan", "inf", "-inf", "100", "1e309"):
+        rc, out, err = compare(old, old, f"--threshold={bad}")
+        check(rc == 2 and "--threshold" in err and len(err.strip().splitlines()) == 1 and
+              not out.strip(), f"--threshold {bad}: exit 2, one line (exit {rc}: {err.strip()!r})")
+    rc, out, _ = compare(old, old, "--threshold", "0")
+    check(rc == 0 and "\n0 faster, 0 slower" in out, "--threshold 0 is allowed")
 
 
 if __name__ == "__main__":

@@ -59,7 +59,15 @@ static const struct url_case cases[] = {
     {"http://3.1ote%da/", 1, 0, NULL, "host decoded"}, /* found by fuzz_cli */
     {"http://%31%32%37.0.0.1:9/", 0, 0, "http://127.0.0.1:9/", NULL},
     {"", 0, 0, NULL, "empty"},
-    {"http:///", 0, 0, NULL, "valid URL"},
+    {"http:///", 0, 0, NULL, "http://"},
+    /* one grammar with the references (tests/reference/url_cases.json): curl's extra slashes
+     * and names no server has are refused */
+    {"http:/127.0.0.1:9/", 0, 0, NULL, "http://"},
+    {"http:///127.0.0.1:9/", 0, 0, NULL, "http://"},
+    {"http:\\\\127.0.0.1:9/", 0, 0, NULL, "http://"},
+    {"http://.example.invalid/", 1, 0, NULL, "bad host name"},
+    {"http://a..b/", 1, 0, NULL, "bad host name"},
+    {"http://a_b-c.d./", 1, 0, "http://a_b-c.d./", NULL},
     {"http://127.0.0.1:9/?q=1", 0, 1, NULL, "no '?'"},
     {"http://127.0.0.1:9/#f", 0, 1, NULL, "no '?'"},
 };
