@@ -37,6 +37,7 @@ enum run_opt_id {
     R_FORMAT,
     R_OUTPUT,
     R_HGRM,
+    R_PLAN,
     R_QUIET,
     R_LIST,
     R_HELP,
@@ -114,6 +115,11 @@ const struct run_opt run_opts_table[R_COUNT + 1] = {
                 "also write each executor's latency distribution over all timed rounds (open "
                 "loop: response time) as HdrHistogram's .hgrm text, in ms, as wrk2 does: FILE "
                 "for one executor, FILE-K-NAME.hgrm for executor K of several",
+                NULL, NULL},
+    [R_PLAN] = {"plan", 0, NULL,
+                "run nothing: print what each executor would start for these parameters "
+                "(threads, processes, tasks in flight and computing, memory per task in "
+                "flight), as each executor decides it (--format json: for scripts)",
                 NULL, NULL},
     [R_QUIET] = {"quiet", 0, NULL, "no progress line on stderr", NULL, NULL},
     [R_LIST] = {"list", 0, NULL,
@@ -206,6 +212,9 @@ static int run_option(struct run_opts *o, int r, const char *arg, enum cli_actio
         return 0;
     case R_HGRM:
         o->hgrm = arg;
+        return 0;
+    case R_PLAN:
+        o->plan_only = 1;
         return 0;
     case R_QUIET:
         o->progress = -1;

@@ -4,6 +4,8 @@
  *         Scripts read `--list --format json` instead of keeping their own lists. */
 #include "describe.h"
 
+#include "headroom.h"
+
 #include <string.h>
 
 #include "cli.h"
@@ -203,6 +205,19 @@ static void json_executor(struct jw *j, const struct executor *e)
     /* Every executor with threads starts one per usable core unless told otherwise (the pools
      * take --concurrency as their thread count first: affinity_default_threads). */
     jw_str(j, "threads_default", (e->params & PM(P_THREADS)) ? "cores" : NULL);
+    /* Its own plan on this machine with the default parameters, for a batch of 100 tasks; for
+     * other parameters: cvpbench -w W -e E [parameters] --plan --format json. */
+    struct params p;
+    params_defaults(&p, NULL);
+    struct exec_plan pl = {0};
+    e->plan(&p, 100, &pl);
+    jw_obj_begin(j, "plan_100_tasks");
+    jw_int(j, "threads", pl.threads);
+    jw_int(j, "procs", pl.procs);
+    jw_int(j, "in_flight", pl.in_flight);
+    jw_int(j, "computes", pl.computes);
+    jw_bool(j, "on_loop", pl.on_loop);
+    jw_obj_end(j);
     jw_obj_end(j);
 }
 
@@ -307,4 +322,47 @@ void describe_list(FILE *f, enum format fmt)
     jw_obj_end(&j);
     if (j.buf && !j.oom) fprintf(f, "%s\n", j.buf);
     jw_free(&j);
+}
+
+void describe_plan(FILE *f, const struct run_opts *o)
+{
+    long n = headroom_tasks(o);
+    for (int k = 0; k < o->narms; k++) {
+        const struct executor *e = o->arms[k].e;
+        struct exec_plan pl = {0};
+        struct arm_need need;
+        e->plan(&o->arms[k].p, n, &pl);
+        headroom_arm_need(o, k, n, &need);
+        double per_task = need.in_flight > 0 ? need.task_bytes / (double)need.in_flight : 0;
+        if (o->format == FMT_JSON) {
+            struct jw j;
+            jw_init(&j);
+            jw_obj_begin(&j, NULL);
+            jw_str(&j, "type", "plan");
+            jw_str(&j, "workload", o->w->name);
+            jw_str(&j, "arm", o->arms[k].label);
+            jw_str(&j, "executor", e->name);
+            jw_int(&j, "tasks", n);
+            jw_int(&j, "threads", pl.threads);
+            jw_int(&j, "procs", pl.procs);
+            jw_int(&j, "in_flight", pl.in_flight);
+            jw_int(&j, "computes", pl.computes);
+            jw_bool(&j, "on_loop", pl.on_loop);
+            jw_int(&j, "stack_bytes", (long long)need.stack_bytes);
+            jw_num(&j, "task_bytes", per_task); /* memory one task in flight holds */
+            jw_num(&j, "proc_bytes", pl.proc_bytes);
+            jw_int(&j, "extra_tasks", pl.extra_tasks);
+            jw_num(&j, "extra_bytes", pl.extra_bytes);
+            jw_obj_end(&j);
+            fprintf(f, "%s\n", j.buf ? j.buf : "{}");
+            jw_free(&j);
+        } else {
+            fprintf(f,
+                    "%s: %ld worker thread%s, %ld process%s; %ld of %ld tasks in flight, %ld "
+                    "computing at once%s; %.0f B per task in flight\n",
+                    o->arms[k].label, pl.threads, pl.threads == 1 ? "" : "s", pl.procs,
+                    pl.procs == 1 ? "" : "es", pl.in_flight, n, pl.computes,
+                    pl.on_loop ? ", waiting on an event loop" : "", per_task);
+        }
+    }
 }

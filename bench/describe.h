@@ -11,5 +11,8 @@
 void describe_usage(FILE *f);
 /* FMT_JSON: one object with the workloads, executors and parameters (`--list --format json`). */
 void describe_list(FILE *f, enum format fmt);
+/* --plan: what each arm of o would start (its executor's plan, and the memory its tasks in
+ * flight hold), one line each, or one JSON object per arm. */
+void describe_plan(FILE *f, const struct run_opts *o);
 
 #endif

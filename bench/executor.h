@@ -30,6 +30,25 @@ enum width_rule {
  * while compute goes to its CPU runner (the non-blocking form, where the workload has one). */
 enum overlap { OVERLAP_WORKERS, OVERLAP_LOOP };
 
+/* What an executor will start for given parameters, decided before it starts anything: its
+ * own rule, which headroom.c checks against this machine's limits and `--plan` prints, so that
+ * nothing else re-derives it. */
+struct exec_plan {
+    long threads;   /* worker threads it starts (0: it runs on the calling thread) */
+    long procs;     /* worker processes it starts (one thread each); MPI: its ranks */
+    long in_flight; /* most tasks in flight at once, for a batch of n */
+    long computes;  /* most tasks computing at once */
+    int on_loop;    /* 1 when tasks wait on an event loop */
+    /* What it starts beyond those workers, counted against the same limits: a launched job's
+     * own threads (Open MPI's per rank, mpirun's) and private memory. 0 for most. */
+    long extra_tasks;
+    double extra_bytes;
+    double proc_bytes; /* private memory each worker process holds besides its stack */
+};
+/* A worker process's private memory besides its stack (page tables, libc's state, its copy-on-
+ * write pages), as measured on a forked worker here (executor_metrics.worker_kib). */
+#define EXEC_WORKER_PROC_BYTES (256.0 * (1 << 10))
+
 /* What an executor actually set up, recorded in every result. */
 struct exec_info {
     long threads;     /* threads that run tasks */
@@ -59,6 +78,13 @@ struct executor {
     int forks;
     /* 1 when it must be the run's only arm (mpi: the ranks are the run). */
     int alone;
+    /* Its plan for parameters p and a batch of n tasks (exec_plan); the executors' create
+     * follows the same rule. */
+    void (*plan)(const struct params *p, long n, struct exec_plan *pl);
+    /* Optional: an executor whose workers are other programs (mpi: mpirun and its ranks) starts
+     * them here, before anything else, with the run's own command line. Returns -1 when the run
+     * goes on in this process; otherwise the exit status (it printed why). */
+    int (*launch)(const struct params *p, int argc, char **argv);
     /* Sets up threads, loops and per-worker state, outside the timed region. Returns 0,
      * -EINVAL for bad parameters (exit 2) or another negative errno; err gets one line. */
     int (*create)(const struct workload *w, void *wstate, const struct params *p, void **ex,

@@ -26,14 +26,6 @@
 
 #define NO_LIMIT            (-1.0)
 #define LOOP_CPU_TASK_BYTES 64 /* a CPU-only task queued by a loop executor (struct + malloc) */
-/* Measured here (Open MPI 4.1, -w sleep): a rank runs 2 threads of Open MPI's besides its own
- * and holds 4 MiB alone; mpirun runs 4 threads and holds 13 MiB. A worker process forked by
- * the process executor holds under 100 KiB alone (copy-on-write) besides its stack. */
-#define MPI_RANK_THREADS  2
-#define MPI_RANK_BYTES    (4.0 * (1 << 20))
-#define MPIRUN_THREADS    4
-#define MPIRUN_BYTES      (16.0 * (1 << 20))
-#define WORKER_PROC_BYTES (256.0 * (1 << 10))
 
 /* The number at the start of path's first line: 0; "max": 1 (no limit); unreadable: -1. */
 static int read_number(const char *path, double *v)
@@ -146,57 +138,37 @@ void headroom_arm_need(const struct run_opts *o, int k, long n, struct arm_need 
 {
     const struct arm *a = &o->arms[k];
     const struct executor *e = a->e;
-    const struct params *p = &a->p;
-    /* A worker (thread or process) runs one task at a time; a rank runs its share on its inner
-     * executor's threads. */
-    int per_worker =
-        e->waits == WIDTH_THREADS || e->waits == WIDTH_PROCS || e->waits == WIDTH_RANKS;
+    struct exec_plan pl = {0};
     memset(need, 0, sizeof *need);
-    /* As the executors decide it (affinity_default_threads, hybrid_create). */
-    if (e->params & PM(P_THREADS)) {
-        if (p->set & PM(P_THREADS))
-            need->threads = p->threads;
-        else if (per_worker && (p->set & PM(P_CONCURRENCY)) && p->concurrency > 0)
-            need->threads = p->concurrency;
-        else
-            need->threads = context_cores();
-        if (per_worker && p->concurrency > need->threads)
-            need->threads = p->concurrency; /* a disagreement is refused later; count the larger */
+    e->plan(&a->p, n, &pl); /* what it will start: the executor's own rule (executor.h) */
+    int launched_here = e->waits == WIDTH_RANKS && pl.procs > 1 && !comm_launched();
+    if (e->waits == WIDTH_RANKS && comm_launched() && pl.procs > 0) {
+        /* Under mpirun the ranks exist already: each checks its own workers. */
+        pl.threads /= pl.procs;
+        pl.in_flight /= pl.procs;
     }
     need->stack_bytes = e->stack_bytes ? e->stack_bytes() : headroom_default_stack();
-    int blocking = (e->params & PM(P_BLOCKING)) && p->blocking;
-    if (e->waits == WIDTH_ONE || blocking)
-        need->in_flight = 1;
-    else if (per_worker && need->threads > 0)
-        need->in_flight = need->threads < n ? need->threads : n;
-    else
-        need->in_flight = p->concurrency > 0 && p->concurrency < n ? p->concurrency : n;
-    if (e->overlap == OVERLAP_LOOP && !blocking) {
+    need->in_flight = pl.in_flight;
+    if (pl.on_loop) {
         if (o->w->start_task) /* each task in flight holds its timer or its transfer */
             need->task_bytes = (double)need->in_flight * (double)o->w->loop_task_bytes;
-        else if (e->computes != WIDTH_ONE) /* queued for the CPU workers */
+        else if (pl.computes > 1) /* queued for the CPU workers */
             need->task_bytes = (double)need->in_flight * LOOP_CPU_TASK_BYTES;
         /* else each runs inline as it starts: one at a time, nothing to speak of */
     }
-    need->kernel_tasks = need->stack_threads = need->threads;
     if (e->waits == WIDTH_PROCS) { /* its workers are processes, one thread each */
-        need->procs = need->threads;
-        need->proc_bytes = (double)need->procs * WORKER_PROC_BYTES;
-    } else if (e->waits == WIDTH_RANKS && p->ranks > 1 && !comm_launched()) {
-        /* A job started from here (mpi_launch.c): R ranks, each with Open MPI's threads and its
-         * inner executor's workers (--threads, else the cores shared among the ranks, as
-         * mpi.c's inner_params decides), and mpirun. Under mpirun the ranks exist already and
-         * each checks its own threads. */
-        long r = p->ranks, per = 0;
-        if (p->inner && (strcmp(p->inner, "thread-pool") == 0 || strcmp(p->inner, "openmp") == 0))
-            per = (p->set & PM(P_THREADS)) ? p->threads
-                                           : (context_cores() / r > 0 ? context_cores() / r : 1);
-        need->ranks = r;
-        need->procs = r + 1;
-        need->threads = r * per;
-        need->stack_threads = r * per;
-        need->kernel_tasks = r * (1 + MPI_RANK_THREADS + per) + MPIRUN_THREADS;
-        need->proc_bytes = (double)r * MPI_RANK_BYTES + MPIRUN_BYTES;
+        need->threads = need->procs = need->kernel_tasks = need->stack_threads = pl.procs;
+        need->proc_bytes = (double)pl.procs * pl.proc_bytes;
+    } else if (launched_here) {
+        /* A job started from here (mpi_launch.c): R ranks with their inner workers, Open MPI's
+         * threads and mpirun, all counted by the same limits. */
+        need->ranks = pl.procs;
+        need->procs = pl.procs + 1; /* and mpirun */
+        need->threads = need->stack_threads = pl.threads;
+        need->kernel_tasks = pl.procs + pl.threads + pl.extra_tasks;
+        need->proc_bytes = pl.extra_bytes;
+    } else {
+        need->threads = need->kernel_tasks = need->stack_threads = pl.threads;
     }
 }
 

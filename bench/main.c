@@ -16,7 +16,6 @@
 #include "describe.h"
 #include "gitrev.h"
 #include "report.h"
-#include "mpi_launch.h"
 #include "resources.h"
 #include "runner.h"
 
@@ -71,8 +70,17 @@ int main(int argc, char **argv)
     case CLI_RUN:
         break;
     }
-    /* -e mpi --ranks R without mpirun: the job is started here, this process becoming mpirun. */
-    if (mpi_launch_if_asked(&o, argc, argv) != 0) return 1;
+    if (o.plan_only) {
+        describe_plan(stdout, &o);
+        return 0;
+    }
+    /* An executor whose workers are other programs starts them now (mpi --ranks R without
+     * mpirun: this process becomes mpirun); it runs alone, so there is at most one. */
+    for (int k = 0; k < o.narms; k++)
+        if (o.arms[k].e->launch) {
+            int rc = o.arms[k].e->launch(&o.arms[k].p, argc, argv);
+            if (rc >= 0) return rc;
+        }
     /* Once, before any thread exists; libcurl's handles then never raise SIGPIPE themselves
      * (CURLOPT_NOSIGNAL), so a write to a closed socket must not kill the run either. */
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {

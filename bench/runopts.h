@@ -29,6 +29,7 @@ struct run_opts {
     const char *output; /* file written atomically after every sample; NULL = stdout */
     const char *hgrm;   /* --hgrm: each arm's latency distribution as .hgrm text; NULL = none */
     int progress;       /* 1 = a progress line on stderr */
+    int plan_only;      /* --plan: print each arm's plan (executor.h) and run nothing */
     int strict;         /* a parameter nobody reads is an error, not a warning */
     /* How a batch may stop early, and how its tasks arrive (batch.h). */
     int fail_fast;       /* the first failed task stops the batch */

@@ -27,6 +27,14 @@ int affinity_pin_self(long k)
     return -EINVAL;
 }
 
+long affinity_planned_threads(const struct params *p)
+{
+    long t = (p->set & PM(P_THREADS)) ? p->threads : 0;
+    long c = (p->set & PM(P_CONCURRENCY)) && p->concurrency > 0 ? p->concurrency : 0;
+    if (t || c) return t > c ? t : c; /* a disagreement is refused by create; plan the larger */
+    return context_cores();
+}
+
 long affinity_default_threads(const struct params *p, const char *executor, char *err,
                               size_t errlen)
 {

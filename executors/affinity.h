@@ -14,6 +14,9 @@ int affinity_pin_self(long k);
 
 /* Threads a pool executor should start: --threads, else --concurrency (their concurrency is their
  * thread count), else the usable cores. Returns -1 with err set when the two disagree. */
+/* The workers a worker-per-task executor plans for p (the same rule as the one below, with the
+ * larger of --threads and --concurrency when they disagree, which create then refuses). */
+long affinity_planned_threads(const struct params *p);
 long affinity_default_threads(const struct params *p, const char *executor, char *err,
                               size_t errlen);
 

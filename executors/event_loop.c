@@ -256,13 +256,32 @@ static int event_loop_create(const struct workload *w, void *wstate, const struc
     return loop_create(w, wstate, p, ex, info, err, errlen, 0);
 }
 
-/* The compute threads are --threads (default: the usable cores); --concurrency stays the cap on
- * tasks in flight, as on the event loop. */
+/* One loop thread; tasks in flight up to --concurrency (all of the batch without it), or one at
+ * a time with --blocking, the stall; the loop computes what its tasks compute itself. */
+static void event_loop_plan(const struct params *p, long n, struct exec_plan *pl)
+{
+    long cap = p->concurrency > 0 && p->concurrency < n ? p->concurrency : (n > 0 ? n : 1);
+    *pl = (struct exec_plan){.in_flight = p->blocking ? 1 : cap, .computes = 1,
+                             .on_loop = !p->blocking};
+}
+
+/* The loop's, and --threads compute threads (default: the usable cores); --concurrency stays
+ * the cap on tasks in flight, as on the event loop. */
+static void hybrid_plan(const struct params *p, long n, struct exec_plan *pl)
+{
+    struct params q = *p;
+    q.blocking = 0; /* hybrid does not read --blocking */
+    event_loop_plan(&q, n, pl);
+    pl->threads = (p->set & PM(P_THREADS)) ? p->threads : context_cores();
+    pl->computes = pl->threads;
+}
+
 static int hybrid_create(const struct workload *w, void *wstate, const struct params *p, void **ex,
                          struct exec_info *info, char *err, size_t errlen)
 {
-    long threads = (p->set & PM(P_THREADS)) ? p->threads : context_cores();
-    return loop_create(w, wstate, p, ex, info, err, errlen, threads);
+    struct exec_plan pl;
+    hybrid_plan(p, w->ntasks(wstate), &pl);
+    return loop_create(w, wstate, p, ex, info, err, errlen, pl.threads);
 }
 
 static void loop_run(void *ex, struct batch *b)
@@ -316,6 +335,7 @@ static void loop_destroy(void *ex)
 }
 
 const struct executor executor_event_loop = {
+    .plan = event_loop_plan,
     .name = "event-loop",
     .summary = "one thread, one libuv loop; --concurrency caps tasks in flight",
     .params = PM(P_CONCURRENCY) | PM(P_BLOCKING) | PM(P_BLOCKING_TASKS),
@@ -328,6 +348,7 @@ const struct executor executor_event_loop = {
 };
 
 const struct executor executor_hybrid = {
+    .plan = hybrid_plan,
     .name = "hybrid",
     .summary = "event loop for the waits + --threads workers for the CPU parts (run_in_executor)",
     .params = PM(P_CONCURRENCY) | PM(P_THREADS) | PM(P_PIN) | PM(P_BLOCKING_TASKS),

@@ -19,6 +19,7 @@
 
 #include "affinity.h"
 #include "mpi_exec.h"
+#include "mpi_launch.h"
 
 #define SETUP_TIMEOUT_NS (120 * 1000000000LL) /* set-up on every rank, then the handshake */
 
@@ -222,6 +223,33 @@ static void mpi_report(void *ex, struct jw *j)
     jw_num(j, "moved_bytes", m->moved_bytes);
 }
 
+/* What a job launched from here (mpi_launch.c) starts beyond its ranks' workers, as measured on
+ * Open MPI 4.1 here: each rank's own progress and event threads and private memory, and mpirun. */
+#define MPI_RANK_THREADS 2
+#define MPI_RANK_BYTES   (4.0 * (1 << 20))
+#define MPIRUN_THREADS   4
+#define MPIRUN_BYTES     (16.0 * (1 << 20))
+
+/* R ranks (--ranks, or the job that started this process), each running its share of the batch
+ * on its inner executor with inner_params' threads. */
+static void mpi_plan(const struct params *p, long n, struct exec_plan *pl)
+{
+    int launched = comm_launched();
+    long r = launched ? comm_size() : (p->ranks > 1 ? p->ranks : 1);
+    const struct executor *inner = executor_find(p->inner ? p->inner : "sequential");
+    struct params ip = inner_params(p, launched ? comm_local_size() : (int)r);
+    struct exec_plan in = {0};
+    if (inner && inner->plan) inner->plan(&ip, (n + r - 1) / r, &in);
+    *pl = (struct exec_plan){.procs = r,
+                             .threads = r * in.threads,
+                             .in_flight = r * (in.in_flight > 0 ? in.in_flight : 1),
+                             .computes = r * (in.computes > 0 ? in.computes : 1)};
+    if (r > 1 && !launched) {
+        pl->extra_tasks = r * MPI_RANK_THREADS + MPIRUN_THREADS;
+        pl->extra_bytes = (double)r * MPI_RANK_BYTES + MPIRUN_BYTES;
+    }
+}
+
 const struct executor executor_mpi = {
     .name = "mpi",
     .summary = "MPI ranks (mpirun -np R, or --ranks R), each running its share with --inner "
@@ -231,6 +259,8 @@ const struct executor executor_mpi = {
     .computes = WIDTH_RANKS,
     .overlap = OVERLAP_WORKERS,
     .alone = 1,
+    .plan = mpi_plan,
+    .launch = mpi_launch,
     .create = mpi_create,
     .run = mpi_run,
     .destroy = mpi_destroy,

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "executor.h"
 #include "mpi_comm.h"
 
 #ifndef CVP_MPIEXEC
@@ -32,12 +33,9 @@ static const char *launcher(void)
     return NULL;
 }
 
-int mpi_launch_if_asked(const struct run_opts *o, int argc, char **argv)
+int mpi_launch(const struct params *p, int argc, char **argv)
 {
-    const struct arm *a = NULL;
-    for (int k = 0; k < o->narms; k++)
-        if (strcmp(o->arms[k].e->name, "mpi") == 0) a = &o->arms[k];
-    if (!a || a->p.ranks <= 1 || comm_launched()) return 0;
+    if (p->ranks <= 1 || comm_launched()) return -1;
     if (!comm_available()) {
         fprintf(stderr, "cvpbench: not measured: cvpbench was built without MPI (install "
                         "libopenmpi-dev and openmpi-bin, then rebuild)\n");
@@ -55,7 +53,7 @@ int mpi_launch_if_asked(const struct run_opts *o, int argc, char **argv)
         return 1;
     }
     char np[32], self[4096];
-    snprintf(np, sizeof np, "%ld", a->p.ranks);
+    snprintf(np, sizeof np, "%ld", p->ranks);
     ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
     if (len <= 0) {
         fprintf(stderr, "cvpbench: mpi: cannot find this program's path\n");
@@ -64,8 +62,8 @@ int mpi_launch_if_asked(const struct run_opts *o, int argc, char **argv)
     self[len] = '\0';
     /* One core per rank by default (Open MPI binds each to a core); a rank with several
      * threads needs room for them, so it is not bound. */
-    int threads = a->p.threads > 1 || (a->p.inner && strcmp(a->p.inner, "sequential") != 0 &&
-                                       strcmp(a->p.inner, "event-loop") != 0);
+    const struct executor *inner = p->inner ? executor_find(p->inner) : NULL;
+    int threads = p->threads > 1 || (inner && inner->computes != WIDTH_ONE);
     char *args[argc + 8];
     int k = 0;
     args[k++] = (char *)mpirun;

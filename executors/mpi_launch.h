@@ -5,11 +5,11 @@
 #ifndef CVP_MPI_LAUNCH_H
 #define CVP_MPI_LAUNCH_H
 
-#include "runner.h"
+#include "params.h"
 
-/* When an arm is mpi with --ranks above 1 and no launcher started this process: replaces the
- * process with mpirun (never returns), or prints why it cannot ("cvpbench: not measured: ...")
- * and returns 1. Otherwise returns 0 and the run goes on here. */
-int mpi_launch_if_asked(const struct run_opts *o, int argc, char **argv);
+/* The mpi executor's launch hook (executor.h): with --ranks above 1 and no launcher around this
+ * process, replaces it with mpirun (never returns), or prints why it cannot ("cvpbench: not
+ * measured: ...") and returns 1. Otherwise returns -1 and the run goes on here. */
+int mpi_launch(const struct params *p, int argc, char **argv);
 
 #endif

@@ -122,6 +122,13 @@ static size_t omp_stack_bytes(void)
 #endif
 }
 
+/* A worker per task in flight: --threads workers (default the usable cores), each task on one. */
+static void omp_plan(const struct params *p, long n, struct exec_plan *pl)
+{
+    long t = affinity_planned_threads(p);
+    *pl = (struct exec_plan){.threads = t, .in_flight = t < n ? t : n, .computes = t};
+}
+
 const struct executor executor_openmp = {
     .name = "openmp",
     .summary = "OpenMP parallel for, dynamic schedule (--threads, --pin)",
@@ -130,6 +137,7 @@ const struct executor executor_openmp = {
     .computes = WIDTH_THREADS,
     .overlap = OVERLAP_WORKERS,
     .stack_bytes = omp_stack_bytes,
+    .plan = omp_plan,
     .create = omp_create,
     .run = omp_run,
     .destroy = omp_destroy,

@@ -480,6 +480,14 @@ static void proc_report(void *ex, struct jw *j)
     jw_int(j, "workers_killed", pe->killed); /* of those lost: killed for not stopping */
 }
 
+/* A worker per task in flight: --threads workers (default the usable cores), each task on one. */
+static void proc_plan(const struct params *p, long n, struct exec_plan *pl)
+{
+    long t = affinity_planned_threads(p);
+    *pl = (struct exec_plan){.procs = t, .in_flight = t < n ? t : n, .computes = t};
+    pl->proc_bytes = EXEC_WORKER_PROC_BYTES;
+}
+
 const struct executor executor_process = {
     .name = "process",
     .summary = "worker processes forked at set-up, tasks from a shared counter, outcomes in "
@@ -489,6 +497,7 @@ const struct executor executor_process = {
     .computes = WIDTH_PROCS,
     .overlap = OVERLAP_WORKERS,
     .forks = 1,
+    .plan = proc_plan,
     .create = proc_create,
     .run = proc_run,
     .destroy = proc_destroy,

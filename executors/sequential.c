@@ -50,6 +50,12 @@ static void seq_destroy(void *ex)
     free(s);
 }
 
+/* One task at a time, on the calling thread. */
+static void seq_plan(const struct params *p, long n, struct exec_plan *pl)
+{
+    *pl = (struct exec_plan){.in_flight = 1, .computes = 1};
+}
+
 const struct executor executor_sequential = {
     .name = "sequential",
     .summary = "one thread, one task after another (the baseline)",
@@ -57,6 +63,7 @@ const struct executor executor_sequential = {
     .waits = WIDTH_ONE,
     .computes = WIDTH_ONE,
     .overlap = OVERLAP_WORKERS,
+    .plan = seq_plan,
     .create = seq_create,
     .run = seq_run,
     .destroy = seq_destroy,

@@ -144,6 +144,13 @@ static size_t pool_stack_bytes(void)
     return POOL_STACK_BYTES;
 }
 
+/* A worker per task in flight: --threads workers (default the usable cores), each task on one. */
+static void pool_plan(const struct params *p, long n, struct exec_plan *pl)
+{
+    long t = affinity_planned_threads(p);
+    *pl = (struct exec_plan){.threads = t, .in_flight = t < n ? t : n, .computes = t};
+}
+
 const struct executor executor_thread_pool = {
     .name = "thread-pool",
     .summary = "persistent pthread workers taking tasks from a shared queue (--threads, --pin)",
@@ -152,6 +159,7 @@ const struct executor executor_thread_pool = {
     .computes = WIDTH_THREADS,
     .overlap = OVERLAP_WORKERS,
     .stack_bytes = pool_stack_bytes,
+    .plan = pool_plan,
     .create = pool_create,
     .run = pool_run,
     .destroy = pool_destroy,

@@ -266,6 +266,23 @@ with tempfile.TemporaryDirectory() as d:
     r = run("-w", "sleep", "-e", "event-loop", "--tasks", "1", "--hgrm", d)
     check(r.returncode == 2 and "--hgrm" in r.stderr, f"--hgrm a folder: exit 2 ({r.stderr})")
 
+# --plan: each executor's own plan for these parameters, and nothing run.
+r = run("-w", "sleep", "-e", "sequential,event-loop:concurrency=20,thread-pool:threads=8,process:"
+        "threads=3,hybrid:threads=2", "--tasks", "100", "--latency-ms", "5000", "--plan",
+        "--format", "json")
+plans = {x["arm"]: x for x in map(json.loads, r.stdout.splitlines())} if r.returncode == 0 else {}
+check(r.returncode == 0 and len(plans) == 5 and all(x["type"] == "plan" for x in plans.values()),
+      f"--plan: one plan per executor ({r.returncode} {r.stderr.strip()[:100]})")
+want = {"sequential": (0, 0, 1, 1), "event-loop concurrency=20": (0, 0, 20, 1),
+        "thread-pool threads=8": (8, 0, 8, 8), "process threads=3": (0, 3, 3, 3),
+        "hybrid threads=2": (2, 0, 100, 2)}
+for arm, (t, pr, fl, co) in want.items():
+    x = plans.get(arm, {})
+    check((x.get("threads"), x.get("procs"), x.get("in_flight"), x.get("computes")) == (t, pr, fl, co),
+          f"--plan {arm}: threads, processes, in flight, computing = {t}, {pr}, {fl}, {co} ({x})")
+check(plans.get("event-loop concurrency=20", {}).get("task_bytes", 0) > 0,
+      "--plan: a loop task in flight holds memory of its own")
+
 # Sleep: no task returns before its latency, under every blocking executor.
 for ex, extra in [("sequential", []), ("thread-pool", ["--threads", "8"]),
                   ("openmp", ["--threads", "8"])]:

@@ -85,6 +85,14 @@ static void run_case(const struct executor *e, long n, long threads)
         workload_shared_free(cnt);
         return;
     }
+    /* The executor's plan (executor.h) is what it set up: the computing workers, and its
+     * worker threads or processes. */
+    struct exec_plan pl = {0};
+    CHECK(e->plan != NULL);
+    if (e->plan) e->plan(&p, n, &pl);
+    CHECK_EQ_LONG(pl.computes, info.cpu_threads);
+    if (e->forks) CHECK_EQ_LONG(pl.procs, info.procs);
+    if (e->params & PM(P_THREADS) && !e->forks && !ranks) CHECK_EQ_LONG(pl.threads, info.threads);
     /* Worker threads with their own state: --threads where it reads it; a loop also sets up the
      * loop thread's. */
     long workers = (e->params & PM(P_THREADS)) ? threads : 1;
