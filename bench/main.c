@@ -2,7 +2,7 @@
  * PURPOSE cvpbench: one run of a workload under one or more executors, reported per sample.
  * USAGE   cvpbench -w WORKLOAD -e EXECUTOR[,EXECUTOR...] [options]; see --help.
  *         cvpbench calibrate [--format text|json] [--quick]: this machine's costs.
- *         cvpbench advise --latency 30ms --work 200us --tasks 5000: which executor for that mix
+ *         cvpbench advise --latency-ms 30 --work-us 200 --tasks 5000: which executor for that mix
  *         (scripts/advise, which needs the models and statistics of the scripts). */
 #include <curl/curl.h>
 #include <signal.h>

@@ -161,8 +161,11 @@ def main():
                         "3")
     check(rc == 0 and "not timed: sequential" in out,
           "a setting the model rules out is named, not timed")
-    rc, _, err = advise("--latency", "30", "--work", "1ms", "--tasks", "10")
-    check(rc == 2 and "duration" in err, "a duration without its unit: exit 2")
+    rc, _, err = advise("--latency-ms", "30min", "--work-us", "1ms", "--tasks", "10")
+    check(rc == 2 and "duration" in err, "a duration in a unit it does not know: exit 2")
+    rc, out, _ = advise("--latency-ms", "2", "--work-us", "50", "--tasks", "4", "--max-time", "3")
+    check(rc == 0 and "waits 2.0 ms then computes 50 µs" in out,
+          f"cvpbench's own options: a bare --latency-ms is ms, a bare --work-us is us ({out[:80]})")
     up_front(mock)
     bounded(mock)
     signals()
