@@ -2,9 +2,16 @@
 PURPOSE The answer of a run in about 25 lines: how many claims hold (and which do not, in a few
         words), the headline ratios with their intervals, which executor to use for each mix of
         waiting and computing, and where the full report is. `make bench` ends with it;
-        summary.md and report.html lead with it.
+        summary.md and report.html lead with it. It reads the claims' record (claims.json,
+        passed in as verdicts) and the results; it judges nothing.
+
+Which case a headline reads is the one its claim's record names: the lesson is the first case
+of the claim whose evidence is a case table (C1), the compute and memory headlines those of the
+claims whose evidence is the speed-up and memory plots, connection reuse the first case of C7.
 """
-from . import advice, claims_ref, crossover, damage, selfcheck, table
+from . import advice, baseline, crossover, damage, headlines, selfcheck, stats
+from .fmt import est, s, x_est
+from .record import by_plot, cases_of
 from .stats import FAILS, HOLDS
 
 
@@ -19,77 +26,78 @@ def _claims(verdicts):
     return lines
 
 
-def _case(run, name):
-    return next((c for c in run.cases if c.name == name), None)
+def _case(run, verdict):
+    """The first case the claim's record names, if the run has it."""
+    names = cases_of(verdict)
+    return next((c for c in run.cases if names and c.name == names[0]), None)
 
 
-def _x(e):
-    return f"{e.value:.2f}x [{e.lo:.2f}, {e.hi:.2f}]" if e else "-"
+def _loop(run, case, valid_est=True):
+    return next((r for r in case.rows if baseline.is_loop(run.registry.rule(r.executor))
+                 and not r.reference and r.valid and (r.est or not valid_est)), None)
 
 
-def _lesson(run):
-    case = _case(run, "lesson")
+def _lesson(run, verdicts):
+    case = _case(run, next((v for v in verdicts if v.get("see_case")), {}))
     if not case or not case.rows:
         return None
-    seq = case.sequential(case.rows[0])
-    loop = next((r for r in case.rows if r.executor == "event-loop" and r.valid and r.est), None)
+    seq = baseline.row(case, case.rows[0])
+    loop = _loop(run, case)
     if not seq or not loop:
         return None
     p = seq.params
-    return (f"  {p.get('tasks')} waits of {p.get('latency-ms')} ms: event-loop "
-            f"{table._est(loop.est)}, sequential {table._s(seq.wall_in)}: "
-            f"{_x(seq.ratio(loop))} faster")
+    return (f"  {p.get('tasks')} waits of {p.get('latency-ms')} ms: {loop.executor} "
+            f"{est(loop.est)}, {seq.executor} {s(seq.wall_in)}: "
+            f"{x_est(seq.ratio(loop))} faster")
 
 
 def _compute(run, verdicts):
-    c4 = next((v for v in verdicts if v["id"] == "C4"), None)
-    case = _case(run, "matmul")
+    speedup = by_plot(verdicts, "cpu-speedup")
+    case = _case(run, speedup)
     if not case:
         return None
     best = None
     for r in case.rows:
-        seq = case.sequential(r)
+        seq = baseline.row(case, r)
         if seq and r.valid and r.est and r.threads and r.threads > 1 and not r.reference:
             sp = seq.ratio(r)
             if sp and (best is None or sp.value > best[1].value):
                 best = (r, sp)
-    loop = next((r for r in case.rows if r.executor == "event-loop" and r.valid), None)
-    seq = next((s for s in map(case.sequential, case.rows) if s), None)
+    loop = _loop(run, case, valid_est=False)
+    seq = next((b for b in (baseline.row(case, r) for r in case.rows) if b), None)
     size = case.sized.get("size", {}).get("value") or (seq.get("size") if seq else "?")
     if not best:
         return None
     r, sp = best
     share = selfcheck.kernel_check(run)
-    text = f"  matrix product n={size}: {r.label} {_x(sp)} faster than one thread"
+    text = f"  matrix product n={size}: {r.label} {x_est(sp)} faster than one thread"
     if share:
         text = text.replace(":", f" (kernel at {share['share']:.0%} of the FMA peak):", 1)
     if loop and seq:
-        text += f"; the event loop {_x(seq.ratio(loop))}"
-    return text + (f" (usable cores: {run.cores})" if c4 else "")
+        text += f"; the event loop {x_est(seq.ratio(loop))}"
+    return text + (f" (usable cores: {run.cores})" if speedup else "")
 
 
 def _memory(verdicts):
-    c6 = next((v for v in verdicts if v["id"] == "C6"), None)
-    return f"  memory per task in flight: {c6['measured']}" if c6 and c6["measured"] else None
+    v = by_plot(verdicts, "memory")
+    return f"  memory per task in flight: {v['measured']}" if v.get("measured") else None
 
 
 def _reuse(run):
-    case = _case(run, "reuse")
-    if not case:
-        return None
-    for r in case.rows:
+    """The first case with a row per connection policy (reuse yes and no) of one executor."""
+    for case, r in ((case, r) for case in run.cases for r in case.rows):
         if r.get("reuse") == "no" and r.valid:
-            yes = next((x for x in case.rows if x.executor == r.executor
-                        and x.get("reuse") == "yes" and x.valid), None)
+            yes = next((y for y in case.rows if y.executor == r.executor
+                        and y.get("reuse") == "yes" and y.valid), None)
             if yes and yes.cpu_est and r.cpu_est:
-                from .stats import ratio_of
-                return (f"  a new connection per request costs {_x(ratio_of(r.cpu_est, yes.cpu_est))}"
+                return (f"  a new connection per request costs "
+                        f"{x_est(stats.ratio_of(r.cpu_est, yes.cpu_est))}"
                         f" the client CPU of a kept-alive one ({r.executor})")
     return None
 
 
-def _advice(run):
-    cell_map = crossover.cells(run)
+def _advice(run, verdicts):
+    cell_map = crossover.cells(run, cases_of(by_plot(verdicts, "crossover-map")))
     if not cell_map:
         return []
     lines = ["Which should I use? (the crossover map: N tasks that wait L, then compute W)"]
@@ -98,9 +106,9 @@ def _advice(run):
         if not cells:
             continue
         execs = crossover.executors(cell_map)
-        ranked = sorted(execs, key=lambda ex: advice._record(cells, ex), reverse=True)
-        top = advice._record(cells, ranked[0])[0]
-        equal = [ex for ex in ranked if advice._record(cells, ex)[0] == top]
+        ranked = sorted(execs, key=lambda ex: advice.record(cells, ex), reverse=True)
+        top = advice.record(cells, ranked[0])[0]
+        equal = [ex for ex in ranked if advice.record(cells, ex)[0] == top]
         pick = ", ".join(equal) + (" (tied)" if len(equal) > 1 else "")
         lines.append(f"  {title.lower() + ':':24}{pick}  [{top} of {len(cells)} cells]")
     return lines
@@ -120,11 +128,11 @@ def lines(run, verdicts, report_dir=None):
     if check:  # the compute self-check: a slow kernel is said before any CPU-bound figure
         out += [("Compute: " if check["ok"] else "WARNING: ") + check["text"] + ".", ""]
     out += _claims(verdicts) + [""]
-    heads = [x for x in (_lesson(run), _compute(run, verdicts), _memory(verdicts), _reuse(run))
-             if x] + claims_ref.headlines(run)
+    heads = [y for y in (_lesson(run, verdicts), _compute(run, verdicts), _memory(verdicts),
+                         _reuse(run)) if y] + headlines.lines(run)
     if heads:
         out += ["Headlines (in-process time, median [95% interval]):"] + heads + [""]
-    adv = _advice(run)
+    adv = _advice(run, verdicts)
     if adv:
         out += adv + [""]
     noisy = [c.name for c in run.cases if c.disturbed]

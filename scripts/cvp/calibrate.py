@@ -10,7 +10,7 @@ import os
 import statistics
 import subprocess
 
-from . import fsutil, sizing, suite
+from . import baseline, fsutil, sizing
 
 FILE = "machine.json"
 
@@ -29,11 +29,11 @@ def machine(binary, out_dir, quick=False):
     return doc
 
 
-def _per_request_us(binary, url_base, executor, lat_ms):
+def _per_request_us(binary, url_base, workload, executor, lat_ms):
     """Per request, the wall time of 200 GETs of /delay/lat_ms under executor beyond one wait
     of lat_ms, in µs: the median and the slowest of 5 batches, or the reason there is none."""
     n = 200
-    r = subprocess.run([binary, "-w", "http", "-e", executor, "--tasks", str(n),
+    r = subprocess.run([binary, "-w", workload, "-e", executor, "--tasks", str(n),
                         "--latency-ms", str(lat_ms), "--reps", "5", "--warmup", "1",
                         "--url-base", url_base, "--format", "json", "--quiet"],
                        capture_output=True, text=True, timeout=60)
@@ -45,20 +45,21 @@ def _per_request_us(binary, url_base, executor, lat_ms):
     return None, f"exit {r.returncode}: {r.stderr[:120]}"
 
 
-def request_cost(binary, out_dir, url_base, doc):
+def request_cost(binary, out_dir, url_base, doc, reg):
     """What every HTTP wait costs beyond its delay, on kept-alive connections, added to
-    machine.json: request_us, one request's round trip (/delay/0 one at a time: sequential;
+    machine.json: request_us, one request's round trip (/delay/0 one at a time: the baseline;
     the median, in µs), and request_loop_us, a request's share of the event loop's time with
     200 in flight, each waiting 1 ms at the server (the client's work per request there, and the
     server's too where both share the cores; median and slowest of 5 batches)."""
     if not url_base:
         return doc
-    one, why = _per_request_us(binary, url_base, "sequential", 0)
+    wl = baseline.request_workload(reg)
+    one, why = _per_request_us(binary, url_base, wl, baseline.name(reg), 0)
     if one:
         doc["request_us"] = one["median"]
     else:
         doc.setdefault("reasons", {})["request_us"] = why
-    loop, why = _per_request_us(binary, url_base, "event-loop", 1)
+    loop, why = _per_request_us(binary, url_base, wl, baseline.loop_name(reg), 1)
     if loop:
         doc["request_loop_us"] = loop
     else:
@@ -80,7 +81,7 @@ def size_case(case, binary, url_base):
     """Sizes every `auto` parameter of the case so that one core takes the case's target time;
     records value and probes in case.sized (read by suite.expand and written to case.json)."""
     reg = case.registry
-    base = suite.sequential_of(reg)
+    base = baseline.name(reg)
     fixed = {}
     for pairs in case.params[:1]:
         for name, vals in pairs:

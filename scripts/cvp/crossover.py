@@ -94,13 +94,15 @@ class Cell:
         return "mostly-wait" if self.n * self.work_us / 1e3 < self.lat_ms else "mostly-compute"
 
 
-def cells(run):
-    """{(L ms, W us): Cell} from the run's C8 cases (mixed workload). Should two cases time the
-    same (L, W) with different N, the larger N is kept: it says more about scheduling."""
+def cells(run, names):
+    """{(L ms, W us): Cell} from the run's cases named in names (the map's claim reads them;
+    their rows that wait L then compute W). Should two cases time the same (L, W) with
+    different N, the larger N is kept: it says more about scheduling."""
     groups = {}
-    for case in run.tagged("C8"):
+    for case in (c for c in run.cases if c.name in set(names)):
         for r in case.rows:
-            if r.workload != "mixed" or r.tasks is None:
+            kind = (run.registry.workloads.get(r.workload) or {}).get("kind")
+            if kind != "mixed" or "work-us" not in r.params or r.tasks is None:
                 continue
             key = (r.get("latency-ms", 0), r.get("work-us", 0))
             groups.setdefault(key, {}).setdefault(int(r.tasks), []).append((case, r))
@@ -156,11 +158,3 @@ def executors(cell_map):
 def axes(cell_map):
     """The sorted L values (rows) and W values (columns) of the map."""
     return (sorted({k[0] for k in cell_map}), sorted({k[1] for k in cell_map}))
-
-
-def fmt_ms(ms):
-    return f"{ms:g} ms"
-
-
-def fmt_us(us):
-    return f"{us / 1000:g} ms" if us >= 1000 else f"{us:g} us"

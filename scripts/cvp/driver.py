@@ -14,7 +14,7 @@ import subprocess
 import sys
 import time
 
-from . import calibrate, estimate, fsutil, registry, runcase, suite
+from . import baseline, calibrate, estimate, fmt, fsutil, registry, runcase, suite
 from .runcase import Interrupted
 from .server import MockServer
 
@@ -66,11 +66,6 @@ def shown(path):
     """A path as the user would type it: relative to the repository when inside it."""
     rel = os.path.relpath(path, ROOT)
     return path if rel.startswith("..") else rel
-
-
-def fmt_s(s):
-    s = int(round(s))
-    return f"{s // 60}m{s % 60:02d}s" if s >= 60 else f"{s}s"
 
 
 def build(build_dir):
@@ -137,7 +132,7 @@ def main(argv):
                 print(f"    {cmd.label}")
             for s in skip:
                 print(f"    {s['label']}  (not measured: {s['reason']})")
-        print(f"total ~{fmt_s(total_est)} on {n_cores} cores")
+        print(f"total ~{fmt.clock(total_est)} on {n_cores} cores")
         return 0
     return execute(args, suite_path, planned, total_est, binary, server_bin, n_cores, reg)
 
@@ -166,7 +161,7 @@ def execute(args, suite_path, planned, total_est, binary, server_bin, n_cores, r
               "cases_done": 0, "estimate_s": round(total_est, 1), "server_pid": None}
     status_path = os.path.join(out, "status.json")
     fsutil.write_json(status_path, status)
-    _save_context(binary, out)
+    _save_context(binary, out, reg)
     reg.save(out)
     print("bench: measuring this machine's costs (cvpbench calibrate) ...", end="", flush=True)
     machine = calibrate.machine(binary, out, quick=args.quick)
@@ -177,14 +172,14 @@ def execute(args, suite_path, planned, total_est, binary, server_bin, n_cores, r
     server = MockServer(server_bin, out) if needs_server and os.access(server_bin, os.X_OK) else None
     old = {s: signal.signal(s, _raise_interrupted) for s in (signal.SIGINT, signal.SIGTERM)}
     rc, t_start = 0, time.monotonic()
-    print(f"bench: {len(planned)} cases, estimated {fmt_s(total_est)} on {n_cores} cores -> "
+    print(f"bench: {len(planned)} cases, estimated {fmt.clock(total_est)} on {n_cores} cores -> "
           f"{shown(out)}", flush=True)
     try:
         url_base = server.start() if server else None
         if server:
             status["server_pid"] = server.pid
             fsutil.write_json(status_path, status)
-            machine = calibrate.request_cost(binary, out, url_base, machine)
+            machine = calibrate.request_cost(binary, out, url_base, machine, reg)
         done_est = done_real = 0.0
         for k, (case, run, skip, est) in enumerate(planned, 1):
             # Scale the model by how far off it has been, once there is enough to judge by,
@@ -192,7 +187,7 @@ def execute(args, suite_path, planned, total_est, binary, server_bin, n_cores, r
             scale = min(3.0, max(0.5, done_real / done_est)) if done_est >= 5 else 1.0
             remaining = sum(p[3] for p in planned[k - 1:]) * scale
             print(f"[{k}/{len(planned)}] {case.name} ({len(run)} commands"
-                  f"{f', {len(skip)} not measured' if skip else ''}) ... ETA {fmt_s(remaining)}",
+                  f"{f', {len(skip)} not measured' if skip else ''}) ... ETA {fmt.clock(remaining)}",
                   end="", flush=True)
             if calibrate.needs_sizing(case):
                 calibrate.size_case(case, binary, url_base)
@@ -231,9 +226,11 @@ def execute(args, suite_path, planned, total_est, binary, server_bin, n_cores, r
     return rc
 
 
-def _save_context(binary, out):
-    """The machine context once per run, even if every case ends up "not measured"."""
-    r = subprocess.run([binary, "-w", "noop", "-e", "sequential", "--tasks", "1", "--format",
+def _save_context(binary, out, reg):
+    """The machine context once per run, even if every case ends up "not measured": one empty
+    task on the baseline executor (both read from the registry)."""
+    r = subprocess.run([binary, "-w", baseline.empty_workload(reg), "-e", baseline.name(reg),
+                        "--tasks", "1", "--format",
                         "json", "--quiet"], capture_output=True, text=True)
     lines = [l for l in r.stdout.splitlines() if l.startswith("{")]
     if lines:

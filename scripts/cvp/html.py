@@ -1,6 +1,7 @@
 """NAME    html.py
 PURPOSE report.html: one self-contained page per run, readable offline. It leads with the answer
-        (answer.lines, as make bench prints it), then the claims with their evidence, the
+        (answer.lines, as make bench prints it), then the claims with their evidence (all from
+        claims.json, read by record.py: the page judges nothing), the
         crossover map, the plots (gnuplot's SVGs inlined), one table per case, and the machine
         with its measured costs; a table of contents beside it.
 
@@ -11,35 +12,13 @@ silently working online and breaking offline.
 """
 import os
 
-from . import answer, claims as claims_mod, damage, htmlcases, htmlclaims, htmlmap, selfcheck
-from . import svgembed
+from . import answer, damage, htmlcases, htmlclaims, htmlmap, plots, selfcheck, svgembed
 from . import htmlkit as k
 from .htmlstyle import CSS
+from .record import by_plot
 from .stats import HOLDS
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
-
-# The plots of the plots section, in reading order: file name, heading, how to read it.
-PLOTS = (
-    ("io-cap", "I/O: wall time vs in-flight cap (C2)",
-     "Each case's executors against that case's ideal ⌈N/C⌉·L (grey, one dash style per case); "
-     "cases differ by point shape. Points sit on the line when only the cap limits the batch."),
-    ("cpu-speedup", "CPU-bound: speed-up over sequential vs threads (C3, C4)",
-     "Speed-up over sequential with its 95% interval, per case and pool; the dashed line is the "
-     "ideal min(T, cores). Points are nudged sideways so their intervals stay visible."),
-    ("n-sweep", "How cost grows with the number of tasks N",
-     "In-process wall time with its 95% interval against N: sequential grows as N·L; an "
-     "executor that overlaps all waits stays near L until the per-task costs add up."),
-    ("memory", "Memory held per task in flight (C6)",
-     "The memory each executor holds with all N tasks in flight, log-log; the legend gives the "
-     "slope per task over N ≥ 1000 (the dashed fit), as claim C6 measures it."),
-    ("open-loop", "Open loop: response time against the offered rate (C13)",
-     "Median and p99 response, timed from each task's arrival, per executor; the vertical line "
-     "is the capacity C/L, the dotted curve the model's median (a queue of C servers). Below "
-     "the capacity a task waits only for itself; above it the queue grows for as long as tasks "
-     "arrive."),
-)
-
 
 def _svg(run, name, title):
     return svgembed.inline(os.path.join(run.dir, "plots", f"{name}.svg"), f"p-{name}", title)
@@ -81,9 +60,14 @@ def answer_section(run, verdicts):
             f'<p class="files muted">Files of this run: {links}</p></section>')
 
 
+def _plots():
+    """The plots section's entries, in the registry's order (plots.py): name, heading, caption."""
+    return [(p.name, p.title, p.shows) for p in plots.all_plots() if p.section == "plots"]
+
+
 def plots_section(run):
     figs = []
-    for name, title, caption in PLOTS:
+    for name, title, caption in _plots():
         svg = _svg(run, name, title)
         body = svg or ('<p class="muted">Not drawn: no data for it in this run, or gnuplot is '
                        "not installed.</p>")
@@ -173,7 +157,7 @@ def toc(run, verdicts, has_map):
                      f'<span class="badge {k.VERDICT_CLASS.get(v["verdict"], "inconclusive")}">'
                      f'{v["id"]}</span> {k.esc(v["title"][:38])}…</a></li>' for v in verdicts)
     plots = "".join(f'<li><a href="#{k.anchor("plot", n)}">{k.esc(t)}</a></li>'
-                    for n, t, _ in PLOTS)
+                    for n, t, _ in _plots())
     cases = "".join(f'<li><a href="#{k.anchor("case", c.name)}">{k.esc(c.name)}</a></li>'
                     for c in run.cases)
     xo = '<li><a href="#crossover">Crossover map</a></li>' if has_map else ""
@@ -185,11 +169,10 @@ def toc(run, verdicts, has_map):
             '<li><a href="#machine">Machine and costs</a></li></ol></nav>')
 
 
-def page(run, verdicts=None):
-    """The whole page as a string."""
-    verdicts = verdicts if verdicts is not None else claims_mod.judge(run)
-    c8 = next((v for v in verdicts if v["id"] == "C8"), {})
-    xo = htmlmap.section(run, c8, _svg(run, "crossover-map", "Which executor wins each cell"))
+def page(run, verdicts):
+    """The whole page as a string, from the run's results and its claims' record (record.py)."""
+    xo = htmlmap.section(run, by_plot(verdicts, "crossover-map"),
+                         _svg(run, "crossover-map", plots.get("crossover-map").heading))
     held = sum(v["verdict"] == HOLDS for v in verdicts)
     title = (f"cvpbench report: {run.context.get('cpu_model', '?')}, {held} of {len(verdicts)} "
              "claims hold")

@@ -5,8 +5,8 @@ PURPOSE The cases section of report.html: one table per case, a row per executor
         CPU, memory, p99 task latency, samples and validity; the case's note, its sizing, and a
         warning when other processes disturbed it.
 """
+from . import baseline, table
 from . import htmlkit as k
-from . import table
 
 TIME_BASIS = ("Every time, speed-up, winner and verdict uses the <strong>in-process</strong> timed "
               "region (the batch's scheduling, with threads, loops and connections set up "
@@ -42,7 +42,7 @@ def _label(r, varying):
 
 
 def _row(run, case, r, marks, longest, gflops, varying):
-    seq = case.sequential(r)
+    seq = baseline.row(case, r)
     sp = seq.ratio(r) if seq and r.valid and r.est else None
     valid = "yes" if r.valid else f'<span class="bad">no: {k.esc(r.why)}</span>'
     if r.errors:

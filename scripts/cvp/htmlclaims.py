@@ -3,28 +3,21 @@ PURPOSE The claims section of report.html: for each claim its verdict, model, ba
         and measurement, why it is undecided, and every point's measured interval drawn against
         the band its model allows, so a reader sees how each verdict was reached.
 
-A point's numbers are seconds, ratios or KiB depending on the claim (claims.py); unit() knows
-which. Long lists of points (the crossover map has one per cell and executor) show the points
-that did not hold first and fold the rest away.
+A point's numbers are in the unit its record gives (claims.json: "s", "x", "KiB", "/s" ...).
+A claim links to its evidence: its plot (plots.py), or its first case's table. Long lists of
+points (the crossover map has one per cell and executor) show the points that did not hold
+first and fold the rest away.
 """
+from . import fmt, plots
 from . import htmlkit as k
 from .stats import HOLDS
 
-# Where a claim's picture is: a plot or a section of the page.
-EVIDENCE = {"C1": ("case-lesson", "the lesson"), "C2": ("plot-io-cap", "the io-cap plot"),
-            "C4": ("plot-cpu-speedup", "the speed-up plot"),
-            "C6": ("plot-memory", "the memory plot"), "C8": ("crossover", "the crossover map"),
-            "C13": ("plot-open-loop", "the open-loop plot")}
 FOLD_OVER = 10  # points beyond which those that hold are folded away
 
 
-def unit(cid, where):
-    """The formatter of a point's numbers: seconds, ratio (×) or KiB per task."""
-    if cid == "C6":
-        return lambda v: f"{v:.2f} KiB"
-    if cid in ("C1", "C2") or (cid == "C8" and "model's pick" not in where):
-        return k.s
-    return lambda v: f"{v:.2f}×"
+def unit(p, v):
+    """The formatter of a point's numbers, from its unit in the record (its claim's otherwise)."""
+    return fmt.of(p.get("unit") or v.get("unit"), html=True)
 
 
 def band_text(band, f):
@@ -36,8 +29,8 @@ def band_text(band, f):
     return f"≤ {f(hi)}" if hi is not None else "any"
 
 
-def _point_row(run, cid, p):
-    f = unit(cid, p["where"])
+def _point_row(run, v, p):
+    f = unit(p, v)
     m = p.get("measured")
     # A slope or an exact ratio has no interval (level 1, lo = hi): its value alone.
     meas = (f(m[0]) + (f'<br><span class="ci">{k.span(f(m[1]), f(m[2]))} {m[3] * 100:.0f}%'
@@ -62,14 +55,25 @@ def _points(run, v):
     folded = [p for p in order if p not in shown]
     out = []
     if shown:
-        out.append(k.table_html(head, [_point_row(run, v["id"], p) for p in shown], "points",
+        out.append(k.table_html(head, [_point_row(run, v, p) for p in shown], "points",
                                 num_from=1))
     if folded:
         out.append(f'<details><summary>{"The " if not shown else "And the "}{len(folded)} '
                    f'points that hold</summary>'
-                   + k.table_html(head, [_point_row(run, v["id"], p) for p in folded],
+                   + k.table_html(head, [_point_row(run, v, p) for p in folded],
                                   "points", num_from=1) + "</details>")
     return "".join(out)
+
+
+def _evidence(v):
+    """' see the io-cap plot' linking to its plot, or to its first case's table."""
+    plot = plots.get(v.get("plot") or "")
+    if plot:
+        return f' <a class="see" href="#{plot.anchor}">see {k.esc(plot.link)}</a>'
+    if v.get("see_case") and v.get("cases"):
+        case = v["cases"][0]
+        return f' <a class="see" href="#{k.anchor("case", case)}">see the {k.esc(case)}</a>'
+    return ""
 
 
 def claim(run, v):
@@ -83,8 +87,7 @@ def claim(run, v):
     if v.get("note"):
         facts.append(("Note", v["note"]))
     dl = "".join(f"<dt>{name}</dt><dd>{k.esc(k.micro(text or '-'))}</dd>" for name, text in facts)
-    see = EVIDENCE.get(cid)
-    link = f' <a class="see" href="#{see[0]}">see {see[1]}</a>' if see else ""
+    link = _evidence(v)
     cls = k.VERDICT_CLASS.get(v["verdict"], "inconclusive")
     return (f'<article class="claim {cls}" id="{k.anchor("claim", cid)}">'
             f'<h3><span class="cid">{cid}</span> {k.esc(v["title"])} {k.badge(v["verdict"])}</h3>'

@@ -3,14 +3,14 @@ PURPOSE The small pieces every section of report.html is built from: escaping, n
         their units and intervals, an executor's name in its colour, verdict badges, tables and
         the tiny inline SVG drawings (an interval against its band, a bar with its interval).
 
-Everything returns a string of HTML. Numbers are formatted here and only here, so a time reads
-the same in every table (table.py's units: s, ms, µs).
+Everything returns a string of HTML. Numbers are formatted by fmt.py, as in every other table,
+so a time reads the same everywhere (s, ms, µs).
 """
 import html
 import math
 import re
 
-from . import models, table
+from . import fmt, models
 from .stats import FAILS, HOLDS
 
 VERDICT_CLASS = {HOLDS: "holds", FAILS: "fails"}  # anything else is inconclusive
@@ -21,14 +21,13 @@ def esc(text):
 
 
 def micro(text):
-    """claims.py, costs.py and crossover.py write ASCII 'us' (their Markdown and JSON are read by
-    tests and the README check); the page writes µs."""
+    """The claims (claims/), costs.py and crossover.py write ASCII 'us' (their Markdown and JSON
+    are read by tests and the README check); the page writes µs."""
     return re.sub(r"(\d) us\b", "\\1 µs", str(text))
 
 
-def s(x):
-    """Seconds in the unit that fits: '2.020 s', '20.2 ms', '870 µs', '-' for nothing."""
-    return table._s(x)
+s = fmt.s  # seconds in the unit that fits: '2.020 s', '20.2 ms', '870 µs', '-' for nothing
+kib = fmt.kib
 
 
 def span(lo, hi):
@@ -56,14 +55,7 @@ def est_x(e, stack=False):
     """A ratio estimate: '1.99× [1.95, 2.09]'."""
     if e is None:
         return "-"
-    return f"{e.value:.2f}×" + _ci(f"[{e.lo:.2f}, {e.hi:.2f}]", stack)
-
-
-def kib(k):
-    """Memory from KiB: KiB below 1 MiB, else MiB with one decimal."""
-    if k is None:
-        return "-"
-    return f"{k:.0f} KiB" if k < 1024 else f"{k / 1024:.1f} MiB"
+    return fmt.of("x", html=True)(e.value) + _ci(f"[{e.lo:.2f}, {e.hi:.2f}]", stack)
 
 
 def colour(run, executor):

@@ -1,19 +1,16 @@
 """NAME    htmlmap.py
-PURPOSE The crossover map's section of report.html (claim C8): the heat map gnuplot drew, the map
-        as a table whose cells name the winner and its margin with its interval, or every
-        executor tied for fastest, each in its colour; and each executor's measured time
-        against its model, cell by cell.
+PURPOSE The crossover map's section of report.html (from its claim's record, C8 in the default
+        suite): the heat map gnuplot drew, the map as a table whose cells name the winner and
+        its margin with its interval, or every executor tied for fastest, each in its colour;
+        and each executor's measured time against its model, cell by cell.
 """
 from . import crossover
+from .fmt import ms_label, us_label
 from . import htmlkit as k
 from .costs import Costs
 
 MARK = {"holds": ("✓", "the model picked it"), "does not hold": ("✗", "the model did not"),
         "inconclusive": ("?", "the run cannot tell")}
-
-
-def _fmt_us(us):
-    return f"{us / 1000:g} ms" if us >= 1000 else f"{us:g} µs"
 
 
 def _mark(verdict):
@@ -42,11 +39,11 @@ def _grid(run, cell_map):
     lats, works = crossover.axes(cell_map)
     timed = crossover.executors(cell_map)
     out = ['<table class="map"><thead><tr><th>L \\ W</th>']
-    out += [f"<th>{_fmt_us(w)}</th>" for w in works]
+    out += [f"<th>{us_label(w, micro=True)}</th>" for w in works]
     out.append("</tr></thead><tbody>")
     # Largest L on top, as in the heat map.
     for lat in reversed(lats):
-        out.append(f"<tr><th>{crossover.fmt_ms(lat)}</th>")
+        out.append(f"<tr><th>{ms_label(lat)}</th>")
         out += [_cell(run, cell_map[(lat, w)], timed) if (lat, w) in cell_map
                 else '<td class="empty">not measured</td>' for w in works]
         out.append("</tr>")
@@ -62,7 +59,7 @@ def _models(run, cell_map):
     head = ["cell"] + [k.ex(run, e) for e in timed] + ["model's pick"]
     rows = []
     for c, each, picks in crossover.versus_model(run, cell_map, costs):
-        row = [f"L = {crossover.fmt_ms(c.lat_ms)}<br>W = {_fmt_us(c.work_us)}<br>"
+        row = [f"L = {ms_label(c.lat_ms)}<br>W = {us_label(c.work_us, micro=True)}<br>"
                f'<span class="muted">N = {c.n}</span>']
         for e in timed:
             if e not in each:
@@ -79,21 +76,23 @@ def _models(run, cell_map):
 
 
 def section(run, c8, svg):
-    """The section, or '' without crossover cells. c8 is claim C8's verdict (its cells carry the
+    """The section, or '' without crossover cells. c8 is the map claim's record (its cells carry the
     per-cell verdicts); svg the inlined heat map or None."""
-    cell_map = crossover.cells(run)
+    cell_map = crossover.cells(run, c8.get("cases") or [])
     if not cell_map:
         return ""
     verdicts = {(c["latency_ms"], c["work_us"]): c.get("verdict") for c in c8.get("cells", [])}
     for key, c in cell_map.items():
         c.verdict = verdicts.get(key, c.verdict)
+    cid = k.esc(c8.get("id", ""))
     intro = ("<p>Each of N tasks waits L (rows: a <code>/delay/L</code> request) and then "
              "computes W (columns: a calibrated hash chain). Every executor runs at its best "
              "setting. A cell names the fastest executor by in-process time and its margin over "
              "the runner-up with the margin's 95% interval; when their intervals do not "
              "separate, the cell is a <strong>tie</strong> and names every executor tied for "
-             f"fastest. ✓ / ✗ / ?: claim C8's model picked it, did not, or the run cannot tell "
-             f"(usable cores P = {run.cores}; claim <a href=\"#claim-C8\">C8</a> "
+             f"fastest. ✓ / ✗ / ?: claim {cid}'s model picked it, did not, or the run cannot "
+             f"tell (usable cores P = {run.cores}; claim "
+             f"<a href=\"#{k.anchor('claim', cid)}\">{cid}</a> "
              f"{k.badge(c8.get('verdict', 'inconclusive'))}).</p>")
     fig = (f'<figure class="plot">{svg}<figcaption>The heat map (plots/crossover-map.svg): paler '
            "means a closer race; hatched grey a tie, with the tied executors' colours beneath."
@@ -102,5 +101,5 @@ def section(run, c8, svg):
             "waiting and computing</h2>" + intro + fig + _grid(run, cell_map)
             + "<h3>Measured against the model, cell by cell</h3><p class=\"muted\">In-process "
             "median [95% interval] of each executor's fastest setting (named when it has "
-            "several), and its C8 model's time; highlighted where tied for fastest.</p>"
+            f"several), and its {cid} model's time; highlighted where tied for fastest.</p>"
             + _models(run, cell_map) + "</section>")

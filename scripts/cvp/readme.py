@@ -5,7 +5,9 @@ PURPOSE The README's figures, verdicts and advice, written from the committed sa
 """
 import re
 
-from . import advice, claims as claims_mod, table
+from . import advice, baseline, table
+from .fmt import est, s, x_est
+from .record import by_plot
 from .stats import FAILS, HOLDS
 
 BEGIN = "<!-- BEGIN GENERATED {name}: written by scripts/readme from results/sample; do not edit -->"
@@ -13,12 +15,12 @@ END = "<!-- END GENERATED {name} -->"
 
 
 def _row_cells(case, r, gflops):
-    seq = case.sequential(r)
-    cells = [r.label, table._est(r.est), table._x(seq.ratio(r)) if seq else "-"]
+    seq = baseline.row(case, r)
+    cells = [r.label, est(r.est), x_est(seq.ratio(r)) if seq else "-"]
     if gflops:
         cells.append(f"{r.gflops:.1f}" if r.gflops else "-")
     else:
-        cells += [table._s(r.process_wall), table._s(r.cpu),
+        cells += [s(r.process_wall), s(r.cpu),
                   f"{r.rss_kib / 1024:.1f} MiB" if r.rss_kib else "-"]
     return cells
 
@@ -44,8 +46,8 @@ def _sized(run, name):
     case = next((c for c in run.cases if c.name == name), None)
     if not case or not case.sized:
         return ""
-    return "; ".join(f"{k} = {s['value']}, sized so one core takes {table._s(s['target_s'])}"
-                     for k, s in case.sized.items())
+    return "; ".join(f"{k} = {z['value']}, sized so one core takes {s(z['target_s'])}"
+                     for k, z in case.sized.items())
 
 
 def claims_lines(verdicts):
@@ -63,7 +65,7 @@ def claims_lines(verdicts):
     return lines
 
 
-def sample_section(run):
+def sample_section(run, verdicts):
     c, m, st = run.context, run.machine, run.status
     fma = f", {m['fma_gflops_per_core']:.0f} GFLOP/s FMA peak per core" \
         if m.get("fma_gflops_per_core") else ""
@@ -74,33 +76,38 @@ def sample_section(run):
              f"cores{fma}), started {st.get('started_utc', '?')}; "
              + ("every sample validated." if valid else "**some samples failed validation**."),
              "", table.TIME_BASIS, ""]
-    lesson = next((c for c in run.cases if c.name == "lesson"), None)
+    # The lesson: the first case of the claim whose evidence is a case table (C1); the matrix
+    # product: the first case of the claims drawn in the speed-up plot (C3, C4).
+    first = lambda v: (v.get("cases") or ["-"])[0]  # noqa: E731
+    lesson_name = first(next((v for v in verdicts if v.get("see_case")), {}))
+    cpu_name = first(by_plot(verdicts, "cpu-speedup"))
+    lesson = next((c for c in run.cases if c.name == lesson_name), None)
     if lesson and lesson.rows:
         p = lesson.rows[0].params
         lines += [f"**The lesson: {p.get('tasks')} requests that each wait "
                   f"{p.get('latency-ms')} ms** (mock server `/delay/{p.get('latency-ms')}`):", ""]
-    lines += _case_table(run, "lesson")
-    sized = _sized(run, "matmul")
+    lines += _case_table(run, lesson_name)
+    sized = _sized(run, cpu_name)
     lines += ["", "**The other half: a matrix product** (CPU-bound" + (f"; {sized}" if sized else "")
               + "):", ""]
-    lines += _case_table(run, "matmul", gflops=True)
+    lines += _case_table(run, cpu_name, gflops=True)
     lines += ["", "★ fastest; ☆ tied for fastest (95% intervals that do not separate).", ""]
-    lines += claims_lines(claims_mod.judge(run))
+    lines += claims_lines(verdicts)
     lines += ["", "![which executor wins each mix of waiting and computing]"
                   "(results/sample/plots/crossover-map.png)"]
     return "\n".join(lines)
 
 
-def advice_section(run):
-    verdicts = {v["id"]: v for v in claims_mod.judge(run)}
-    text = advice.markdown(run, verdicts.get("C8", {}))
+def advice_section(run, verdicts):
+    text = advice.markdown(run, by_plot(verdicts, "crossover-map"))
     if not text:
         return "*(the sample has no crossover map)*"
     return text.split("\n", 1)[1].strip()  # the README has the heading already
 
 
-def sections(run):
-    return {"sample": sample_section(run), "advice": advice_section(run)}
+def sections(run, verdicts):
+    """The generated sections, from the sample's results and its claims' record."""
+    return {"sample": sample_section(run, verdicts), "advice": advice_section(run, verdicts)}
 
 
 def render(text, secs):

@@ -1,7 +1,7 @@
 """NAME    results.py
 PURPOSE Load one run directory (results/<run-id>/) into rows that tabulate, claims and plot share.
 
-A row is one command of one case: an executor at one workload point. Its samples are the
+A row (row.py) is one command of one case: an executor at one workload point. Its samples are the
 point's cvpbench JSON lines with its arm index: one per round, the in-process timed region (the
 one time basis of every table, plot and claim). Its time is their median with an order-statistic
 interval (stats.py). Rows of one point ran in the same rounds of one process, so their ratios
@@ -13,113 +13,9 @@ renderer shows and claims.judge turns into "evidence lost".
 """
 import os
 import re
-import statistics
 
-from . import damage, models, registry, stats
-
-
-def _median(xs):
-    xs = [x for x in xs if x is not None]
-    return statistics.median(xs) if xs else None
-
-
-def _known(v):
-    """A measured figure: a number, not null (not measured) or negative (not measurable)."""
-    return isinstance(v, (int, float)) and v >= 0
-
-
-class Row:
-    def __init__(self, case, cmd, samples, hf, reg, cores):
-        self.case = case
-        self.registry = reg
-        self.label = cmd["label"]
-        self.executor = cmd["executor"]
-        self.workload = cmd["workload"]
-        self.params = cmd["params"]
-        self.point_index = cmd.get("point")
-        # A reference program ran alone, not in cvpbench's interleaved rounds: its ratios to
-        # other rows are never paired by round.
-        self.reference = bool(cmd.get("reference"))
-        self.samples = samples
-        self.walls = {s.get("round", i): s["wall_s"] for i, s in enumerate(samples)
-                      if s.get("wall_s") is not None}
-        self.est = stats.median_ci(self.walls.values())
-        self.wall_in = self.est.value if self.est else None
-        self.hf = hf or {}
-        self.process_times = self.hf.get("times") or []
-        self.process_wall = _median(self.process_times)
-        cpus = [(d.get("user_s") or 0) + (d.get("sys_s") or 0) for d in samples]
-        self.cpu = _median(cpus)
-        self.cpu_est = stats.median_ci(cpus)
-        self.rss_kib = _median([d.get("max_rss_kib") for d in samples])
-        # The memory the executor holds for its tasks in flight: what its set-up added and how
-        # far a batch rose above where it started (peak RSS is shared by a run's executors).
-        setup = _median([d["setup_rss_kib"] for d in samples if _known(d.get("setup_rss_kib"))])
-        growth = _median([d["rss_growth_kib"] for d in samples
-                          if _known(d.get("rss_growth_kib"))])
-        self.held_kib = setup + growth if setup is not None and growth is not None else None
-        self.p99_us = _median([(d.get("latency_us") or {}).get("p99") for d in samples])
-        self.gflops = _median([d.get("gflops") for d in samples])
-        self.tasks = _median([d.get("tasks") for d in samples]) or self.params.get("tasks")
-        self.errors = sum(sum((d.get("errors") or {}).values()) for d in samples)
-        self.threads = _median([d.get("threads") for d in samples])
-        self.first_task_us = _median([d.get("first_task_us") for d in samples])
-        self.minflt = _median([d.get("minflt") for d in samples])
-        self.migrations = _median([d.get("migrations") for d in samples])
-        self.valid, self.why = self._validity()
-        # How it scheduled: as recorded, else as its executor's rule says.
-        n = int(self.tasks or 1)
-        self.schedule = models.schedule_of(samples[0] if samples else None, n) or \
-            models.schedule_before(reg.rule(self.executor), self.params, n, cores)
-
-    def per_sample(self, fn):
-        """The median [95% interval] of fn(sample) over the row's valid samples (fn returns
-        None where the sample lacks the figure), or None."""
-        vals = []
-        for d in self.samples:
-            if d.get("valid"):
-                try:
-                    vals.append(fn(d))
-                except (KeyError, TypeError):
-                    pass
-        return stats.median_ci([v for v in vals if v is not None])
-
-    def _validity(self):
-        if not self.samples:
-            return False, "no samples"
-        bad = [d for d in self.samples if not d.get("valid")]
-        if bad:
-            why = bad[0].get("invalid_reason") or "invalid"
-            return False, f"{len(bad)}/{len(self.samples)} samples: {why[:70]}"
-        return True, ""
-
-    def point(self):
-        """The workload point: rows with the same point did the same work."""
-        skip = self.registry.executor_only_params
-        return tuple(sorted((k, v) for k, v in self.params.items() if k not in skip))
-
-    def get(self, name, default=None):
-        return self.params.get(name, default)
-
-    def model_s(self, cores):
-        """The model's ideal time at the row's own point and schedule, or None (no model)."""
-        return models.time_s(self.schedule, int(self.tasks), self.get("latency-ms", 0) / 1e3,
-                             self.get("work-us", 0) / 1e6, cores)
-
-    def ratio(self, other):
-        """self / other as an estimate: paired by round when both ran in one process (the same
-        point of the same case), else from the two medians' intervals (conservative)."""
-        if other is None or not self.walls or not other.walls:
-            return None
-        # Paired when both took part in the same rounds; an executor that was known precisely
-        # early sat out later rounds, and then each median's own interval bounds the ratio.
-        if self.case == other.case and self.point_index == other.point_index \
-                and self.point_index is not None and set(self.walls) == set(other.walls) \
-                and not self.reference and not other.reference:
-            r = stats.paired_ratio(self.walls, other.walls)
-            if r is not None:
-                return r
-        return stats.ratio_of(self.est, other.est)
+from . import damage, registry, validate
+from .row import Row
 
 
 class Case:
@@ -129,10 +25,10 @@ class Case:
         self.dir = path
         self.rel = rel or os.path.basename(path)
         self.damage = []
-        rec, why = damage.load_json(os.path.join(path, "case.json"))
+        rec, why = validate.load_json(os.path.join(path, "case.json"))
         whys = []
         if rec is not None:
-            rec, whys = damage.case_record(rec)
+            rec, whys = validate.case_record(rec)
         name = known[0] if known else _bare(os.path.basename(path))
         self.name = (rec or {}).get("name", name)
         self._tags = rec.get("claims", []) if rec is not None and not any(
@@ -181,7 +77,7 @@ class Case:
 
     def _samples(self, file, required):
         """The whole sample lines of one JSON-lines file; the rest is listed as damage."""
-        docs, bad, why = damage.json_lines(os.path.join(self.dir, file))
+        docs, bad, why = validate.json_lines(os.path.join(self.dir, file))
         if why and (required or why != "missing"):
             self._hurt(file, why)
         for n, w in bad:
@@ -190,7 +86,7 @@ class Case:
         for n, x in docs:
             if x.get("type", "sample") != "sample":
                 continue
-            w = damage.sample_problem(x)
+            w = validate.sample_problem(x)
             if w:
                 self._hurt(file, w, n)
             else:
@@ -202,11 +98,11 @@ class Case:
         path = os.path.join(self.dir, "hyperfine.json")
         if not os.path.lexists(path):
             return []
-        doc, why = damage.load_json(path)
+        doc, why = validate.load_json(path)
         res = doc.get("results") if doc is not None else None
         if why is None and not (isinstance(res, list) and all(
                 isinstance(r, dict) and isinstance(r.get("times", []), list)
-                and all(damage.number(t) for t in r.get("times", [])) for r in res)):
+                and all(validate.number(t) for t in r.get("times", [])) for r in res)):
             why = "results is not a list of timings"
         if why:
             self._hurt("hyperfine.json", why, lost=False)
@@ -219,25 +115,10 @@ class Case:
         much): CPU-bound timings here are not this machine's own."""
         return self.load.get("other_cores", 0) >= 0.25
 
-    def sequential(self, row):
-        """The one-at-a-time row at the same workload point, if the case has one."""
-        for r in self.rows:
-            if r.schedule and r.schedule.waits == 1 and r.schedule.computes == 1 \
-                    and not r.schedule.on_loop and r.point() == row.point() and r.wall_in \
-                    and r.get("blocking") != "yes" and r.executor == _baseline(r):
-                return r
-        return None
-
 
 def _bare(folder):
     """The case name of a folder cases/NN-NAME."""
     return re.sub(r"^\d+-", "", folder)
-
-
-def _baseline(row):
-    rules = row.registry.executors
-    return next((n for n, e in rules.items() if e.get("waits_at_once") == "1"
-                 and e.get("computes_at_once") == "1"), "sequential")
 
 
 class Run:
@@ -258,7 +139,7 @@ class Run:
         self.status, self.context, self.machine = (self._file(n) for n in self.FILES)
         self.registry = self._registry(path)
         cases_dir = os.path.join(path, "cases")
-        suite = damage.suite_cases(path) or []
+        suite = validate.suite_cases(path) or []
         known = {f"{k:02d}-{n}": (n, tags) for k, (n, tags) in enumerate(suite, 1)}
         try:
             names = sorted(n for n in os.listdir(cases_dir)
@@ -294,12 +175,12 @@ class Run:
         path = os.path.join(self.dir, name)
         if not os.path.lexists(path):
             return {}
-        doc, why = damage.load_json(path)
+        doc, why = validate.load_json(path)
         if why:
             self.damage.append(damage.entry(name, why, lost=lost))
             return {}
         for k in numbers:
-            if doc.get(k) is not None and not damage.number(doc[k]):
+            if doc.get(k) is not None and not validate.number(doc[k]):
                 self.damage.append(damage.entry(name, f"{k} is not a number", lost=lost))
                 del doc[k]
         for k in objects:
@@ -312,7 +193,7 @@ class Run:
         p = os.path.join(path, registry.FILE)
         if not os.path.lexists(p):
             return registry.from_run(path)
-        doc, why = damage.load_json(p)
+        doc, why = validate.load_json(p)
         if why is None:
             try:
                 return registry.Registry(doc)

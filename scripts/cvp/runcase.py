@@ -19,7 +19,7 @@ import signal
 import subprocess
 import time
 
-from . import fsutil
+from . import baseline, fsutil
 
 GRACE_S = 60  # beyond a point's own time budget, before it is stopped as hung
 
@@ -61,12 +61,14 @@ def other_load(before, after):
             "steal_s": round(steal, 3)}
 
 
-def clock_ghz(binary):
+def clock_ghz(binary, reg):
     """The clock a core runs at now, as cvpbench measures it for its context (a chain of
-    dependent adds, about 20 ms); None where it cannot be measured."""
+    dependent adds, about 20 ms, run beside one empty task on the baseline: both read from the
+    registry reg); None where it cannot be measured."""
     try:
-        r = subprocess.run([binary, "-w", "noop", "-e", "sequential", "--tasks", "1", "--format",
-                            "json", "--quiet"], capture_output=True, text=True, timeout=30)
+        r = subprocess.run([binary, "-w", baseline.empty_workload(reg), "-e", baseline.name(reg),
+                            "--tasks", "1", "--format", "json", "--quiet"],
+                           capture_output=True, text=True, timeout=30)
         for line in r.stdout.splitlines():
             if line.startswith("{"):
                 v = json.loads(line).get("context", {}).get("clock_ghz_measured")
@@ -169,7 +171,8 @@ def run(case, cmds, skipped, binary, url_base, case_dir, helper_pid=None, budget
               "max_time_s": case.max_time, "min_time_s": case.min_time,
               "process_runs": case.process_runs, "target_s": case.target, "sized": case.sized,
               "points": [], "commands": [], "not_measured": list(skipped)}
-    t0, cpu0, clock0 = time.monotonic(), cpu_snapshot(helper_pid), clock_ghz(binary)
+    t0, cpu0 = time.monotonic(), cpu_snapshot(helper_pid)
+    clock0 = clock_ghz(binary, case.registry)
     errors = []
     for pi, (point, allcmds) in enumerate(points_of(cmds)):
         # Reference programs run alone, each its own process, after cvpbench's arms.
@@ -211,7 +214,7 @@ def run(case, cmds, skipped, binary, url_base, case_dir, helper_pid=None, budget
     record["load"] = other_load(cpu0, cpu_snapshot(helper_pid))
     # The clock before and after the case: a core that slowed down (a thermal limit, a host
     # that took its turbo away) or sped up under the case makes its times incomparable.
-    clock1 = clock_ghz(binary)
+    clock1 = clock_ghz(binary, case.registry)
     if clock0 and clock1:
         record["load"]["clock_ghz_before"] = clock0
         record["load"]["clock_ghz_after"] = clock1

@@ -26,7 +26,7 @@ def kernel_check(run):
     best = None
     for case in run.cases:
         for r in case.rows:
-            if r.reference or r.workload != "matmul" or not r.valid:
+            if r.reference or not r.valid:  # rows without a share of the peak give none
                 continue
             fr = _fractions(r)
             if not fr:
@@ -40,7 +40,7 @@ def kernel_check(run):
     (_, share), r, case = best
     metrics = next((d.get("workload_metrics") or {} for d in r.samples), {})
     tile = metrics.get("tile")
-    what = f"matmul n={r.get('size')}, {r.label}" + (
+    what = f"{r.workload} n={r.get('size')}, {r.label}" + (
         f", a {tile} tile for {metrics.get('tile_isa')}" if tile else "")
     ok = share >= HALF
     if ok:
@@ -57,7 +57,8 @@ def note_claims(run, verdicts, check=None):
     check = check if check is not None else kernel_check(run)
     if not check or check["ok"]:
         return verdicts
-    matmul = {c.name for c in run.cases if c.rows and c.rows[0].workload == "matmul"}
+    # The cases of the kernel: those whose rows record its share of the peak.
+    matmul = {c.name for c in run.cases if any(_fractions(r) for r in c.rows)}
     for v in verdicts:
         if any(p.get("case") in matmul for p in v.get("points", [])):
             v["note"] = (v.get("note", "") + "; " if v.get("note") else "") + check["text"]

@@ -123,3 +123,12 @@ def tied(estimates_by_name, paired=None):
         if r is None or r.lo <= 1.0:
             out.append((k, r))
     return out
+
+
+def slope(points):
+    """Least-squares slope of (x, y) pairs; None with fewer than two distinct x."""
+    if len({x for x, _ in points}) < 2:
+        return None
+    mx = sum(x for x, _ in points) / len(points)
+    my = sum(y for _, y in points) / len(points)
+    return sum((x - mx) * (y - my) for x, y in points) / sum((x - mx) ** 2 for x, _ in points)

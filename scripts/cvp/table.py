@@ -9,33 +9,15 @@ its own, for reference, never used in a ratio.
 import csv
 import io
 
-from . import answer, damage
-from . import claims as claims_mod
-from . import maptable, stats
+from . import answer, baseline, claimsmd, damage, maptable, plots, stats
+from .fmt import est as _est, s as _s, x_est as _x
+from .record import by_plot, cases_of
 
 TIME_BASIS = ("**One time basis.** Every time, speed-up, winner, claim and piece of advice below "
               "uses the in-process timed region (the scheduling of the batch, with threads, "
               "loops and connections set up beforehand), as the median over rounds with its 95% "
               "interval in brackets; *process* is the whole process timed alone (start-up and "
               "set-up included), shown for reference only.")
-
-
-def _s(x):
-    if x is None:
-        return "-"
-    if x >= 0.9995:  # thresholds that survive rounding: never "1000 us" or "1000.0 ms"
-        return f"{x:.3f} s"
-    if x >= 0.9995e-3:
-        return f"{x * 1e3:.1f} ms"
-    return f"{x * 1e6:.0f} µs"
-
-
-def _est(e):
-    return "-" if e is None else f"{_s(e.value)} [{_s(e.lo)}, {_s(e.hi)}]"
-
-
-def _x(e):
-    return "-" if e is None else f"{e.value:.2f}x [{e.lo:.2f}, {e.hi:.2f}]"
 
 
 def machine(run):
@@ -120,7 +102,7 @@ def case_table(case):
         for r in tied:
             marks[r.label] = "★ " if len(tied) == 1 else "☆ "
     for r in case.rows:
-        seq = case.sequential(r)
+        seq = baseline.row(case, r)
         sp = _x(seq.ratio(r)) if seq and r.valid and r.est else "-"
         cells = [marks.get(r.label, "") + r.label, _est(r.est), sp, _s(r.process_wall),
                  _s(r.cpu), f"{r.rss_kib / 1024:.1f} MiB" if r.rss_kib else "-",
@@ -145,11 +127,12 @@ def _varying(case):
     return {k for k, vals in seen.items() if len(vals) > 1}
 
 
-def wins(run):
+def wins(run, verdicts):
     """Per executor, the points it won outright or tied for, and by how much."""
     by_ex = {}
     # The crossover map's cells have a section of their own.
-    for case in (c for c in run.cases if "C8" not in c.claims):
+    map_cases = set(cases_of(by_plot(verdicts, "crossover-map")))
+    for case in (c for c in run.cases if c.name not in map_cases):
         for point, rows in _points(case).items():
             if len(rows) < 2:
                 continue
@@ -173,17 +156,16 @@ def wins(run):
     return "\n".join(lines)
 
 
-def summary(run):
-    verdicts = claims_mod.judge(run)
+def summary(run, verdicts):
+    """summary.md's text, from the run's results and its claims' record (claims.json)."""
     noisy = [c.name for c in run.cases if c.disturbed]
     warn = ([f"> ⚠ {len(noisy)} of {len(run.cases)} cases ran while other processes kept the "
              f"machine busy ({', '.join(noisy)}): their points can hold but never fail.", ""]
             if noisy else [])
-    c8 = next((v for v in verdicts if v["id"] == "C8"), {})
-    crossover_map = maptable.section(run, c8)
+    crossover_map = maptable.section(run, by_plot(verdicts, "crossover-map"))
     lead = ["## The answer", "", "```", *answer.lines(run, verdicts), "```", ""]
     parts = ["# Benchmark summary: concurrency vs parallelism", "", *lead, machine(run), "",
-             "## Claims", "", *warn, claims_mod.markdown(verdicts), "", wins(run), "",
+             "## Claims", "", *warn, claimsmd.markdown(verdicts), "", wins(run, verdicts), "",
              *([crossover_map, ""] if crossover_map else []), "## Cases", ""]
     if run.status.get("state") != "complete":
         parts.insert(2, "> **This run is incomplete**: only the cases that finished are shown.\n")
@@ -191,9 +173,9 @@ def summary(run):
         parts.insert(2, damage.markdown(run))
     for case in run.cases:
         parts += [case_table(case), ""]
-    plots = ["io-cap", "cpu-speedup", "n-sweep"] + (["crossover-map"] if crossover_map else [])
-    parts += ["## Plots", ""] + [f"![{p}](plots/{p}.svg)" for p in plots]
-    return "\n".join(parts) + "\n", verdicts
+    shown = [p.name for p in plots.all_plots() if p.summary(run, verdicts)]
+    parts += ["## Plots", ""] + [f"![{p}](plots/{p}.svg)" for p in shown]
+    return "\n".join(parts) + "\n"
 
 
 CSV_FIELDS = ["case", "label", "workload", "executor", "round", "batches", "wall_in_s",

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """NAME    test_batch_claims.py
-PURPOSE C11-C13 (claims_batch.py) on fixture runs, and the open-loop model they use: stop times,
-        blocked responses and open-loop rates that follow the models hold; a thread that
+PURPOSE C11-C13 (claims/c11.py-c13.py) on fixture runs, and the open-loop model they use: stop
+        times, blocked responses and open-loop rates that follow the models hold; a thread that
         "stops at once", a loop that is not held back by blocking calls, or a rate beyond the
         capacity C/L do not hold. The D/D/C model itself: no queue below capacity, capacity
         above it, a loop cancels at the deadline while threads finish.

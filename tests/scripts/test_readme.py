@@ -1,15 +1,16 @@
 #!/usr/bin/env python3
 """NAME    test_readme.py
 PURPOSE The README cannot go stale: its generated sections equal what scripts/readme writes from
-        results/sample (the committed sample); on a fixture sample, writing then checking
-        passes, and a figure edited by hand makes --check exit 1 naming the difference.
+        results/sample (the committed sample and its claims.json); on a fixture sample without
+        claims.json it says so in one line (exit 2); once tabulate wrote it, writing then
+        checking passes, and a figure edited by hand makes --check exit 1 naming the difference.
 USAGE   test_readme.py PATH/TO/cvpbench"""
 import os
 import shutil
 import subprocess
 import sys
 
-from fixture import ROOT, SCRIPTS, build, check, fixture, tmpdir
+from fixture import ROOT, SCRIPTS, build, check, fixture, script, tmpdir
 
 
 def readme(*args):
@@ -24,6 +25,13 @@ def main():
 
     d = tmpdir(prefix="readme-")
     sample = build(fixture("holds.json"), os.path.join(d, "sample"))
+    rc, out = readme("--check", "--sample", sample, "--readme", os.path.join(ROOT, "README.md"))
+    check(rc == 2 and "claims.json is missing" in out and "scripts/tabulate" in out
+          and len(out.strip().splitlines()) == 1,
+          f"a sample without claims.json: exit 2, one line naming scripts/tabulate ({out.strip()})")
+    # The README renders from the sample's record of verdicts, as tabulate writes it.
+    rc, _, err = script("tabulate", sample)
+    check(rc == 0, f"tabulate writes the fixture sample's claims.json ({err.strip()})")
     copy = os.path.join(d, "README.md")
     shutil.copy(os.path.join(ROOT, "README.md"), copy)
     rc, out = readme("--sample", sample, "--readme", copy)

@@ -14,7 +14,7 @@ import sys
 from fixture import ROOT, check, cvpbench, tmpdir
 
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
-from cvp import registry, results, suite  # noqa: E402
+from cvp import registry, results, stats, suite  # noqa: E402
 
 SUITE = """ci 0
 runs 3
@@ -53,7 +53,7 @@ def main():
     check(ref and all(s.get("reference") for s in ref.samples), "its samples say reference")
     check(ref and ref.point_index == by["event-loop"].point_index, "it shares the loop's point")
     loop = by["event-loop"]
-    check(ref and ref.ratio(loop) == results.stats.ratio_of(ref.est, loop.est),
+    check(ref and ref.ratio(loop) == stats.ratio_of(ref.est, loop.est),
           "never paired by round with cvpbench's arms (it ran alone)")
     check(ref and ref.schedule and ref.schedule.on_loop, "its rule (--describe) gives its schedule")
     nm = case.not_measured

@@ -1,12 +1,14 @@
-"""NAME    claimkit.py
-PURPOSE What every claim module shares (claims.py, fileio.py, claims_batch.py, claims_ref.py):
-        Claim, which collects a claim's points and decides its verdict, and the formatting of
-        times and ratios. It imports none of them, so each can import it.
+"""NAME    claims/_kit.py
+PURPOSE What every claim module shares: Claim, which collects a claim's points and decides its
+        verdict, the speed-up band, and the finders every claim uses (a case's rows by rule).
+        It imports no claim, so each can import it.
 """
-from . import stats
-from .stats import FAILS, HOLDS, INCONCLUSIVE
+from .. import baseline, stats
+from ..stats import FAILS, HOLDS, INCONCLUSIVE
+from ..stats import slope  # noqa: F401 (re-exported for the claims that fit slopes)
 
 C4_BAND = (0.8, 1.1)  # measured speed-up / predicted (C4, CP)
+SAME = (0.9, 1.1)  # "as slow as": C3, C5
 
 
 class Claim:
@@ -19,7 +21,8 @@ class Claim:
         self.pred, self.meas = [], []
 
     def point(self, case, where, est, lo=None, hi=None, unit=None):
-        """Judges est against [lo, hi]; returns the point's verdict."""
+        """Judges est against [lo, hi]; returns the point's verdict. unit: the point's own
+        when it differs from its claim's (registered with the claim)."""
         verdict = stats.judge(est, lo, hi)
         reason = ""
         if verdict == INCONCLUSIVE:
@@ -28,10 +31,12 @@ class Claim:
             verdict, reason = INCONCLUSIVE, (
                 f"disturbed: other processes kept {case.load.get('other_cores', 0):.1f} "
                 "cores busy")
-        self.v["points"].append({
-            "case": case.name if case else None, "where": where, "verdict": verdict,
-            "reason": reason, "measured": [est.value, est.lo, est.hi, est.level] if est else None,
-            "band": [lo, hi]})
+        p = {"case": case.name if case else None, "where": where, "verdict": verdict,
+             "reason": reason, "measured": [est.value, est.lo, est.hi, est.level] if est else None,
+             "band": [lo, hi]}
+        if unit:
+            p["unit"] = unit
+        self.v["points"].append(p)
         return verdict
 
     def text(self, predicted, measured):
@@ -58,24 +63,28 @@ class Claim:
         return self.v
 
 
-def fmt_s(s):
-    if s is None:
-        return "-"
-    return f"{s * 1e6:.0f} µs" if s < 1e-3 else f"{s * 1e3:.1f} ms" if s < 1 else f"{s:.2f} s"
+def exact(v):
+    """A figure with no interval (a slope of medians, a ratio of two): level 1."""
+    return stats.Estimate(v, v, v, 1.0, 1)
 
 
-def fmt_est(e, f=fmt_s):
-    return "-" if e is None else f"{f(e.value)} [{f(e.lo)}, {f(e.hi)}]"
+def rule(run, r):
+    return run.registry.rule(r.executor) or {}
 
 
-def fmt_x(v):
-    return f"{v:.2f}x"
+def loop_row(run, case, test=lambda r: True):
+    """The first valid row of case on the event loop (by its rule) passing test."""
+    return next((r for r in case.rows if baseline.is_loop(rule(run, r)) and not r.reference
+                 and r.valid and r.est and test(r)), None)
 
 
-def slope(points):
-    """Least-squares slope of (x, y) pairs; None with fewer than two distinct x."""
-    if len({x for x, _ in points}) < 2:
-        return None
-    mx = sum(x for x, _ in points) / len(points)
-    my = sum(y for _, y in points) / len(points)
-    return sum((x - mx) * (y - my) for x, y in points) / sum((x - mx) ** 2 for x, _ in points)
+def threaded(run, r):
+    """cvpbench's own pools of worker threads (their published rule): a reference program
+    (OpenBLAS, NumPy) states a rule of threads too, but its time is another program's work."""
+    ru = rule(run, r)
+    return not r.reference and ru.get("computes_at_once") == "threads" \
+        and ru.get("overlap") == "workers"
+
+
+def lat_s(r):
+    return r.get("latency-ms", 0) / 1e3

@@ -1,0 +1,63 @@
+"""NAME    advicerun.py
+PURPOSE How `cvpbench advise` (scripts/advise) runs its one cvpbench process within the bound the
+        user gave: in a session of its own, stopped at the deadline (SIGTERM, then SIGKILL) with
+        whatever it started, and its --output read back line by line (complete samples only).
+"""
+import json
+import os
+import signal
+import subprocess
+import time
+
+STOP_S = 0.25  # kept back from --max-time to stop the run, the server and clean up
+
+
+def run_bounded(argv, log_path, deadline):
+    """Runs argv in its own session until it ends or until deadline (monotonic s): the exit
+    status, or None when it was stopped there. Whatever it started goes with it, on any exit
+    path (an Interrupted too)."""
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+                                start_new_session=True)
+    try:
+        return proc.wait(timeout=max(0.01, deadline - time.monotonic()))
+    except subprocess.TimeoutExpired:
+        stop_group(proc)
+        return None
+    except BaseException:
+        stop_group(proc)
+        raise
+
+
+def stop_group(proc, grace_s=STOP_S):
+    """SIGTERM (cvpbench keeps every completed sample in --output, and ends at once), then
+    SIGKILL (its --output is replaced whole, sample by sample: nothing half-written is read)."""
+    for sig, wait in ((signal.SIGTERM, grace_s), (signal.SIGKILL, None)):
+        if proc.poll() is not None:
+            return
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            proc.wait(timeout=wait)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
+def read_samples(path):
+    """The sample lines of a run's --output (complete lines only: a stopped run keeps them)."""
+    out = []
+    try:
+        with open(path) as f:
+            for line in f:
+                try:
+                    rec = json.loads(line)
+                except ValueError:
+                    continue
+                if isinstance(rec, dict) and rec.get("type") == "sample":
+                    out.append(rec)
+    except OSError:
+        pass
+    return out

@@ -1,0 +1,20 @@
+"""NAME    render.py
+PURPOSE tabulate's render step: the text files of a run directory (answer.txt, summary.md,
+        results.csv and, with a crossover map, which-should-i-use.md) from the run's results
+        and its claims' record (claims.json's verdicts, as record.py loads them). It judges
+        nothing, so a verdict changed in claims.json is the verdict every file shows.
+"""
+from . import advice, answer, table
+from .record import by_plot
+
+
+def files(run, verdicts):
+    """[(file name, its text)], all made before any is written."""
+    # The answer in about 25 lines, with the run directory left for the printer to fill in.
+    out = [("answer.txt", "\n".join(answer.lines(run, verdicts, ".")) + "\n"),
+           ("summary.md", table.summary(run, verdicts)), ("results.csv", table.results_csv(run))]
+    # The README's "Which should I use?" comes from the measured map, never from prose by hand.
+    advice_md = advice.markdown(run, by_plot(verdicts, "crossover-map"))
+    if advice_md:
+        out.append(("which-should-i-use.md", advice_md))
+    return out
