@@ -23,7 +23,7 @@ while [ $# -gt 0 ]; do
 done
 mkdir -p "$out" || exit 2
 
-src=(tests/portability/mm_port.c workloads/matmul_kernel.c bench/fma_peak.c)
+src=(tests/portability/mm_port.c workloads/matmul_kernel.c workloads/matmul_check.c bench/fma_peak.c)
 cflags=(-O3 -std=gnu11 -D_GNU_SOURCE -Iworkloads -Ibench -Wall -Wextra -Wno-unused-parameter)
 flags=" $(grep -m1 '^flags' /proc/cpuinfo 2>/dev/null | cut -d: -f2) "
 

@@ -146,32 +146,6 @@ static void matmul_run_task(void *state, void *tls, long i, struct outcome *o)
     o->cls = OUT_OK;
 }
 
-void mm_fill_inputs(long n, double *a, double *b)
-{
-    for (long i = 0; i < n; i++)
-        for (long j = 0; j < n; j++) {
-            a[i * n + j] = (double)(i + 2 * j);
-            b[i * n + j] = (double)(i + j);
-        }
-}
-
-int mm_check(long n, const double *c, char *why, size_t len)
-{
-    double s1 = (double)n * (double)(n - 1) / 2;
-    double s2 = (double)(n - 1) * (double)n * (double)(2 * n - 1) / 6;
-    for (long i = 0; i < n; i++)
-        for (long j = 0; j < n; j++) {
-            double want =
-                (double)i * s1 + (double)n * (double)i * (double)j + 2 * s2 + 2 * (double)j * s1;
-            double got = c[i * n + j];
-            if (got != want) {
-                snprintf(why, len, "C(%ld,%ld) = %.17g, expected %.17g", i, j, got, want);
-                return -1;
-            }
-        }
-    return 0;
-}
-
 static int matmul_verify(void *state, const struct outcome *o, long ntasks, char *why, size_t len)
 {
     struct matmul_state *s = state;

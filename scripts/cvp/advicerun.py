@@ -4,10 +4,11 @@ PURPOSE How `cvpbench advise` (scripts/advise) runs its one cvpbench process wit
         whatever it started, and its --output read back line by line (complete samples only).
 """
 import json
-import os
 import signal
 import subprocess
 import time
+
+from . import runcase
 
 STOP_S = 0.25  # kept back from --max-time to stop the run, the server and clean up
 
@@ -32,18 +33,7 @@ def run_bounded(argv, log_path, deadline):
 def stop_group(proc, grace_s=STOP_S):
     """SIGTERM (cvpbench keeps every completed sample in --output, and ends at once), then
     SIGKILL (its --output is replaced whole, sample by sample: nothing half-written is read)."""
-    for sig, wait in ((signal.SIGTERM, grace_s), (signal.SIGKILL, None)):
-        if proc.poll() is not None:
-            return
-        try:
-            os.killpg(proc.pid, sig)
-        except ProcessLookupError:
-            return
-        try:
-            proc.wait(timeout=wait)
-            return
-        except subprocess.TimeoutExpired:
-            continue
+    runcase.stop_group(proc, grace_s, signal.SIGTERM)
 
 
 def read_samples(path):

@@ -78,12 +78,12 @@ def clock_ghz(binary, reg):
     return None
 
 
-def _stop_group(proc, grace_s=3.0):
+def stop_group(proc, grace_s=3.0, first=signal.SIGINT):
     """The child runs in its own process group (ours: we created it), so whatever it started
-    goes with it and nothing is left running."""
-    if proc.poll() is not None:
-        return
-    for sig, wait in ((signal.SIGINT, grace_s), (signal.SIGKILL, None)):
+    goes with it and nothing is left running: first, then SIGKILL after grace_s."""
+    for sig, wait in ((first, grace_s), (signal.SIGKILL, None)):
+        if proc.poll() is not None:
+            return
         try:
             os.killpg(proc.pid, sig)
         except ProcessLookupError:
@@ -105,10 +105,10 @@ def run_bounded(argv, log_path, timeout_s, out_path=None, env=None):
         try:
             return proc.wait(timeout=timeout_s)
         except subprocess.TimeoutExpired:
-            _stop_group(proc)
+            stop_group(proc)
             return None
         except BaseException:
-            _stop_group(proc)
+            stop_group(proc)
             raise
 
 
