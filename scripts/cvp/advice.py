@@ -3,11 +3,13 @@ PURPOSE results/<run>/which-should-i-use.md: the README's "Which should I use?" 
         from the run's measured crossover map, so the advice is what this machine measured.
 
 The map's cells are grouped into regions by what dominates a batch (crossover.Cell.region); in
-each region the advice names the executor that was fastest, or tied for fastest (95% intervals
-that do not separate), in the most cells, with its record; when others are as often among the
-fastest it says "tied", so a near-tie is never presented as firm advice.
+each region the advice names an executor only where the cells separate it from the others, else
+says there is no clear winner and within how much (pick.decide: disturbed cells left out, the
+event loop never advised for compute while C3 holds). The closing sentence about the models is
+said only when it is true of the run (pick.models_sentence).
 """
-from . import crossover, fmt, maptable
+from . import crossover, fmt, maptable, pick
+from .record import by_id
 
 
 REGIONS = (
@@ -28,44 +30,45 @@ WHY = ("Why, from the models of claim {cid} (P cores, cap C, T threads): sequent
        "L + N·W/P, with a small hand-off per task.")
 
 
-def record(cells, executor):
-    """(cells where it was fastest or tied for fastest, cells it won outright, minus its mean
-    time relative to each cell's fastest): sorts the most often fastest, then the quicker, first."""
-    top = sum(1 for c in cells if executor in c.tied)
-    won = sum(1 for c in cells if c.winner == executor and not c.is_tie)
-    rel = [c.measured(executor) / c.measured(c.winner) for c in cells
-           if c.measured(executor) is not None]
-    return top, won, -(sum(rel) / len(rel)) if rel else float("-inf")
-
-
-def region_line(title, rule, cells, executors):
-    """The region's advice: the executor fastest or tied for fastest in the most cells. When
-    others are as often among the fastest, the advice is a tie and says so, never a firm pick."""
+def region_line(run, title, rule, cells, executors, c3_holds=False, key=""):
+    """The region's advice (pick.decide): an executor only where its cells separate it from the
+    others, else "no clear winner" with how far apart the tied measured; never for disturbed
+    cells, never the event loop for compute while C3 holds."""
     if not cells:
         return None
-    ranked = sorted(executors, key=lambda ex: record(cells, ex), reverse=True)
-    best = ranked[0]
-    top, won, _ = record(cells, best)
-    n = len(cells)
-    margins = [c.margin for c in cells if c.winner == best and not c.is_tie and c.margin]
-    by = f", by up to {max(margins):.2f}x" if margins else ""
-    equal = [ex for ex in ranked[1:] if record(cells, ex)[0] == top]
-    pick = " or ".join(f"**{ex}**" for ex in [best] + equal) + (" (tied)" if equal else "")
-    line = (f"- **{title}** ({rule}; {n} cell{'s' if n > 1 else ''}): use {pick}: fastest or "
-            f"tied for fastest in {top} of {n} (won outright {won}{by}).")
-    also = [ex for ex in ranked[1:] if ex not in equal and record(cells, ex)[0] >= max(1, top - 1)
-            and record(cells, ex)[0] > 0]
-    if also:
-        line += f" Nearly as often among the fastest: {', '.join(also)}."
-    losers = [ex for ex in executors if all(
-        c.measured(ex) is not None and c.measured(ex) > 2 * c.measured(c.winner) for c in cells)]
+    d = pick.decide(run, cells, executors, key, title, rule, c3_holds, (key,))
+    n = len([c for c in cells if c.winner])
+    head = f"- **{title}** ({rule}; {n} cell{'s' if n > 1 else ''}): "
+    if d.pick and d.nearest:
+        lo, hi = d.by_range
+        rng = f" ({lo:.2f}x to {hi:.2f}x)" if f"{lo:.2f}" != f"{hi:.2f}" else ""
+        line = (f"use **{d.pick}**: fastest or tied for fastest in every cell, ahead of "
+                f"**{d.nearest}** by {d.by:.2f}x{rng}, because {d.reason}.")
+    elif d.pick:
+        line = f"use **{d.pick}** (the only executor timed in every cell)."
+    elif d.tied:
+        line = (f"no clear winner on this machine: {', '.join(f'**{ex}**' for ex in d.tied)} "
+                f"within {pick.span(d.within)} of each other over its cells (at most "
+                f"{pick.span(d.spread)} apart in one; {d.reason}).")
+        if pick.span(d.spread) == pick.span(d.within):
+            line = line.replace(f" (at most {pick.span(d.spread)} apart in one; ", " (")
+    else:
+        line = d.verdict() + "."
+    if d.disturbed and d.advised:
+        line += f" {d.disturbed} disturbed cell{'s' * (d.disturbed > 1)} left out."
+    if d.others:
+        line += "".join(f" {o[0].upper() + o[1:]}." for o in d.others)
+    losers = [ex for ex in executors if d.cells and all(
+        c.measured(ex) is not None and c.measured(ex) > 2 * c.measured(c.winner)
+        for c in d.cells)]
     if losers:
         line += f" Avoid: {', '.join(losers)} (more than 2x slower in every cell)."
-    return line
+    return head + line
 
 
-def markdown(run, verdict):
-    """The section's text, or None when the run has no crossover map."""
+def markdown(run, verdict, verdicts=()):
+    """The section's text, or None when the run has no crossover map. verdicts: the whole
+    record, for the claims the advice must not contradict (C3)."""
     cell_map = crossover.cells(run, verdict.get("cases") or [])
     if not cell_map:
         return None
@@ -81,22 +84,23 @@ def markdown(run, verdict):
                                                       crossover.axes(cell_map)[1]) + " |")
     end = section.index("", start)
     lines += section[start:end] + [""]
+    c3 = by_id(verdicts, "C3").get("verdict") == "holds"
     for key, title, rule in REGIONS:
-        line = region_line(title, rule, [c for c in cell_map.values()
-                                         if c.winner and c.region() == key],
-                           crossover.executors(cell_map))
+        line = region_line(run, title, rule, [c for c in cell_map.values()
+                                              if c.winner and c.region() == key],
+                           crossover.executors(cell_map), c3, key)
         if line:
             lines.append(line)
     cid = verdict.get("id", "of the crossover map")
     lines += ["", WHY.format(cid=cid), ""]
     v = verdict.get("verdict")
-    if v == "holds":
-        lines.append(f"These models predicted every cell's winner on this run (claim {cid} holds), "
-                     "so they are a fair guide for other values of N, L and W.")
+    sentence = pick.models_sentence(verdict)
+    if sentence:
+        lines.append(sentence)
     elif v == "does not hold":
         lines.append(f"Claim {cid} does not hold on this run ({verdict.get('reason', '')}): "
                      "where the map and the models disagree, trust the map for this machine.")
-    elif v:
+    elif v and v != "holds":
         lines.append(f"Claim {cid} is inconclusive on this run ({verdict.get('reason', '')}): the "
                      "map is what was measured; the models could not be confirmed.")
     return "\n".join(lines) + "\n"

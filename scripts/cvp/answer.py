@@ -1,7 +1,8 @@
 """NAME    answer.py
-PURPOSE The answer of a run in about 25 lines: how many claims hold (and which do not, in a few
-        words), the headline ratios with their intervals, which executor to use for each mix of
-        waiting and computing, and where the full report is. `make bench` ends with it;
+PURPOSE The answer of a run in about 25 lines: first which executor to use for many waits,
+        waits then compute and compute only (lead: by how much and why, or that they tie), then
+        how many claims hold (and which do not, in a few words), the headline ratios with their
+        intervals, and where the full report is. `make bench` ends with it;
         summary.md and report.html lead with it. It reads the claims' record (claims.json,
         passed in as verdicts) and the results; it judges nothing.
 
@@ -9,7 +10,7 @@ Which case a headline reads is the one its claim's record names: the lesson is t
 of the claim whose evidence is a case table (C1), the compute and memory headlines those of the
 claims whose evidence is the speed-up and memory plots, connection reuse the first case of C7.
 """
-from . import advice, baseline, crossover, damage, headlines, selfcheck, stats
+from . import baseline, damage, headlines, pick, selfcheck, stats
 from .fmt import est, s, x_est
 from .record import by_plot, cases_of
 from .stats import FAILS, HOLDS
@@ -96,22 +97,22 @@ def _reuse(run):
     return None
 
 
-def _advice(run, verdicts):
-    cell_map = crossover.cells(run, cases_of(by_plot(verdicts, "crossover-map")))
-    if not cell_map:
+def lead(run, verdicts):
+    """The answer's first lines: which executor to use for many waits, waits then compute and
+    compute only, by how much and the one reason (pick.py: named only where the cells decide
+    it), with the claims that are its evidence. [] when the run has no crossover map."""
+    decisions = pick.decisions(run, verdicts)
+    if not decisions:
         return []
-    lines = ["Which should I use? (the crossover map: N tasks that wait L, then compute W)"]
-    for key, title, _ in advice.REGIONS:
-        cells = [c for c in cell_map.values() if c.winner and c.region() == key]
-        if not cells:
-            continue
-        execs = crossover.executors(cell_map)
-        ranked = sorted(execs, key=lambda ex: advice.record(cells, ex), reverse=True)
-        top = advice.record(cells, ranked[0])[0]
-        equal = [ex for ex in ranked if advice.record(cells, ex)[0] == top]
-        pick = ", ".join(equal) + (" (tied)" if len(equal) > 1 else "")
-        lines.append(f"  {title.lower() + ':':24}{pick}  [{top} of {len(cells)} cells]")
-    return lines
+    out = ["Which should I use? (measured here: N tasks that wait L, then compute W; the "
+           "crossover map)"]
+    for d in decisions:
+        ids = ", ".join(e[0] for e in d.evidence)
+        tail = "" if not d.cells else \
+            f"  [{len(d.cells)} cell{'s' * (len(d.cells) != 1)}" + (f"; {ids}]" if ids else "]")
+        why = d.why(one=True)
+        out.append(f"  {d.title + ':':21}{d.verdict()}" + (f"; {why}" if why else "") + tail)
+    return out
 
 
 def lines(run, verdicts, report_dir=None):
@@ -123,7 +124,8 @@ def lines(run, verdicts, report_dir=None):
             f"{st.get('cases_done', '?')} cases, {st.get('elapsed_s', '?')} s"
             + ("" if st.get("state") in (None, "complete") else f", {st.get('state')}"))
     hurt = damage.lines(run)  # a damaged run says so first, naming what it lacks
-    out = [head, ""] + (hurt + [""] if hurt else [])
+    first = lead(run, verdicts)
+    out = (first + [""] if first else []) + [head, ""] + (hurt + [""] if hurt else [])
     check = selfcheck.kernel_check(run)
     if check:  # the compute self-check: a slow kernel is said before any CPU-bound figure
         out += [("Compute: " if check["ok"] else "WARNING: ") + check["text"] + ".", ""]
@@ -132,9 +134,6 @@ def lines(run, verdicts, report_dir=None):
                          _reuse(run)) if y] + headlines.lines(run)
     if heads:
         out += ["Headlines (in-process time, median [95% interval]):"] + heads + [""]
-    adv = _advice(run, verdicts)
-    if adv:
-        out += adv + [""]
     noisy = [c.name for c in run.cases if c.disturbed]
     if noisy:
         out += [f"Disturbed by other processes: {', '.join(noisy)} (their points can hold, never "

@@ -4,6 +4,7 @@ PURPOSE The machine's own costs, as `cvpbench calibrate` measured them (machine.
         costs, waking a sleeping thread, handing out a task. A term that could not be measured
         falls back to a stated, generous guess, and the claim says it was assumed.
 """
+from .constants import LATENESS_MARGIN, LOOP_TICK_S  # noqa: F401 (re-exported)
 
 
 def _us(doc, key, field="p90"):
@@ -14,11 +15,10 @@ def _us(doc, key, field="p90"):
 
 
 # The lateness of a wait is measured once, at calibration; at another moment of the run it
-# varies by about +-15% on the VMs seen so far, so a bound on it takes half as much again.
-LATENESS_MARGIN = 1.5
-# libuv keeps its clock and its timers in whole milliseconds: a wait a loop times itself (a
-# sleep's timer) can end up to a millisecond later than the same wait on a thread.
-LOOP_TICK_S = 1e-3
+# varies by about +-15% on the VMs seen so far, so a bound on it takes half as much again
+# (LATENESS_MARGIN, constants.py).
+# libuv keeps its clock and its timers in whole milliseconds (LOOP_TICK_S): a wait a loop times
+# itself (a sleep's timer) can end up to a millisecond later than the same wait on a thread.
 
 
 class Costs:

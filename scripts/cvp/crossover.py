@@ -8,16 +8,15 @@ connections are set up before it, as in a long-running program that serves many 
 models are models.py's, at each row's own schedule.
 """
 from . import stats
+from .constants import AGREE_WITHIN, PICK_WITHIN
+from .constants import MODEL_HIGH as HIGH_FACTOR, MODEL_LOW as LOW_FACTOR
 
 # C8's tolerance. Executors predicted within PICK_WITHIN of the best are ones the model cannot
 # tell apart; the cell agrees when the best of them measures within AGREE_WITHIN of the winner.
-PICK_WITHIN = 1.10
-AGREE_WITHIN = 1.25
+# (Their values: constants.py, the one table of hand-chosen numbers.)
 # Each executor's measured time against its model: LOW_FACTOR allows the hash calibration to err
 # (the kernel timed at start-up on a busier core runs faster later); HIGH_FACTOR allows cache and
 # scheduler effects of computing with more threads than cores, beyond the additive slack.
-LOW_FACTOR = 0.8
-HIGH_FACTOR = 1.5
 
 
 def setting(row):

@@ -1,7 +1,8 @@
 """NAME    html.py
-PURPOSE report.html: one self-contained page per run, readable offline. It leads with the answer
-        (answer.lines, as make bench prints it), then the claims with their evidence (all from
-        claims.json, read by record.py: the page judges nothing), the
+PURPOSE report.html: one self-contained page per run, readable offline. It leads with which
+        executor to use (htmluse.py: the first lines of answer.txt, above the fold), then the
+        rest of the answer (answer.lines, as make bench prints it), then the claims with their
+        evidence (all from claims.json, read by record.py: the page judges nothing), the
         crossover map, the plots (gnuplot's SVGs inlined), one table per case, and the machine
         with its measured costs; a table of contents beside it.
 
@@ -12,7 +13,7 @@ silently working online and breaking offline.
 """
 import os
 
-from . import answer, damage, htmlcases, htmlclaims, htmlmap, plots, selfcheck, svgembed
+from . import answer, damage, htmlcases, htmlclaims, htmlmap, htmluse, plots, selfcheck, svgembed
 from . import htmlkit as k
 from .htmlstyle import CSS
 from .record import by_plot
@@ -47,6 +48,9 @@ def header(run):
 
 def answer_section(run, verdicts):
     lines = answer.lines(run, verdicts, run.dir)
+    lead = answer.lead(run, verdicts)  # shown above, as the "Which should I use?" block
+    if lead:
+        lines = lines[len(lead) + 1:]
     strip = "".join(
         f'<a class="{k.VERDICT_CLASS.get(v["verdict"], "inconclusive")}" '
         f'href="#{k.anchor("claim", v["id"])}" title="{k.esc(v["title"])}">'
@@ -162,6 +166,7 @@ def toc(run, verdicts, has_map):
                     for c in run.cases)
     xo = '<li><a href="#crossover">Crossover map</a></li>' if has_map else ""
     return ('<nav class="toc"><div class="title">Contents</div><ol>'
+            '<li><a href="#use">Which should I use?</a></li>'
             '<li><a href="#answer">The answer</a></li>'
             f'<li><a href="#claims">Claims</a><ol>{claims}</ol></li>{xo}'
             f'<li><a href="#plots">Plots</a><ol>{plots}</ol></li>'
@@ -177,8 +182,10 @@ def page(run, verdicts):
     title = (f"cvpbench report: {run.context.get('cpu_model', '?')}, {held} of {len(verdicts)} "
              "claims hold")
     # A damaged run says what the reader skipped before anything else (damage.py).
-    body = [header(run), damage.html_section(run), answer_section(run, verdicts),
+    body = [header(run), damage.html_section(run), htmluse.section(run, verdicts, bool(xo)),
+            answer_section(run, verdicts),
             htmlclaims.section(run, verdicts), xo, plots_section(run), htmlcases.section(run),
+            __import__(f"{__package__}.htmlconstants", fromlist=["section"]).section(run),
             machine_section(run)]
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'

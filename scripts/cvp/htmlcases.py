@@ -52,7 +52,7 @@ def _row(run, case, r, marks, longest, gflops, varying):
              k.est_s(r.est, True), k.bar_svg(r.est, longest, k.colour(run, r.executor)),
              k.est_x(sp, True),
              k.s(r.process_wall), k.s(r.cpu), _memory(r),
-             k.s(r.p99_us / 1e6) if r.p99_us is not None else "-", str(len(r.walls)), valid]
+             k.s(r.p99_us / 1e6) if r.p99_us is not None else "-", r.samples_label(), valid]
     if gflops:
         cells.append(f"{r.gflops:.1f}" if r.gflops else "-")
     return ("" if r.valid else "invalid", cells)
@@ -102,8 +102,7 @@ def case_html(run, case):
     if case.error:
         parts.append(f'<p class="warn">{k.esc(case.error)}</p>')
     if case.disturbed:
-        parts.append(f'<p class="warn">⚠ Other processes kept {case.load.get("other_cores", 0):.1f}'
-                     f' cores busy on average during this case (steal '
+        parts.append(f'<p class="warn">⚠ Disturbed: {k.esc(case.disturbance)} (steal '
                      f'{case.load.get("steal_s", 0):.2f} s): its verdicts can hold but never '
                      "fail.</p>")
     parts += [k.table_html(head, rows, "case-table", drop_empty=True), "</section>"]

@@ -109,6 +109,18 @@ table.models .best { font-weight: 600; }
 .tag { font-size: 0.75rem; font-weight: 600; text-decoration: none; border: 1px solid var(--line);
   border-radius: 4px; padding: 0 0.3rem; margin-left: 0.2rem; vertical-align: 0.1em; }
 .files a { margin-right: 0.8rem; }
+#use h2 { margin-top: 0.6rem; }
+table.use { font-size: 0.95rem; width: 100%; }
+table.use td { padding: 0.45rem 0.6rem; white-space: normal; }
+table.use td:first-child { width: 10rem; }
+table.use td:nth-child(2) { width: 12rem; }
+table.use td:nth-child(3) { width: 10rem; }
+table.use td:nth-child(5) { white-space: nowrap; }
+table.use .ex { margin-right: 0.5rem; }
+table.use .sub { color: var(--muted); font-size: 0.84em; }
+table.use a.badge { text-decoration: none; margin: 0 0.2rem 0.2rem 0; }
+table.use .tiehead { color: var(--inconclusive); font-weight: 600; }
+p.lead { font-size: 0.86rem; margin-top: 0; }
 @media (max-width: 900px), print {
   .layout { display: block; }
   nav.toc { position: static; max-height: none; columns: 2; }

@@ -70,12 +70,14 @@ register(Plot(
 register(Plot(
     "n-sweep", "How cost grows with the number of tasks N",
     "In-process wall time with its 95% interval against N: sequential grows as N·L; an "
-    "executor that overlaps all waits stays near L until the per-task costs add up.",
+    "executor that overlaps all waits stays near L until the per-task costs add up. Batches "
+    "only: an open-loop case lasts its rate × duration, whatever the executor, and is not here.",
     plots_waits.n_sweep))
 register(Plot(
     "memory", "Memory held per task in flight",
-    "The memory each executor holds with all N tasks in flight, log-log; the legend gives the "
-    "slope per task over N ≥ 1000 (the dashed fit), as claim C6 measures it.",
+    "The memory each executor holds with all N tasks in flight, log-log (points); the dashed "
+    "line is the straight fit a + b·N over N ≥ 1000 that claim C6 measures, drawn over every "
+    "N (on log axes it bends where the fixed cost a dominates), with b per task in the legend.",
     plots_cpu.memory, summary=_never))
 register(Plot(
     "open-loop", "Open loop: response time against the offered rate",

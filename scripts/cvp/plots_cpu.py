@@ -24,9 +24,7 @@ def cpu_speedup(run, verdicts, d):
                     and sp and r.threads and not r.reference):  # a reference is another program
                 groups.setdefault(r.executor, []).append((int(r.threads), sp))
                 tmax = max(tmax, int(r.threads))
-        first = case.rows[0] if case.rows else None
-        size = f", n={first.get('size')}" if first and first.get("size") else ""
-        what = f"{case.name} ({int(first.tasks or 0) if first else '?'} tasks{size})"
+        what = case_label(case, [r for r in case.rows if r.executor in groups])
         series += [(ci, what, ex, pts) for ex, pts in groups.items()]
     if not series:
         return None
@@ -48,6 +46,34 @@ def cpu_speedup(run, verdicts, d):
             "plot " + ", ".join(plots)]
 
 
+def fit_line(fit, s, ns):
+    """The least-squares line a + s·N through the fitted points, drawn over every N shown (on a
+    log grid: on log-log axes it bends where a, the fixed cost, dominates), where positive."""
+    if s is None or s <= 0 or not fit or not ns:
+        return []
+    icpt = sum(k for _, k in fit) / len(fit) - s * sum(n for n, _ in fit) / len(fit)
+    lo, hi = min(ns), max(ns)
+    grid = [lo * (hi / lo) ** (i / 40) for i in range(41)] if lo > 0 and hi > lo else [lo]
+    return [(n, icpt + s * n) for n in grid if icpt + s * n > 0]
+
+
+def case_label(case, rows):
+    """"matmul (8 tasks, n=450)": the case with the task count and matrix order of the rows
+    drawn (never the first row of the case, which may be a reference program's single call),
+    "1 task" in the singular, a range when the rows differ."""
+    def span(values, fmt):
+        vals = sorted(set(values))
+        return fmt(vals[0]) if len(vals) == 1 else f"{fmt(vals[0])}-{fmt(vals[-1])}"
+    tasks = [int(r.tasks) for r in rows if r.tasks]
+    sizes = [int(r.get("size")) for r in rows if r.get("size")]
+    parts = []
+    if tasks:
+        parts.append(span(tasks, str) + (" task" if set(tasks) == {1} else " tasks"))
+    if sizes:
+        parts.append("n=" + span(sizes, str))
+    return f"{case.name} ({', '.join(parts)})" if parts else case.name
+
+
 def memory(run, verdicts, d):
     """Memory each executor holds vs tasks in flight, as the claim whose evidence this is
     recorded it (its "series"), with the least-squares slope over the N it fitted ("fit_from")
@@ -63,17 +89,17 @@ def memory(run, verdicts, d):
         shown = [(n, kib) for n, kib in pts if kib > 0]  # log axis: nothing held is not drawn
         fit = [(n, kib) for n, kib in pts if n >= fit_from]
         s = slope(fit)
-        per = f": {s:.2g} KiB per task" if s is not None else ": too few N to fit a slope"
+        per = f"{s:.2g} KiB per task" if s is not None else "too few N to fit a slope"
         f = series_file(d, f"memory-{ex}", shown)
         colour = models.colour(ex, run.executors)
-        plots.append(f"'{f}' using 1:2 with linespoints lc rgb '{colour}' pt 7 lw 1.5 "
-                     f"title {quote(ex + per)}")
-        if s is not None and s > 0:
-            mx = sum(n for n, _ in fit) / len(fit)
-            icpt = sum(k for _, k in fit) / len(fit) - s * mx
-            line = [(n, icpt + s * n) for n in sorted({n for n, _ in fit}) if icpt + s * n > 0]
+        line = fit_line(fit, s, [n for n, _ in shown])
+        # Points only: a solid line through them would lie on the fit and hide it.
+        plots.append(f"'{f}' using 1:2 with points lc rgb '{colour}' pt 7 ps 1.2 "
+                     f"title {quote(ex + (' (measured)' if line else ': ' + per))}")
+        if line:
             f = series_file(d, f"memory-{ex}-fit", line)
-            plots.append(f"'{f}' using 1:2 with lines dt 2 lc rgb '{colour}' notitle")
+            plots.append(f"'{f}' using 1:2 with lines dt (8, 6) lw 2 lc rgb '{colour}' "
+                         f"title {quote(f'{ex} fit over N ≥ {fit_from}: {per}')}")
     if not plots:
         return None
     lat = f", each waiting L = {lats.pop():g} ms" if len(lats) == 1 and None not in lats else ""
@@ -81,5 +107,5 @@ def memory(run, verdicts, d):
             f"over N ≥ {fit_from}, dashed)'",
             "set xlabel 'tasks N in flight'", "set ylabel 'memory held (KiB)'",
             "set logscale xy", "set format x '%.0s%c'", "set format y '%.0s%c'",
-            "set offsets graph 0.03, graph 0.03, 0, 0", "set rmargin 4", "set key top left",
+            "set offsets graph 0.03, graph 0.03, 0, 0", "set rmargin 4", "set key bottom right",
             "plot " + ", ".join(plots)]

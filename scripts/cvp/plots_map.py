@@ -73,6 +73,9 @@ def crossover_map(run, verdicts, d):
     xt = ", ".join(f"'{us_label(w, micro=True)}' {i}" for i, w in enumerate(works))
     yt = ", ".join(f"'{ms_label(l)}' {i}" for i, l in enumerate(lats))
     cell = "using 1:2:(0.5):(0.5)"
+    widest = max((len(t) for c in cell_map.values() if c.winner for t in cell_labels(c)[1:]),
+                 default=1)
+    (yt_, ft), (y1, y2, yn, fd) = label_layout(len(lats), len(works), widest)
     # Two lines (a double-quoted gnuplot string reads \n): one line is wider than the plot.
     return [f'set title "Which executor wins: N tasks each wait L, then compute W '
             f'(cores = {run.cores})\\npaler = closer race; hatched = a tie (95% intervals '
@@ -88,7 +91,36 @@ def crossover_map(run, verdicts, d):
             f"lc rgb '{TIE_HATCH}' notitle, "
             "'crossover-ties.dat' using 1:2:3:(0.05):4 with boxxyerror fs solid 1.0 noborder "
             "lc rgb variable notitle, "
-            "'crossover-map.dat' using 1:($2+0.2):4 with labels font ',11' notitle, "
-            "'' using 1:($2+0.02):5 with labels font ',8' notitle, "
-            "'' using 1:($2-0.11):7 with labels font ',8' notitle, "
-            "'' using 1:($2-0.27):6 with labels font ',8' notitle, " + ", ".join(keys)]
+            f"'crossover-map.dat' using 1:($2+{yt_:.3f}):4 with labels font ',{ft:.3g}' notitle, "
+            f"'' using 1:($2+{y1:.3f}):5 with labels font ',{fd:.3g}' notitle, "
+            f"'' using 1:($2+{y2:.3f}):7 with labels font ',{fd:.3g}' notitle, "
+            f"'' using 1:($2+{yn:.3f}):6 with labels font ',{fd:.3g}' notitle, " + ", ".join(keys)]
+
+
+# The drawing area of the 800x500 terminals (gnuplot.TERMS) below the two-line title and the
+# key, in pixels, and a sans glyph's mean width and line height per point of font size.
+_AREA_W, _AREA_H = 700, 340
+_CHAR_W, _LINE_H = 0.56, 1.45
+
+
+def label_layout(rows, cols, widest):
+    """Where a cell's four lines go (row units from its centre) and their fonts: ((title y,
+    title font), (detail y, second detail y, N y, detail font)). The lines stack from the top
+    of the cell down to just above the tie strip (at -0.47..-0.37) with a line's height between
+    them, whatever the number of rows; fonts shrink when the stack would not fit the cell's
+    height or a detail line (widest characters) its width, so no two lines overlap."""
+    row_px, col_px = _AREA_H / max(rows, 1), _AREA_W / max(cols, 1)
+    ft, fd = 11.0, 8.0
+    top, bottom = 0.46, -0.35  # row units: the usable band above the strip
+    need = (ft + 3 * fd) * _LINE_H
+    shrink = min(1.0, (top - bottom) * row_px / need,
+                 0.94 * col_px / (max(widest, 1) * _CHAR_W * fd))
+    ft, fd = max(5.0, ft * min(1.0, (top - bottom) * row_px / need)), max(5.0, fd * shrink)
+    th, dh = ft * _LINE_H / row_px, fd * _LINE_H / row_px  # line heights, row units
+    # Centre each line in its slot; spread the slack evenly so a tall cell is not top-heavy.
+    slack = max(0.0, (top - bottom) - th - 3 * dh) / 5
+    y_t = top - slack - th / 2
+    y1 = y_t - th / 2 - slack - dh / 2
+    y2 = y1 - dh - slack
+    yn = y2 - dh - slack
+    return (y_t, ft), (y1, y2, yn, fd)

@@ -45,17 +45,24 @@ def io_cap(run, verdicts, d):
             "plot " + ", ".join(plots + ideal)]
 
 
+def sweep_rows(case):
+    """The case's closed-loop rows: a batch of N tasks whose wall time is the cost of N. An
+    open-loop row (tasks arrive at a rate for a duration) lasts about rate x duration whatever
+    the executor does, so its N is no sweep point."""
+    return [r for r in case.rows if not (r.get("rate") or r.get("duration"))]
+
+
 def n_sweep(run, verdicts, d):
     """Wall time [95% interval] vs N per case and executor."""
     plots, lats = [], set()
     map_cases = set(cases_of(by_plot(verdicts, "crossover-map")))
     cases = [c for c in run.cases
              # The crossover map's N differs by cell to fit its time budget: not a sweep over N.
-             if len({r.tasks for r in c.rows}) >= 3 and c.name not in map_cases
+             if len({r.tasks for r in sweep_rows(c)}) >= 3 and c.name not in map_cases
              and c.workload in ("sleep", "http", "mixed")]
     for ci, case in enumerate(cases):
         groups = {}
-        for r in case.rows:
+        for r in sweep_rows(case):
             if r.valid and r.est:
                 groups.setdefault(r.executor, []).append(ms_points(r, r.tasks))
                 lats.add(r.get("latency-ms"))
@@ -76,7 +83,7 @@ def n_sweep(run, verdicts, d):
 def open_loop(run, verdicts, d):
     """Response time against offered rate (C13): the median and p99 per executor, the model's
     capacity C/L as a vertical line, the best rate each executor achieved in its legend."""
-    plots, caps, lats = [], {}, set()
+    plots, caps, lats, low = [], {}, set(), []
     for k, case in enumerate(cases_for(run, verdicts, "open-loop")):
         groups, model = {}, {}
         for r in case.rows:
@@ -96,6 +103,7 @@ def open_loop(run, verdicts, d):
             if ach and ach.value > caps.get(key, (0, 0))[0]:
                 caps[key] = (ach.value, r.schedule.waits / lat if lat else 0, r.executor)
         for (ex, q), pts in groups.items():
+            low += [p[2] for p in pts if p[2] > 0]
             f = series_file(d, f"openloop-{case.name}-{ex}-{q}", pts)
             best = max((v[0] for k, v in caps.items() if v[2] == ex), default=0)
             colour = models.colour(ex, run.executors)
@@ -111,6 +119,7 @@ def open_loop(run, verdicts, d):
             pts = [(x, 1e3 * openloop.simulate(max(1, int(x * dur / 1e3 + 0.999)), x, lat,
                                                width, 1.5 * dur / 1e3, on_loop).p50_s)
                    for x in grid]
+            low += [p[1] for p in pts if p[1] > 0]
             f = series_file(d, f"openloop-{case.name}-model", pts)
             plots.append(f"'{f}' using 1:2 with lines lc rgb '{IDEALS[k % len(IDEALS)][0]}' "
                          f"dt 3 lw 1.5 title {quote(f'model p50: D/D/{width} queue, service L')}")
@@ -125,5 +134,8 @@ def open_loop(run, verdicts, d):
     return [f"set title 'Open loop (C13): response time vs offered rate{lat} "
             "(median [95% interval])'", "set xlabel 'offered rate (tasks/s)'",
             "set ylabel 'response, from arrival (ms)'", "set logscale y",
+            # Below the capacity the model's curve is flat at L, the lowest value drawn: room
+            # beneath it so that it does not lie on the bottom border.
+            f"set yrange [{min(low, default=1) / 1.4:.3g}:*]",
             "set offsets graph 0.03, graph 0.03, 0, 0", "set key top left"] + arrows + labels + [
             "plot " + ", ".join(plots)]

@@ -99,7 +99,7 @@ def sample_section(run, verdicts):
 
 
 def advice_section(run, verdicts):
-    text = advice.markdown(run, by_plot(verdicts, "crossover-map"))
+    text = advice.markdown(run, by_plot(verdicts, "crossover-map"), verdicts)
     if not text:
         return "*(the sample has no crossover map)*"
     return text.split("\n", 1)[1].strip()  # the README has the heading already

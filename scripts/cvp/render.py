@@ -14,7 +14,7 @@ def files(run, verdicts):
     out = [("answer.txt", "\n".join(answer.lines(run, verdicts, ".")) + "\n"),
            ("summary.md", table.summary(run, verdicts)), ("results.csv", table.results_csv(run))]
     # The README's "Which should I use?" comes from the measured map, never from prose by hand.
-    advice_md = advice.markdown(run, by_plot(verdicts, "crossover-map"))
+    advice_md = advice.markdown(run, by_plot(verdicts, "crossover-map"), verdicts)
     if advice_md:
         out.append(("which-should-i-use.md", advice_md))
     return out

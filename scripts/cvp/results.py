@@ -15,6 +15,7 @@ import os
 import re
 
 from . import damage, registry, validate
+from .constants import CLOCK_MOVED, DISTURBED_CORES
 from .row import Row
 
 
@@ -112,8 +113,27 @@ class Case:
     @property
     def disturbed(self):
         """Other processes kept a quarter of a core or more busy (or the hypervisor stole that
-        much): CPU-bound timings here are not this machine's own."""
-        return self.load.get("other_cores", 0) >= 0.25
+        much), or the clock moved by more than CLOCK_MOVED between the case's start and end:
+        CPU-bound timings here are not this machine's own."""
+        return bool(self.disturbance)
+
+    @property
+    def clock_moved(self):
+        """How far the clock moved during the case (a fraction, load.clock_moved), or None."""
+        v = self.load.get("clock_moved")
+        return abs(v) if validate.number(v) else None
+
+    @property
+    def disturbance(self):
+        """Why the case's points can hold but never fail, as a phrase, or "" (not disturbed)."""
+        why = []
+        other = self.load.get("other_cores", 0)
+        if validate.number(other) and other >= DISTURBED_CORES:
+            why.append(f"other processes kept {other:.1f} cores busy on average")
+        moved = self.clock_moved
+        if moved is not None and moved > CLOCK_MOVED:
+            why.append(f"the clock moved {moved:.0%} during the case")
+        return "; ".join(why)
 
 
 def _bare(folder):

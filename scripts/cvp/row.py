@@ -1,8 +1,9 @@
 """NAME    row.py
 PURPOSE One row of a run (results.py): one command of one case, an executor at one workload
         point, and the figures its samples give: the in-process time's median with its
-        interval (the one time basis), CPU, memory held, latency, GFLOP/s, validity, how it
-        scheduled, and its ratio to another row (paired by round when they shared rounds).
+        interval (the one time basis) and its outliers by Tukey's fences, CPU, memory held,
+        latency, GFLOP/s, validity, how it scheduled, and its ratio to another row (paired by
+        round when they shared rounds).
 """
 import statistics
 
@@ -34,7 +35,13 @@ class Row:
         self.samples = samples
         self.walls = {s.get("round", i): s["wall_s"] for i, s in enumerate(samples)
                       if s.get("wall_s") is not None}
+        # Tukey's fences over its rounds (mild / severe counts, None below 4 samples): a claim's
+        # point built on a row with severe outliers is too noisy to decide (claims/_kit.py).
+        self.outliers = stats.tukey(self.walls.values())
+        self.severe = (self.outliers or {}).get("severe", 0)
         self.est = stats.median_ci(self.walls.values())
+        if self.est is not None and self.severe:
+            self.est = self.est.with_severe(self.severe)
         self.wall_in = self.est.value if self.est else None
         self.hf = hf or {}
         self.process_times = self.hf.get("times") or []
@@ -62,6 +69,13 @@ class Row:
         n = int(self.tasks or 1)
         self.schedule = models.schedule_of(samples[0] if samples else None, n) or \
             models.schedule_before(reg.rule(self.executor), self.params, n, cores)
+
+    def samples_label(self):
+        """The number of rounds, with its outliers by Tukey's fences when there are any:
+        '6 (outliers: 1 mild, 1 severe)'."""
+        o = self.outliers or {}
+        found = [f"{o[k]} {k}" for k in ("mild", "severe") if o.get(k)]
+        return f"{len(self.walls)}" + (f" (outliers: {', '.join(found)})" if found else "")
 
     def per_sample(self, fn):
         """The median [95% interval] of fn(sample) over the row's valid samples (fn returns
@@ -109,5 +123,5 @@ class Row:
                 and not self.reference and not other.reference:
             r = stats.paired_ratio(self.walls, other.walls)
             if r is not None:
-                return r
+                return r.with_severe(self.severe + other.severe)
         return stats.ratio_of(self.est, other.est)

@@ -7,10 +7,11 @@ PURPOSE The compute self-check: how close cvpbench's default matmul kernel came 
 """
 import statistics
 
+from .constants import HALF
+
 # Below this share of the peak the kernel, not the CPU, sets the CPU-bound figures. Tuned BLAS
 # kernels reach 75-95% of the FMA peak on the machines this suite has met, a plain i-k-j loop
-# 10-25%: half separates the two kinds of code, whatever the machine.
-HALF = 0.5
+# 10-25%: half separates the two kinds of code, whatever the machine (constants.HALF).
 
 
 def _fractions(r):

@@ -16,9 +16,9 @@ interval lies inside the band, does not hold when the whole interval lies outsid
 inconclusive otherwise (the run cannot tell: too noisy) or when it was not measured.
 """
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
-LEVEL = 0.95
+from .constants import LEVEL, TUKEY_MILD, TUKEY_MIN_SAMPLES, TUKEY_SEVERE
 HOLDS, FAILS, INCONCLUSIVE = "holds", "does not hold", "inconclusive"
 
 
@@ -29,9 +29,16 @@ class Estimate:
     hi: float
     level: float  # coverage of [lo, hi]
     n: int
+    # Severe outliers (Tukey's fences) among the samples of the rows it was read from (row.py):
+    # a claim's point built on it is too noisy to decide (claims/_kit.py).
+    severe: int = field(default=0, compare=False)
 
     def scaled(self, f):
-        return Estimate(self.value * f, self.lo * f, self.hi * f, self.level, self.n)
+        return Estimate(self.value * f, self.lo * f, self.hi * f, self.level, self.n, self.severe)
+
+    def with_severe(self, n):
+        """The same estimate, counting n severe outliers behind it."""
+        return replace(self, severe=n)
 
     @property
     def rel_halfwidth(self):
@@ -75,7 +82,29 @@ def ratio_of(ea, eb):
     if ea is None or eb is None or eb.value <= 0 or eb.lo <= 0:
         return None
     return Estimate(ea.value / eb.value, ea.lo / eb.hi, ea.hi / eb.lo,
-                    max(0.0, ea.level + eb.level - 1), min(ea.n, eb.n))
+                    max(0.0, ea.level + eb.level - 1), min(ea.n, eb.n), ea.severe + eb.severe)
+
+
+def _quantile(s, q):
+    """The q-quantile of sorted s, linear between order statistics (as criterion computes its
+    quartiles)."""
+    pos = q * (len(s) - 1)
+    i = int(math.floor(pos))
+    return s[i] if i + 1 >= len(s) else s[i] + (s[i + 1] - s[i]) * (pos - i)
+
+
+def tukey(xs):
+    """Outliers by Tukey's fences, as criterion counts them: {"mild": beyond 1.5 IQR from the
+    quartiles but within 3, "severe": beyond 3 IQR}; None with fewer than 4 samples (quartiles
+    of fewer say nothing)."""
+    s = sorted(x for x in xs if x is not None)
+    if len(s) < TUKEY_MIN_SAMPLES:
+        return None
+    q1, q3 = _quantile(s, 0.25), _quantile(s, 0.75)
+    iqr = q3 - q1
+    severe = sum(1 for x in s if x < q1 - TUKEY_SEVERE * iqr or x > q3 + TUKEY_SEVERE * iqr)
+    mild = sum(1 for x in s if x < q1 - TUKEY_MILD * iqr or x > q3 + TUKEY_MILD * iqr) - severe
+    return {"mild": mild, "severe": severe}
 
 
 def judge(est, lo=None, hi=None):

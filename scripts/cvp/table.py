@@ -88,9 +88,9 @@ def case_table(case):
         lines += ["> ⚠ **Damaged**: this table lacks what these held:", ">"] + \
             [f"> - `{damage.text(d)}`" for d in case.damage[:damage.SHOWN]] + [""]
     if case.disturbed:
-        lines += [f"> ⚠ Other processes kept {case.load.get('other_cores', 0):.1f} cores busy on "
-                  f"average during this case (steal {case.load.get('steal_s', 0):.2f} s): its "
-                  "verdicts can hold but never fail (they turn inconclusive).", ""]
+        lines += [f"> ⚠ Disturbed: {case.disturbance} (steal "
+                  f"{case.load.get('steal_s', 0):.2f} s): its verdicts can hold but never fail "
+                  "(they turn inconclusive).", ""]
     gflops = any(r.gflops for r in case.rows)
     head = ["executor", "in-process [95%]", "speed-up [95%]", "process", "CPU", "peak RSS",
             "p99 task", "last worker starts", "samples", "errors", "valid"] + \
@@ -108,7 +108,7 @@ def case_table(case):
                  _s(r.cpu), f"{r.rss_kib / 1024:.1f} MiB" if r.rss_kib else "-",
                  f"{r.p99_us / 1000:.2f} ms" if r.p99_us is not None else "-",
                  _s(r.first_task_us / 1e6) if r.first_task_us is not None else "-",
-                 str(len(r.walls)), str(r.errors), "yes" if r.valid else f"NO ({r.why})"]
+                 r.samples_label(), str(r.errors), "yes" if r.valid else f"NO ({r.why})"]
         if gflops:
             cells.append(f"{r.gflops:.1f}" if r.gflops else "-")
         lines.append("| " + " | ".join(cells) + " |")

@@ -135,16 +135,18 @@ class Browser:
             if ev.get("method") == method:
                 return ev
 
-    def load(self, url, measure_js, screenshot=None, tiles=None):
-        """Loads url at WIDTH px; returns {"events": [...], "measured": value of measure_js,
-        "height": the page's height in px}. Writes a full-page PNG when screenshot is a path,
-        and a PNG of each (y, height, path) in tiles (to look at a long page part by part)."""
+    def load(self, url, measure_js, screenshot=None, tiles=None, width=WIDTH, height=1000):
+        """Loads url in a width x height window (WIDTH px wide unless told); returns {"events":
+        [...], "measured": value of measure_js, "height": the page's height in px}. Writes a
+        full-page PNG when screenshot is a path, and a PNG of each (y, height, path) in tiles
+        (to look at a long page part by part; (0, height, path) is the first screen)."""
+        win_h = height
         target = self._send("Target.createTarget", {"url": "about:blank"})["targetId"]
         sid = self._send("Target.attachToTarget", {"targetId": target, "flatten": True})[
             "sessionId"]
         for domain in ("Page", "Runtime", "Log", "Network"):
             self._send(f"{domain}.enable", session=sid)
-        self._send("Emulation.setDeviceMetricsOverride", {"width": WIDTH, "height": 1000,
+        self._send("Emulation.setDeviceMetricsOverride", {"width": width, "height": win_h,
                                                           "deviceScaleFactor": 1,
                                                           "mobile": False}, session=sid)
         seen = []
@@ -157,13 +159,13 @@ class Browser:
         for i, (y, h, path) in enumerate(tiles or ()):
             shot = self._send("Page.captureScreenshot", {
                 "format": "png", "captureBeyondViewport": True,
-                "clip": {"x": 0, "y": y, "width": WIDTH, "height": h, "scale": 1}}, session=sid)
+                "clip": {"x": 0, "y": y, "width": width, "height": h, "scale": 1}}, session=sid)
             with open(path, "wb") as f:
                 f.write(base64.b64decode(shot["data"]))
         if screenshot:
             shot = self._send("Page.captureScreenshot", {
                 "format": "png", "captureBeyondViewport": True,
-                "clip": {"x": 0, "y": 0, "width": WIDTH, "height": min(height, MAX_SHOT_PX),
+                "clip": {"x": 0, "y": 0, "width": width, "height": min(height, MAX_SHOT_PX),
                          "scale": 1}}, session=sid)
             with open(screenshot, "wb") as f:
                 f.write(base64.b64decode(shot["data"]))

@@ -5,7 +5,9 @@ PURPOSE Turn a compact fixture spec (fixtures/*.json: cases, rows, numbers) into
 A row gives hyperfine's whole-process `times` and the in-process numbers cvpbench would report
 (`wall_in`, `cpu`, `rss_kib`, `p99_us`, `errors`, `valid`); each time becomes one JSON line. The
 run's registry.json is what the built cvpbench (the test's first argument) says it offers, as a
-real run records it.
+real run records it, with the reference programs a spec names ("references": each program's
+own --describe). A row with "reference": true is such a program's: its own samples file, never
+paired by round, its sample lines marked reference.
 """
 import atexit
 import json
@@ -87,6 +89,14 @@ def build(spec_path, out_dir):
     for name in ("status", "context"):
         with open(os.path.join(out_dir, f"{name}.json"), "w") as f:
             json.dump(spec[name], f)
+    if spec.get("references"):
+        reg = dict(registry_doc(), references={
+            n: dict(json.loads(subprocess.run([os.path.join(ROOT, "reference", n), "--describe"],
+                                              capture_output=True, text=True, check=True,
+                                              stdin=subprocess.DEVNULL).stdout),
+                    path=os.path.join(ROOT, "reference", n)) for n in spec["references"]})
+        with open(os.path.join(out_dir, "registry.json"), "w") as f:
+            json.dump(reg, f)
     if "machine" in spec:
         with open(os.path.join(out_dir, "machine.json"), "w") as f:
             json.dump(spec["machine"], f)
@@ -99,6 +109,17 @@ def build(spec_path, out_dir):
         cmds, hf, points = [], [], {}
         for i, row in enumerate(case["rows"]):
             params = dict(row["params"], **row.get("own", {}))
+            if row.get("reference"):  # its own process: its own file, its own rounds
+                cmds.append({"case": case["name"], "workload": case["workload"],
+                             "executor": row["executor"], "label": _label(row),
+                             "params": params, "reference": True, "index": i, "point": 0,
+                             "arm": None, "file": f"ref-{i}.jsonl", "argv": []})
+                with open(os.path.join(d, f"ref-{i}.jsonl"), "w") as f:
+                    for rnd, wall in enumerate(_samples(row)):
+                        f.write(json.dumps(dict(_sample_line(case, row, params, 0, rnd, wall),
+                                                reference=True)) + "\n")
+                hf.append({"command": _label(row), "mean": 0, "times": [], "exit_codes": []})
+                continue
             point = tuple(sorted((p, v) for p, v in params.items() if p not in exec_only))
             pi = list(points).index(point) if point in points else len(points)
             arms = points.setdefault(point, [])

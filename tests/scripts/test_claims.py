@@ -3,17 +3,25 @@
 PURPOSE scripts/claims on fixture runs: every claim holds on good data; a claim whose interval lies
         outside its band does not hold and makes --check exit 1; a noisy run whose interval
         straddles the band is inconclusive ("too noisy"), never a verdict either way; a run
-        disturbed by other processes can hold but never fail; missing data is inconclusive
-        ("not measured") and never fails the check.
+        disturbed by other processes, or whose clock moved by more than 10%, can hold but never
+        fail; severe outliers (Tukey's fences) make a point that would fail inconclusive ("too
+        noisy: N severe outliers"); a process pool that records its transfer per task is judged
+        against its modelled band (where the fixed 0.8-1.1 x ideal band said "does not hold");
+        missing data is inconclusive ("not measured") and never fails the check.
 USAGE   test_claims.py PATH/TO/cvpbench"""
 import json
 import os
+import sys
 
-from fixture import build, check, fixture, script, tmpdir
+from fixture import SCRIPTS, build, check, fixture, script, tmpdir
+
+sys.path.insert(0, SCRIPTS)
+from cvp import constants, htmlconstants, results  # noqa: E402
 
 
 def verdicts(spec, *extra):
-    d = build(fixture(spec), os.path.join(tmpdir(prefix="claims-"), "run"))
+    d = build(spec if os.path.isabs(spec) else fixture(spec),
+              os.path.join(tmpdir(prefix="claims-"), "run"))
     rc, out, err = script("claims", d, "--json", *extra)
     return rc, {v["id"]: v for v in json.loads(out)}, d
 
@@ -59,6 +67,45 @@ def main():
           f"({v['C4']['reason']})")
     check(v["C3"]["verdict"] == "holds", "a disturbed case can still hold")
     check(rc == 0, "--check passes a disturbed run")
+
+    rc, v, _ = verdicts("clock.json", "--check")
+    check(rc == 0 and all(v[c]["verdict"] == "inconclusive" for c in ("C3", "C4")),
+          "a case whose clock moved 20% cannot fail")
+    check("the clock moved 20% during the case" in v["C4"]["reason"],
+          f"... and says why ({v['C4']['reason']})")
+
+    rc, v, d = verdicts("outliers.json", "--check")
+    check(rc == 0 and v["C4"]["verdict"] == "inconclusive"
+          and v["C4"]["reason"].endswith("too noisy: 1 severe outlier"),
+          f"a point with a severe outlier is inconclusive, never fails ({v['C4']['reason']})")
+    row = next(r for c in results.Run(d).cases for r in c.rows if r.executor == "thread-pool")
+    check(row.outliers == {"mild": 0, "severe": 1} and "1 severe" in row.samples_label(),
+          f"the row keeps its outliers by Tukey's fences ({row.samples_label()})")
+
+    rc, v, _ = verdicts("pool.json", "--check")
+    p = v["CP"]["points"][0]
+    check(v["CP"]["verdict"] == "holds" and p["verdict"] == "holds" and p["band"][0] < 1.2
+          and p["band"][1] == 2.0 and p["measured"][2] < 0.8 * 2.0,
+          f"a pool paying 1.5 ms per task is judged against its model, not 0.8 x ideal "
+          f"({p['measured'][:3]} in {p['band']})")
+    check("50 x 1500 us transfer" in v["CP"]["predicted"], f"CP states its model's figures "
+          f"({v['CP']['predicted']})")
+    with open(fixture("pool.json")) as f:
+        spec = json.load(f)
+    del spec["cases"][0]["rows"][1]["extra"]["workload_metrics"]["transfer_us_per_task"]
+    path = os.path.join(tmpdir(prefix="claims-"), "pool-fixed.json")
+    with open(path, "w") as f:
+        json.dump(spec, f)
+    rc, v, _ = verdicts(path, "--check")
+    check(rc == 1 and v["CP"]["verdict"] == "does not hold",
+          "the same pool without its recorded costs: the fixed band says it does not hold")
+
+    html = htmlconstants.section()
+    check(all(c["name"] in html and c["kind"] in htmlconstants.KINDS for c in constants.TABLE),
+          f"the report's table shows all {len(constants.TABLE)} constants not measured here")
+    from cvp.claims import c4, c14, cp  # noqa: E402
+    check(c4.C4_BAND is constants.SPEEDUP_BAND and c14.SAME is constants.PROCESS_SAME
+          and cp.NO_SPEEDUP == constants.NO_SPEEDUP, "the claims take their figures from it")
 
     rc, v, _ = verdicts("missing.json", "--check")
     check(rc == 0, "--check passes when nothing was measured (nothing failed)")

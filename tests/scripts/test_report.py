@@ -5,8 +5,11 @@ PURPOSE scripts/report on a fixture run with every section (the claims of holds.
         headless Chromium as a reader would: it loads with no console message, exception, CSP
         violation or network request; every inlined plot is laid out with a non-zero size and
         drawn paths; ids are unique and every in-page reference resolves; nothing is wider than
-        a 1280 px window and no table needs its sideways scroll there; the answer reads as answer.lines wrote it; and a full-page screenshot
-        is written and is not blank. Pages of failed, incomplete and disturbed fixture runs say
+        a 1280 px window and no table needs its sideways scroll there; the answer reads as
+        answer.lines wrote it; at 1366x768 the "Which should I use?" block (many waits, waits
+        then compute, compute only, each with its evidence) is whole on the first screen and the
+        contents list leads with it; and a full-page screenshot (and one of that first screen,
+        beside it: NAME-first-1366x768.png) is written and is not blank. Pages of failed, incomplete and disturbed fixture runs say
         so. Skips (77) only when Chromium is missing and apt-get cannot install it.
 USAGE   test_report.py PATH/TO/cvpbench [SCREENSHOT.png] [RUN_DIR]
         (RUN_DIR: check a real run's report.html instead of a fixture's; nothing is rebuilt)"""
@@ -62,6 +65,50 @@ MACHINE = {"usable_cores": 2, "physical_cores": 2, "smt_per_core": 1, "quota_cor
                            "openmp": 0.04, "hybrid": 0.23},
            "request_us": 94.6, "perf_events": True, "calibrate_s": 1.9, "steal_s": 0,
            "others_cpu_s": 0, "reasons": {"timer_slack_us": "20 ms probe skipped (--quick)"}}
+
+
+# The first screen at 1366x768 (the commonest laptop screen): the "Which should I use?" block
+# whole in the window without scrolling, and the contents sidebar's first link pointing at it.
+FIRST_SCREEN = (1366, 768)
+FIRST_JS = r"""
+(() => {
+  const u = document.getElementById('use');
+  const r = u ? u.getBoundingClientRect() : null;
+  const toc = [...document.querySelectorAll('nav.toc a')];
+  const first = toc[0];
+  return JSON.stringify({box: r && [r.left, r.top, r.right, r.bottom], w: innerWidth,
+    h: innerHeight, scrolled: scrollY,
+    first: first && first.getAttribute('href'),
+    firstShown: !!first && first.getBoundingClientRect().bottom <= innerHeight,
+    kinds: u ? [...u.querySelectorAll('table.use tbody tr')]
+      .map(tr => tr.cells[0].querySelector('strong').textContent) : [],
+    evidence: u ? [...u.querySelectorAll('table.use tbody tr')]
+      .map(tr => tr.querySelectorAll('a[href^="#"]').length) : [],
+    size: u ? parseFloat(getComputedStyle(u.querySelector('table.use td')).fontSize) : 0});
+})()
+"""
+
+
+def first_screen(b, page, shot):
+    """At 1366x768: the block is wholly in the window, readable, three kinds each with a link to
+    its evidence, and the contents list leads with it. Writes the window's PNG to shot."""
+    w, h = FIRST_SCREEN
+    result = b.load("file://" + os.path.abspath(page), FIRST_JS, tiles=[(0, h, shot)],
+                    width=w, height=h)
+    f = json.loads(result["measured"])
+    box = f["box"]
+    check(box and f["scrolled"] == 0 and box[1] >= 0 and box[3] <= f["h"] and box[2] <= f["w"],
+          f"at {w}x{h} the 'Which should I use?' block is whole on the first screen ({box}, "
+          f"window {f['w']}x{f['h']})")
+    check(f["kinds"] == ["many waits", "waits then compute", "compute only"],
+          f"it answers many waits, waits then compute, compute only ({f['kinds']})")
+    check(all(n >= 1 for n in f["evidence"]) and f["size"] >= 14,
+          f"each with a link to its evidence, in readable type ({f['evidence']}, "
+          f"{f['size']} px)")
+    check(f["first"] == "#use" and f["firstShown"],
+          f"the contents list's first entry links to it ({f['first']})")
+    facts = png_facts(shot)
+    check(facts and facts[:2] == (w, h) and facts[2] > 50, f"first screen {shot}: {facts}")
 
 
 def chromium():
@@ -169,13 +216,19 @@ def main():
 
     with browser.Browser(binary) as b:
         result = b.load("file://" + os.path.abspath(page), MEASURE_JS, shot)
+        first_screen(b, page, shot[:-len(".png")] + "-first-1366x768.png")
     trouble = browser.problems(result["events"])
     check(not trouble, f"loads without console errors, exceptions or requests ({trouble[:3]})")
     m = json.loads(result["measured"])
-    check(m["sections"] == ["answer", "claims", "crossover", "plots", "cases", "machine"],
-          f"sections in order: the answer first, the machine last ({m['sections']})")
+    order = ["use", "answer", "claims", "crossover", "plots", "cases", "machine"]
+    check([x for x in m["sections"] if x in order] == order and m["sections"][:2] == order[:2]
+          and m["sections"][-1] == "machine",
+          f"sections in order: which to use, the answer, ..., the machine last ({m['sections']})")
     with open(os.path.join(run, "answer.txt"), encoding="utf-8") as f:
         want = f.read().rstrip("\n").replace("Report: ./", f"Report: {run}/")
+    check(want.startswith("Which should I use?"), "answer.txt leads with which to use")
+    # Its first block is the page's first block (checked below); the rest is the answer's text.
+    want = want.split("\n\n", 1)[1]
     check(m["answer"] == want, "the answer reads as answer.lines wrote it")
     check(not m["dup"], f"ids are unique across the inlined SVGs ({m['dup'][:5]})")
     check(not m["broken"], f"every in-page reference resolves ({m['broken'][:5]})")

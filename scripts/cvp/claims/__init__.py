@@ -11,9 +11,12 @@ claims.json; every renderer reads that file (record.py), never this.
 Every time is the in-process timed region (the one time basis), its median with a 95%
 interval. The models use this machine's measured costs (costs.py) and its usable cores, so they
 predict this machine. A point whose interval lies inside the band holds, entirely outside it
-does not hold, otherwise it is inconclusive ("too noisy"); a point of a disturbed case can
-hold but never fail. A claim fails when a point fails; holds when none fails and at least half
-hold; is inconclusive otherwise, and when nothing was measured ("not measured").
+does not hold, otherwise it is inconclusive ("too noisy"); a point of a disturbed case (other
+processes busy, or its clock moved by more than 10%) can hold but never fail, nor can a point
+with a severe outlier among its rows' rounds (Tukey's fences: "too noisy"). The numbers a band
+takes from outside the machine are constants.py's one table. A claim fails when a point fails;
+holds when none fails and at least half hold; is inconclusive otherwise, and when nothing was
+measured ("not measured").
 """
 import importlib
 import pkgutil

@@ -1,19 +1,16 @@
 """NAME    claims/c10.py
 PURPOSE C10: an aiosqlite-style loop gives queries no speed-up beyond its threads: reads scale
         with min(threads, cores); with updates every executor serialises on SQLite's one writer."""
+from ..constants import READS_HIGH, READS_LOW, ROW_BOUND, WRITES_MAX
 from ..fmt import est, x
 from . import claim
 from ._files import base, cap, metric, width
 from ._kit import Claim
 
 ID = "C10"
-READS_LOW = 0.7     # reads: speed-up / min(threads, cores) at least ...
-READS_HIGH = 1.1    # ... and at most
-WRITES_MAX = 1.15   # updates only: no executor beats one writer at a time by more
-# A query reading fewer rows than this is short enough that beginning and ending its read
+# A query reading fewer rows than ROW_BOUND is short enough that beginning and ending its read
 # transaction (a lock on the WAL index that every connection of the process shares: ~2 us here,
 # against ~0.5 us for the lookup itself) dominates; for those only the upper bound is judged.
-ROW_BOUND = 100
 
 
 @claim(ID, unit="x")

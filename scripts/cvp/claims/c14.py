@@ -3,14 +3,14 @@ PURPOSE C14: in C, worker processes give compute the speed-up threads give (no i
         here), but cost more to start and more memory per worker: slopes over the worker count
         by regression, as C6 does; noop shows the per-task cost of crossing the process
         boundary (reported, not judged: the model predicts the same cost as a thread's)."""
+from ..constants import COSTLIER  # a process costs at least this x a thread
+from ..constants import PROCESS_SAME as SAME  # process / threads on the same compute
 from ..fmt import est, s, x
 from ..stats import slope
 from . import claim
 from ._kit import Claim, exact, rule, threaded
 
 ID = "C14"
-SAME = (0.85, 1.18)   # process / threads on the same compute: the same speed within 15%
-COSTLIER = 2.0        # a worker process costs at least twice a thread to start and to hold
 
 
 def _forks(run, r):

@@ -3,13 +3,14 @@ PURPOSE C16: asynchronous database access pays when the loop has other waits to 
         with: alone, the query is work that only threads speed up (C8's model with W = the
         baseline's own per-query time)."""
 from .. import models
+from ..constants import MODEL_HIGH, MODEL_LOW
 from ..fmt import est, x
 from . import claim
 from ._files import base, metric
 from ._kit import Claim
 
 ID = "C16"
-LOW, HIGH = 0.8, 1.5  # measured / model, as C8's
+LOW, HIGH = MODEL_LOW, MODEL_HIGH  # measured / model, as C8's (constants.py)
 
 
 @claim(ID, unit="s")

@@ -2,14 +2,12 @@
 PURPOSE C6: an in-flight task costs far less memory on the event loop than on a thread: the
         memory an executor holds, fitted per task over N. Its record keeps every row it read
         ("series") and where the fit starts ("fit_from"): the memory plot draws those."""
+from ..constants import LOOP_TASK_KIB, MIN_TASKS, STACK_PAGE_KIB
 from ..stats import slope
 from . import claim
 from ._kit import Claim, exact
 
 ID = "C6"
-STACK_PAGE_KIB = 4.0  # a thread touches at least one page of its own stack
-LOOP_TASK_KIB = 1.0  # a timer handle plus an outcome record stays well under this
-MIN_TASKS = 1000  # below this, a few pages of set-up noise swamp the per-task slope
 
 
 def held_rows(run):

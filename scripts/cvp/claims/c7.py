@@ -2,13 +2,12 @@
 PURPOSE C7: reusing connections is cheaper than a new connection per request (client CPU and
         wall, no-reuse over reuse, per executor)."""
 from .. import stats
+from ..constants import CPU_MIN, WALL_MIN  # no-reuse / reuse client CPU, wall at least
 from ..fmt import est, x
 from . import claim
 from ._kit import Claim
 
 ID = "C7"
-CPU_MIN = 1.1  # no-reuse / reuse client CPU at least
-WALL_MIN = 0.95
 
 
 @claim(ID, unit="x")

@@ -1,15 +1,13 @@
 """NAME    claims/c9.py
 PURPOSE C9: file I/O on an event loop overlaps only as far as its engine lets it (libuv's pool,
         io_uring's depth); warm reads are memory copies no executor speeds up beyond the cores."""
+from ..constants import COLD_VS_WARM, OVERLAP_MAX, OVERLAP_MIN
 from ..fmt import est, s, x
 from . import claim
 from ._files import base, batching, cap, metric_str, width
 from ._kit import Claim
 
 ID = "C9"
-OVERLAP_MAX = 1.1   # measured speed-up / the most that w at once allow
-OVERLAP_MIN = 1.0   # cold reads with w >= 2 do overlap: faster than one at a time
-COLD_VS_WARM = 2.0  # a cold read this much slower than a warm one is a read from the device
 
 
 @claim(ID, unit="x")

@@ -2,18 +2,19 @@
 PURPOSE CP: in Python, threads and asyncio give pure-Python compute no speed-up (the interpreter
         lock) while processes do; in C, threads do; NumPy and OpenBLAS beat pure Python by
         orders of magnitude. A reference program states how it schedules tasks (its rule), so
-        the same schedule model gives its ideal."""
+        the same schedule model gives its ideal; a program that records its own costs (a
+        process pool: a task's round trip across the boundary) has its lower bound from a model
+        of the pool built on them, its upper bound the ideal."""
 import math
 
 from .. import baseline, stats
+from ..constants import NO_SPEEDUP, ORDERS, POOL_MAP_CHUNKS
 from ..fmt import est, x
 from . import claim
 from ._kit import C4_BAND, Claim
 from ._refs import blas, interpreted
 
 ID = "CP"
-NO_SPEEDUP = 1.1  # "no speed-up": at most this much faster than one thread
-ORDERS = 100.0  # "orders of magnitude": at least this many times the GFLOP/s
 
 
 def _work(r):
@@ -32,6 +33,53 @@ def _speedup(one, r):
     return sp.scaled(wa / wb) if sp and wa and wb and r.reference and one.reference else sp
 
 
+def _metric(r, key):
+    """The median over r's valid samples of one of its workload_metrics, or None."""
+    e = r.per_sample(lambda d: (d.get("workload_metrics") or {}).get(key))
+    return e.value if e else None
+
+
+def _pool_model(run, costs, one, r, k):
+    """A process pool's modelled time and its terms, from the costs the program measured before
+    its timed region, or None when it records none (transfer_us_per_task). The one-thread time
+    (one's, for r's work per task) on the processes, in the whole chunks pool.map hands out
+    (POOL_MAP_CHUNKS per process: CPython's rule), at the clock all cores keep together
+    (calibrate's fma_scaling over its threads); plus every task's round trip, paid serially by
+    the parent that hands tasks out and collects them (added, not overlapped: an upper bound
+    on the time); plus waking each process and two timer slacks (costs.py, as slack_for)."""
+    tr = _metric(r, "transfer_us_per_task")
+    if tr is None or one.wall_in is None:
+        return None
+    n, procs = int(r.tasks), max(1, int(r.threads or k))
+    wa, wb = _work(r), _work(one)
+    one_s = one.wall_in * (wa / wb if wa and wb else 1.0)
+    chunk = math.ceil(n / (POOL_MAP_CHUNKS * procs))
+    last = min(n, math.ceil(math.ceil(n / chunk) / k) * chunk)  # tasks the busiest process runs
+    m = run.machine or {}
+    fs, ft = m.get("fma_scaling"), m.get("fma_threads")
+    eff = min(1.0, fs / ft) if k > 1 and isinstance(fs, (int, float)) and \
+        isinstance(ft, (int, float)) and fs > 0 and ft >= k else 1.0
+    terms = {"one_s": one_s, "compute_s": one_s * last / n / eff, "last": last, "chunk": chunk,
+             "eff": eff, "transfer_s": n * tr / 1e6, "transfer_us": tr,
+             "wake_s": k * costs.wake_s, "slack_s": 2 * costs.slack_s,
+             "pool_start_s": _metric(r, "pool_start_s")}
+    terms["time_s"] = terms["compute_s"] + terms["transfer_s"] + terms["wake_s"] + \
+        terms["slack_s"]
+    return terms
+
+
+def _model_text(r, m, lo, ideal):
+    start = m["pool_start_s"]
+    return (f"{r.label}: {lo:.2f}x to {ideal:.2f}x (one thread {m['one_s'] * 1e3:.1f} ms x "
+            f"{m['last']}/{int(r.tasks)} tasks on its busiest process (chunks of {m['chunk']})"
+            + (f" / {m['eff']:.3f} all-core clock" if m["eff"] < 1 else "")
+            + f" = {m['compute_s'] * 1e3:.1f} ms + {int(r.tasks)} x {m['transfer_us']:.0f} us "
+            f"transfer = {m['transfer_s'] * 1e3:.1f} ms + wake-ups {m['wake_s'] * 1e3:.2f} ms "
+            f"+ slack {m['slack_s'] * 1e3:.2f} ms = {m['time_s'] * 1e3:.1f} ms"
+            + (f"; its start-up {start * 1e3:.0f} ms lies outside the timed region"
+               if start is not None else "") + ")")
+
+
 def _gflops(r):
     return r.per_sample(lambda d: d.get("gflops"))
 
@@ -47,8 +95,12 @@ def judge(run, costs):
               "tasks / ceil(tasks / min(T, usable cores)); a BLAS call's GFLOP/s over pure "
               "Python's at the same n (each Python program sizes its hash chain by its own "
               "calibration: times are compared per unit of work)",
-              f"no speed-up: at most {NO_SPEEDUP}x; speed-up: measured / predicted in "
-              f"[{C4_BAND[0]}, {C4_BAND[1]}]; BLAS / pure Python >= {ORDERS:g}x")
+              f"no speed-up: at most {NO_SPEEDUP}x; speed-up: a program that records its own "
+              "costs (a process pool: its transfer per task) from its model, at least the "
+              "one-thread time over the pool's modelled time (one-thread time / processes in "
+              "whole chunks + tasks x transfer + wake-ups + timer slack), at most the ideal; "
+              f"others measured / predicted in [{C4_BAND[0]}, {C4_BAND[1]}]; BLAS / pure "
+              f"Python >= {ORDERS:g}x; " + costs.describe())
     for case in run.tagged(ID):
         # The baseline: an interpreted program on one thread; the others that the interpreter
         # lock holds to one task at a time, and those that compute on several processes or
@@ -69,6 +121,13 @@ def judge(run, costs):
             n, t = int(r.tasks), r.schedule.computes
             ideal = n / math.ceil(n / max(1, min(t, cores, n)))
             sp = _speedup(one, r)
+            m = _pool_model(run, costs, one, r, max(1, min(t, cores, n))) if r.reference \
+                else None
+            if m:
+                lo = m["one_s"] / m["time_s"]
+                c.point(case, f"{case.name} {r.label}", sp, lo, ideal)
+                c.text(_model_text(r, m, lo, ideal), f"{r.label}: {est(sp, x)}")
+                continue
             c.point(case, f"{case.name} {r.label}", sp, C4_BAND[0] * ideal, C4_BAND[1] * ideal)
             c.text(f"{r.label}: {ideal:.2f}x", f"{r.label}: {est(sp, x)}")
         fast = [(r, _gflops(r)) for r in case.rows if blas(run, r)]
