@@ -94,7 +94,9 @@ for ex, extra, ok, before, inflight, late in [
           f"{what}: ok {r['ok']}/{ok}, never started {c['before_start']}/{before}, in flight "
           f"{c['in_flight']}/{inflight}")
     ret = r["stop"]["to_return_ms"]
-    lo, hi = (0.4 * LD_MS, 1.2 * LD_MS) if late else (0, 5)
+    # Late: the wave in flight ends 0.6 L after the deadline; a loaded 2-core machine (or a
+    # sanitizer build) adds scheduling delay on top, never takes any away: [0.4 L, 2 L].
+    lo, hi = (0.4 * LD_MS, 2.0 * LD_MS) if late else (0, 5)
     check(lo <= ret <= hi, f"{what}: returned {ret:.2f} ms after the deadline ({lo:.0f}..{hi:.0f})")
     check(abs(r["stop"]["at_ms"] - deadline) < 5, f"{what}: stopped at {r['stop']['at_ms']:.1f} ms")
 
