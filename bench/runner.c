@@ -338,7 +338,7 @@ static int run_prepare(struct run *st, int forks)
     }
     st->n = o->w->ntasks(st->wstate);
     if (o->w->flops) peak_per_core_gflops(); /* measured now, before any timed region */
-    if (fd_check(o, st->n) != 0) return 1;
+    if (fd_check(o, st->n) != 0) return 2; /* refused before any work, with the figures */
     st->max_rounds = o->ci > 0 ? (o->max_rounds > o->reps ? o->max_rounds : o->reps) : o->reps;
     /* Before any executor exists, so that workers forked by one see them. */
     st->out = run_alloc((size_t)(st->n > 0 ? st->n : 1) * sizeof *st->out, forks);

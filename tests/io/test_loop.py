@@ -40,7 +40,7 @@ check(rc == 0 and recs[0]["valid"], "matmul on the event loop validates")
 # A cap that cannot fit in the descriptor limit fails before the run with one clear line.
 r = subprocess.run(["sh", "-c", f"ulimit -n 256; exec {BIN} -w http -e event-loop --tasks 1000 "
                     "--url-base http://127.0.0.1:9"], capture_output=True, text=True, timeout=60)
-check(r.returncode == 1 and "descriptors" in r.stderr and r.stdout == "",
+check(r.returncode == 2 and "descriptors" in r.stderr and r.stdout == "",
       f"descriptor limit checked up front (exit {r.returncode}: {r.stderr.strip()})")
 
 # Only loopback: a remote URL is refused as bad input.
