@@ -92,6 +92,8 @@ WORKLOAD_PARAMS = {
     "sleep": ["tasks", "latency-ms"],
     "matmul": ["tasks", "size"],
     "spin": ["tasks", "work-us"],
+    # GET /delay/{L} from the mock server, then --work-us of the pure-Python hash chain
+    "mixed": ["tasks", "latency-ms", "url-base", "url", "timeout-ms", "allow-remote", "work-us"],
 }
 ALWAYS_READ = ["reps", "warmup"]
 FLAG_PARAMS = {"allow-remote"}  # parameters that take no value

@@ -31,7 +31,7 @@ EARLY_TOLERANCE_S = 1e-6
 
 clock = time.perf_counter  # CLOCK_MONOTONIC, as cvpbench's now_ns and asyncio's loop.time
 
-WORKLOAD_KIND = {"http": "io", "sleep": "io", "matmul": "cpu", "spin": "cpu"}
+WORKLOAD_KIND = {"http": "io", "sleep": "io", "matmul": "cpu", "spin": "cpu", "mixed": "mixed"}
 
 
 def usable_cores():
@@ -252,7 +252,7 @@ class Run:
         self.n = p.get("tasks", 1)
         self.latency_us = p.get("latency-ms")
         self.url = None
-        if self.workload == "http":
+        if self.workload in ("http", "mixed"):
             # What the client fetches: the URL as the loopback rule read it (cvpurl.py).
             if p.get("url"):
                 self.url, self.latency_us = a.fetch["url"], 0
@@ -314,7 +314,7 @@ class Run:
         if failed:
             first = next(c for c in (CONNECT, TIMEOUT, HTTP_STATUS, RESET, OTHER) if counts[c])
             return f"{failed} of {t.n} tasks failed (first: {ERROR_NAMES[first]}: {t.msg[first]})"
-        if self.latency_us and self.workload in ("http", "sleep"):
+        if self.latency_us and self.workload in ("http", "sleep", "mixed"):
             early = check_min_duration(t, self.latency_us)
             if early:
                 return early

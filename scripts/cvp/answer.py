@@ -10,7 +10,7 @@ Which case a headline reads is the one its claim's record names: the lesson is t
 of the claim whose evidence is a case table (C1), the compute and memory headlines those of the
 claims whose evidence is the speed-up and memory plots, connection reuse the first case of C7.
 """
-from . import baseline, damage, headlines, pick, selfcheck, stats
+from . import baseline, contrast, damage, headlines, scale, selfcheck, stats
 from .fmt import est, s, x_est
 from .record import by_plot, cases_of
 from .stats import FAILS, HOLDS
@@ -97,21 +97,34 @@ def _reuse(run):
     return None
 
 
+def _line(d, label):
+    ids = ", ".join(e[0] for e in d.evidence)
+    tail = "" if not d.cells else \
+        f"  [{len(d.cells)} cell{'s' * (len(d.cells) != 1)}" + (f"; {ids}]" if ids else "]")
+    why = d.why(one=True)
+    return f"{label:23}{d.verdict()}" + (f"; {why}" if why else "") + tail
+
+
 def lead(run, verdicts):
     """The answer's first lines: which executor to use for many waits, waits then compute and
     compute only, by how much and the one reason (pick.py: named only where the cells decide
-    it), with the claims that are its evidence. [] when the run has no crossover map."""
-    decisions = pick.decisions(run, verdicts)
-    if not decisions:
+    it), with the claims that are its evidence; in C, and in Python beside it when the run has
+    the Python map, with where they part (contrast.py). [] when the run has no crossover map."""
+    both = contrast.pairs(run, verdicts)
+    if not both:
         return []
     out = ["Which should I use? (measured here: N tasks that wait L, then compute W; the "
-           "crossover map)"]
-    for d in decisions:
-        ids = ", ".join(e[0] for e in d.evidence)
-        tail = "" if not d.cells else \
-            f"  [{len(d.cells)} cell{'s' * (len(d.cells) != 1)}" + (f"; {ids}]" if ids else "]")
-        why = d.why(one=True)
-        out.append(f"  {d.title + ':':21}{d.verdict()}" + (f"; {why}" if why else "") + tail)
+           "crossover map" + (", in C and in Python)" if any(p[4] for p in both) else ")")]
+    for _key, title, _rule, c, py, note in both:
+        if c and not py:
+            out.append(_line(c, f"  {title}:"))
+            continue
+        out.append(f"  {title}:")
+        for d, label in ((c, "in C:"), (py, "in Python:")):
+            if d:
+                out.append(_line(d, f"    {label}"))
+        if note:
+            out.append(f"{'':23}{note[0].upper() + note[1:]}.")
     return out
 
 
@@ -125,6 +138,10 @@ def lines(run, verdicts, report_dir=None):
             + ("" if st.get("state") in (None, "complete") else f", {st.get('state')}"))
     hurt = damage.lines(run)  # a damaged run says so first, naming what it lacks
     first = lead(run, verdicts)
+    sc = scale.lines(run)
+    if sc:  # the lesson's scales: which wins on time, CPU and memory, and where they part
+        first = first + [f"At the lesson's scales (claim {scale.TAG}: N requests, the lesson's "
+                         "cap of 20 beside none):"] + [f"  {x}" for x in sc]
     out = (first + [""] if first else []) + [head, ""] + (hurt + [""] if hurt else [])
     check = selfcheck.kernel_check(run)
     if check:  # the compute self-check: a slow kernel is said before any CPU-bound figure

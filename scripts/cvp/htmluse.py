@@ -2,9 +2,11 @@
 PURPOSE The first block of report.html, above the fold at 1366x768: for many waits, waits then
         compute and compute only, the executor to use (or that none is a clear winner), by how
         much, the one reason and links to the evidence (the claims and the crossover map). The
-        same decisions as the first lines of answer.txt (pick.py); nothing is judged here.
+        same decisions as the first lines of answer.txt (pick.py); with the Python map, a row
+        in C and a row in Python per kind and where they part (contrast.py); nothing is judged
+        here.
 """
-from . import pick
+from . import contrast, pick, scale
 from . import htmlkit as k
 
 
@@ -55,13 +57,33 @@ def section(run, verdicts, has_map):
         return (head + '<p class="muted">This run measured no crossover map (tasks that wait, '
                 'then compute), so it gives no advice: see <a href="#answer">the answer</a> '
                 "below.</p></section>")
-    rows = [[f'<strong>{k.esc(d.title)}</strong><br><span class="sub">{k.esc(d.rule)}</span>',
-             _use(run, d), _by(d), _why(d), _evidence(d, has_map)] for d in decisions]
+    both = contrast.pairs(run, verdicts)
+    if any(p[4] for p in both):  # the Python map too: a row for each language, and where they part
+        rows = []
+        for _key, title, rule, c, py, note in both:
+            for d, lang in ((c, "in C"), (py, "in Python")):
+                if not d:
+                    continue
+                batch = (f'<strong>{k.esc(title)}</strong> {lang}<br>'
+                         f'<span class="sub">{k.esc(rule)}</span>') if lang == "in C" or not c \
+                    else f'<span class="sub">{title}</span> <strong>{lang}</strong>'
+                why = _why(d)
+                if lang == "in Python" and note:
+                    why += f'<br><span class="sub"><em>{k.esc(note[0].upper() + note[1:])}.</em></span>'
+                rows.append([batch, _use(run, d), _by(d), why, _evidence(d, has_map)])
+    else:
+        rows = [[f'<strong>{k.esc(d.title)}</strong><br><span class="sub">{k.esc(d.rule)}</span>',
+                 _use(run, d), _by(d), _why(d), _evidence(d, has_map)] for d in decisions]
     table = k.table_html(["the batch", "use", "by how much", "why", "evidence"], rows, "use",
                          num_from=9)
     noisy = sum(d.disturbed for d in decisions)
     note = (f" {noisy} cell{'s' * (noisy > 1)} disturbed by other processes left out."
             if noisy else "")
+    sc = scale.lines(run)
+    scales = ("" if not sc else
+              f'<p class="lead"><strong>At the lesson\'s scales</strong> (claim '
+              f'<a href="#claim-{scale.TAG}">{scale.TAG}</a>: N requests, the lesson\'s cap of '
+              f'20 beside none): ' + "<br>".join(k.esc(x) for x in sc) + "</p>")
     return (head + table + '<p class="muted lead">N tasks that each wait L, then compute W, timed '
             "on this machine; an executor is named only where the cells separate it from the "
-            f"others (95% intervals).{note}</p></section>")
+            f"others (95% intervals).{note}</p>{scales}</section>")

@@ -26,6 +26,8 @@ KINDS = (("waits", "many waits", ("wait",), "W = 0: each task only waits"),
           "L > 0 and W > 0: each task waits, then computes"),
          ("compute", "compute only", ("compute",), "L = 0: the request returns at once"))
 COMPUTE = {"compute", "mostly-compute"}  # where C3 bars the event loop
+PY_MAP = "CM"  # the claim whose cases are the crossover map in Python (claims/cm.py)
+PY_EVIDENCE = {"waits": (), "mixed": (), "compute": ("CP",)}
 # The claims whose verdicts are each kind's reason (their ids in the default suite): overlapping
 # waits, threads computing on the cores; the map's own claim is found by its plot.
 EVIDENCE = {"waits": ("C1",), "mixed": (), "compute": ("C4", "C3")}
@@ -45,6 +47,7 @@ class Decision:
         self.bar_note = ""  # why a barred executor that measured among the fastest is not named
         self.reason = ""
         self.evidence = []  # [(claim id, in-page anchor, its verdict)]
+        self.python = False  # from the Python map
 
     @property
     def advised(self):
@@ -102,6 +105,8 @@ def _gmean(vals):
 
 def _reason(run, ex, key):
     rule = run.registry.rule(ex) or {}
+    if run.registry.is_reference(ex):
+        return _py_reason(run, rule, key)
     if baseline.is_baseline(rule):
         return "one task at a time, and nothing else was faster here"
     if key == "neither":
@@ -114,6 +119,25 @@ def _reason(run, ex, key):
     if key == "compute":
         return f"its workers compute on {cores} at once"
     return f"its threads overlap the waits and compute on {cores}"
+
+
+def _py_reason(run, rule, key):
+    """The reason in Python's terms: the interpreter lock lets one thread run Python at a time,
+    so only processes compute at once."""
+    cores = f"the {run.cores} cores"
+    many = rule.get("computes_at_once") not in (None, "1")
+    if rule.get("overlap") == "loop":
+        if many:
+            return f"its loop overlaps the waits and its processes compute on {cores}"
+        if key in ("compute", "neither"):
+            return "one thread computes, as any Python thread would (the interpreter lock)"
+        return "one thread overlaps every wait"
+    if many:
+        return (f"its processes overlap the waits and compute on {cores} (an interpreter lock "
+                "each)")
+    if key == "waits":
+        return "its threads overlap the waits"
+    return "its threads overlap the waits; the interpreter lock lets one compute at a time"
 
 
 def _others(run, d, names):
@@ -191,9 +215,12 @@ def decide(run, cells, executors, key, title, rule, c3_holds=False, regions=()):
     return d
 
 
-def decisions(run, verdicts, kinds=KINDS):
-    """[Decision] per kind, or [] when the run has no crossover map. verdicts: the record."""
-    xo = by_plot(verdicts, "crossover-map")
+def decisions(run, verdicts, kinds=KINDS, python=False):
+    """[Decision] per kind, or [] when the run has no crossover map. verdicts: the record.
+    python: from the Python map (the claim PY_MAP's cases: the reference programs), exactly as
+    for C."""
+    xo = by_id(verdicts, PY_MAP) if python else by_plot(verdicts, "crossover-map")
+    evidence = PY_EVIDENCE if python else EVIDENCE
     cell_map = crossover.cells(run, cases_of(xo))
     if not cell_map:
         return []
@@ -205,9 +232,10 @@ def decisions(run, verdicts, kinds=KINDS):
         if not cells:
             continue
         d = decide(run, cells, execs, key, title, rule, c3, regions)
-        ids = [cid for cid in EVIDENCE.get(key, ()) if by_id(verdicts, cid)]
+        ids = [cid for cid in evidence.get(key, ()) if by_id(verdicts, cid)]
         if xo.get("id"):
             ids.append(xo["id"])
+        d.python = python
         d.evidence = [(cid, f"claim-{cid}", by_id(verdicts, cid).get("verdict")) for cid in ids]
         if d.barred and any(ex in c.tied for c in d.cells for ex in d.barred):
             d.bar_note = (f"C3 holds, so not {', '.join(d.barred)}: it gives compute no "

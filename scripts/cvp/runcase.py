@@ -182,30 +182,7 @@ def run(case, cmds, skipped, binary, url_base, case_dir, helper_pid=None, budget
             _run_reference(case, c, pi, j, binary, url_base, tmp, record, errors, budget_s)
         if not pcmds:
             continue
-        out = os.path.join(tmp, f"point-{pi}.jsonl")
-        argv = point_argv(case, pcmds, binary, url_base, out)
-        t = time.monotonic()
-        rc = run_bounded(argv, os.path.join(tmp, f"point-{pi}.log"),
-                         case.max_time + budget_s + GRACE_S, env=_env(pcmds))
-        record["points"].append({"index": pi, "params": dict(point), "argv": argv,
-                                 "file": os.path.basename(out), "exit": rc,
-                                 "elapsed_s": round(time.monotonic() - t, 3)})
-        why = _not_measured(os.path.join(tmp, f"point-{pi}.log")) if rc == 1 else None
-        if why:
-            # The point could not run here at all (io_uring refused, say): its commands are "not
-            # measured", with cvpbench's own reason, rather than rows without samples.
-            record["points"][-1]["not_measured"] = why
-            record["not_measured"] += [dict(c.to_json(), reason=why) for c in pcmds]
-            continue
-        if rc is None:
-            errors.append(f"point {pi} stopped after running past its time budget")
-        elif rc not in (0, 1):  # 1: a sample was invalid, which the tables say per row
-            with open(os.path.join(tmp, f"point-{pi}.log")) as f:
-                tail = f.read().strip().splitlines()[-2:]
-            errors.append(f"point {pi} exited {rc}: " + " | ".join(tail))
-        for ai, c in enumerate(pcmds):
-            record["commands"].append(dict(c.to_json(), index=len(record["commands"]),
-                                           point=pi, arm=ai, argv=c.argv(binary, url_base)))
+        _run_point(case, point, pcmds, binary, url_base, tmp, record, errors, budget_s)
     if cmds and case.process_runs > 0:
         _process_walls(case, record, tmp, errors)
     if errors:
@@ -223,6 +200,56 @@ def run(case, cmds, skipped, binary, url_base, case_dir, helper_pid=None, budget
     shutil.rmtree(case_dir, ignore_errors=True)
     os.replace(tmp, case_dir)
     return record
+
+
+def _refused(log_path):
+    """cvpbench's one line when it refused the command before running (threads, descriptors or
+    memory this machine cannot give: headroom.c's and runner.c's end saying what to lower)."""
+    with open(log_path) as f:
+        lines = [x.strip() for x in f if x.strip()]
+    ok = len(lines) == 1 and lines[0].startswith("cvpbench: ") and "; lower " in lines[0] or \
+        len(lines) == 1 and lines[0].startswith("cvpbench: ") and ": lower " in lines[0]
+    return lines[0][len("cvpbench: "):] if ok else None
+
+
+def _run_point(case, point, pcmds, binary, url_base, tmp, record, errors, budget_s):
+    """One cvpbench process for the point's arms. When it refuses them together before running
+    (exit 1 or 2 with one line: their threads or descriptors added up are more than this machine
+    gives), each arm runs alone, and an arm refused alone is "not measured" with cvpbench's
+    reason: a result, shown as such."""
+    pi = len(record["points"])
+    out = os.path.join(tmp, f"point-{pi}.jsonl")
+    argv = point_argv(case, pcmds, binary, url_base, out)
+    t = time.monotonic()
+    log = os.path.join(tmp, f"point-{pi}.log")
+    rc = run_bounded(argv, log, case.max_time + budget_s + GRACE_S, env=_env(pcmds))
+    refused = _refused(log) if rc in (1, 2) else None
+    if refused and len(pcmds) > 1:
+        for c in pcmds:
+            _run_point(case, point, [c], binary, url_base, tmp, record, errors, budget_s)
+        return
+    if refused:
+        record["not_measured"].append(dict(pcmds[0].to_json(), reason=refused))
+        return
+    record["points"].append({"index": pi, "params": dict(point), "argv": argv,
+                             "file": os.path.basename(out), "exit": rc,
+                             "elapsed_s": round(time.monotonic() - t, 3)})
+    why = _not_measured(log) if rc == 1 else None
+    if why:
+        # The point could not run here at all (io_uring refused, say): its commands are "not
+        # measured", with cvpbench's own reason, rather than rows without samples.
+        record["points"][-1]["not_measured"] = why
+        record["not_measured"] += [dict(c.to_json(), reason=why) for c in pcmds]
+        return
+    if rc is None:
+        errors.append(f"point {pi} stopped after running past its time budget")
+    elif rc not in (0, 1):  # 1: a sample was invalid, which the tables say per row
+        with open(os.path.join(tmp, f"point-{pi}.log")) as f:
+            tail = f.read().strip().splitlines()[-2:]
+        errors.append(f"point {pi} exited {rc}: " + " | ".join(tail))
+    for ai, c in enumerate(pcmds):
+        record["commands"].append(dict(c.to_json(), index=len(record["commands"]),
+                                       point=pi, arm=ai, argv=c.argv(binary, url_base)))
 
 
 def reference_reps(case):

@@ -24,12 +24,13 @@ ENV.pop("CVP_REF_PRETEND_MISSING", None)
 CVP_PARAMS = {"tasks", "latency-ms", "url-base", "url", "timeout-ms", "allow-remote", "concurrency",
               "threads",
               "size", "work-us", "reps", "warmup"}
-WORKLOADS = {"http", "sleep", "matmul", "spin"}
+WORKLOADS = {"http", "sleep", "matmul", "spin", "mixed"}
 ERRORS = {"connect", "timeout", "http_status", "reset", "other", "not_run"}
 # What every requirement is called, so that pretending all are missing leaves only the programs
 # that need nothing beyond Python's standard library.
 ALL_REQUIREMENTS = "httpx,aiohttp,numpy,nodejs,libopenblas-dev,curl"
-STDLIB_ONLY = {"py-threads", "py-asyncio", "py-multiprocessing"}
+STDLIB_ONLY = {"py-threads", "py-asyncio", "py-multiprocessing", "py-asyncio-to-thread",
+               "py-asyncio-procpool"}
 CORES = len(os.sched_getaffinity(0))
 
 
@@ -138,7 +139,9 @@ def case_args(prog, workload, desc, srv):
     args = {"http": ["--tasks", "5", "--latency-ms", "1", "--url-base", srv.base],
             "sleep": ["--tasks", "3", "--latency-ms", "1"],
             "matmul": ["--size", "64"],
-            "spin": ["--tasks", "3", "--work-us", "200"]}[workload]
+            "spin": ["--tasks", "3", "--work-us", "200"],
+            "mixed": ["--tasks", "4", "--latency-ms", "1", "--work-us", "200",
+                      "--url-base", srv.base]}[workload]
     if workload == "matmul" and "tasks" in params:
         args += ["--tasks", "4"]
     if "threads" in params:
@@ -175,13 +178,13 @@ with MockServer(MOCK) as srv:
 
         for workload in desc["workloads"]:
             args = case_args(prog, workload, desc, srv)
-            if workload == "http":
+            if workload in ("http", "mixed"):
                 srv.reset()
             recs = samples(prog, workload, args, reps=2)
-            if workload == "http":
-                seen = srv.stats()["requests"]
-                check(seen == 5 * 3, f"{prog}: the server saw 15 requests (warm-up + 2 x 5), "
-                                     f"saw {seen}")
+            if workload in ("http", "mixed"):
+                seen, per = srv.stats()["requests"], 5 if workload == "http" else 4
+                check(seen == per * 3, f"{prog} {workload}: the server saw {per * 3} requests "
+                                       f"(warm-up + 2 x {per}), saw {seen}")
             if workload == "matmul":
                 rc, out, err = run(prog, "-w", "matmul", *args, "--corrupt", "--format", "json")
                 rec = json.loads(out.splitlines()[0]) if out.strip() else {}

@@ -1,0 +1,193 @@
+#!/usr/bin/env python3
+"""NAME    test_which_python.py
+PURPOSE "Which should I use?" in C and in Python side by side, on a fixture run holding the C
+        map (test_crossover's spec) and a Python map (the reference programs running mixed,
+        tagged CM): the Python advice is built from the Python map alone (a different Python
+        map gives different Python advice, the C lines unchanged); a kind where C and Python
+        part says so and why (the interpreter lock), a kind where they agree says so; report.html's
+        first block shows both. The lesson's scales (tagged CS): per N who wins on time, CPU and
+        memory, where the loop and a thread per task part, and a setting cvpbench refused up
+        front shown as a result with its reason.
+USAGE   test_which_python.py PATH/TO/cvpbench"""
+import copy
+import os
+
+from fixture import check, script
+from test_crossover import run_dir, spec
+from test_which import read
+
+PY = ["py-asyncio", "py-asyncio-to-thread", "py-asyncio-procpool", "py-threads",
+      "py-multiprocessing"]
+NOISE = (0.97, 1.03, 1.0, 0.99, 1.02, 1.01, 0.98, 1.0)
+# (L ms, W us) -> {program: in-process seconds}, N = 20: asyncio wins the waits; the process
+# pool behind the loop wins waits then compute; processes tie for compute only.
+TIMES = {(10, 0): {"py-asyncio": 0.0110, "py-asyncio-to-thread": 0.0125,
+                   "py-asyncio-procpool": 0.0130, "py-threads": 0.0140,
+                   "py-multiprocessing": 0.0150},
+         (10, 1000): {"py-asyncio": 0.031, "py-asyncio-to-thread": 0.031,
+                      "py-asyncio-procpool": 0.021, "py-threads": 0.032,
+                      "py-multiprocessing": 0.026},
+         (0, 1000): {"py-asyncio": 0.020, "py-asyncio-to-thread": 0.0205,
+                     "py-asyncio-procpool": 0.0104, "py-threads": 0.021,
+                     "py-multiprocessing": 0.0105}}
+OWN = {"py-asyncio-procpool": {"threads": 2}, "py-threads": {"threads": 20},
+       "py-multiprocessing": {"threads": 20}}
+
+
+def with_python(times=TIMES):
+    s = spec(2)
+    s["references"] = PY
+    rows = []
+    for (lat, work), by in times.items():
+        for k, ex in enumerate(PY):
+            t = by[ex]
+            rows.append({"executor": ex, "reference": True, "own": OWN.get(ex, {}),
+                         "params": {"tasks": 20, "latency-ms": lat, "work-us": work},
+                         "wall_in": t, "times": [],
+                         "samples": [t * f for f in NOISE[3 * k % 8:] + NOISE[:3 * k % 8]]})
+    s["cases"].append({"name": "py-crossover", "workload": "mixed", "claims": ["CM"],
+                       "rows": rows})
+    return s
+
+
+def lead(d):
+    """{kind: {"in C": line, "in Python": line, "note": line}} from answer.txt's first block."""
+    text = read(d, "answer.txt")
+    first = text.split("\n\n")[0].splitlines()
+    check(first[0].endswith("in C and in Python)"), f"the lead says both ({first[0]})")
+    out, kind = {}, None
+    for line in first[1:]:
+        if line.startswith("  ") and not line.startswith("   "):
+            kind = line.strip().rstrip(":")
+            out[kind] = {}
+        elif line.strip().startswith(("in C:", "in Python:")):
+            label, _, rest = line.strip().partition(":")
+            out[kind][label] = rest.strip()
+        else:
+            out[kind]["note"] = line.strip()
+    check(set(out) == {"many waits", "waits then compute", "compute only"},
+          f"three kinds ({sorted(out)})")
+    return out
+
+
+def tabulated(s):
+    d = run_dir(s)
+    rc, _, err = script("tabulate", d)
+    check(rc == 0, f"tabulate exits 0 ({err.strip()[-300:]})")
+    return d
+
+
+def test_side_by_side():
+    d = tabulated(with_python())
+    by = lead(d)
+    waits, mixed, comp = by["many waits"], by["waits then compute"], by["compute only"]
+    check(waits["in C"].startswith("event-loop") and waits["in Python"].startswith("py-asyncio,"),
+          f"many waits: the loop in both ({waits})")
+    check(waits.get("note", "").startswith("The same in both"),
+          f"many waits: C and Python agree, and it says so ({waits.get('note')})")
+    check(mixed["in Python"].startswith("py-asyncio-procpool"),
+          f"waits then compute in Python: the process pool behind the loop ({mixed['in Python']})")
+    for kind, v in (("waits then compute", mixed), ("compute only", comp)):
+        check("py-" not in v["in C"], f"{kind}: C's advice names no Python program ({v['in C']})")
+        note = v.get("note", "")
+        check(note.startswith("They differ") and "interpreter lock" in note
+              and "threads on every core" in note and "processes" in note,
+              f"{kind}: C and Python part, and the line says why ({note})")
+    check("py-threads" not in comp["in Python"].split(";")[0],
+          f"compute only in Python: never threads ({comp['in Python']})")
+    rc, _, err = script("report", d)
+    page = read(d, "report.html")
+    use = page[page.find('<section id="use">'):page.find("</section>", page.find('id="use"'))]
+    check(rc == 0 and "in Python" in use and "py-asyncio-procpool" in use
+          and "interpreter lock" in use,
+          f"report.html's first block: C and Python side by side ({err.strip()[:200]})")
+    return by
+
+
+def test_python_map_decides(before):
+    # Only the Python map changes: threads now win the Python waits; C's lines stay as they were.
+    times = copy.deepcopy(TIMES)
+    times[(10, 0)]["py-threads"] = 0.0090
+    by = lead(tabulated(with_python(times)))
+    check(by["many waits"]["in Python"].startswith("py-threads"),
+          f"the Python advice follows the Python map ({by['many waits']['in Python']})")
+    check(all(by[k]["in C"] == before[k]["in C"] for k in by),
+          "the C advice does not read the Python map")
+    check(by["many waits"].get("note", "").startswith("They differ"),
+          f"waits: the loop in C, threads in Python: said ({by['many waits'].get('note')})")
+
+
+def test_no_python_map():
+    # A run without the Python map: the lead is as before, one line per kind.
+    text = read(tabulated(spec(2)), "answer.txt").split("\n\n")[0]
+    check("in Python" not in text and len(text.splitlines()) == 4,
+          f"no Python map: no Python lines ({text[:200]})")
+
+
+def scale_case(refuse_10000=True):
+    """The lesson's scales (tagged CS): N = 100, 1,000 (cap 20 and none) and 10,000 (none); the
+    loop and a thread per task tie on time up to 1,000; the threads hold more memory and CPU."""
+    rows = []
+    for n in (100, 1000, 10000):
+        t = 0.0105 + n * 1e-7
+        mem = {"event-loop": 6 * n, "thread-pool": 16 * n}
+        cpu = {"event-loop": 0.002 * n / 100, "thread-pool": 0.003 * n / 100}
+        for ex, own in (("event-loop", {"concurrency": n}), ("thread-pool", {"threads": n}),
+                        ("event-loop", {"concurrency": 20}), ("thread-pool", {"threads": 20})):
+            capped = own.get("concurrency", own.get("threads")) == 20
+            if capped and n == 10000 or (n == 10000 and ex == "thread-pool" and refuse_10000):
+                continue
+            wall = t * (n // 20 if capped else 1) * (1.0 if n < 10000 or ex == "event-loop"
+                                                      else 1.4)
+            rows.append({"executor": ex, "own": own, "params": {"tasks": n, "latency-ms": 10},
+                         "wall_in": wall, "times": [], "cpu": cpu[ex], "setup_kib": 0,
+                         "rss_kib": mem[ex]})
+    nm = [] if not refuse_10000 else [
+        {"case": "lesson-scale", "workload": "http", "executor": "thread-pool",
+         "label": "thread-pool tasks=10000 threads=10000",
+         "params": {"tasks": 10000, "latency-ms": 10, "threads": 10000},
+         "reason": "20020 tasks in flight on 10002 threads need about 40088 descriptors, but the "
+                   "limit is 20000 (ulimit -n); lower --concurrency or --threads"}]
+    return {"name": "lesson-scale", "workload": "http", "claims": ["CS"], "rows": rows,
+            "not_measured": nm}
+
+
+def test_scale():
+    s = with_python()
+    s["cases"].append(scale_case())
+    d = tabulated(s)
+    text = read(d, "answer.txt").split("\n\n")[0]
+    block = text[text.find("At the lesson's scales"):]
+    check(block and "N = 100: time: tie" in block and "CPU: the loop least" in block
+          and "memory: the loop least" in block,
+          f"the scales: per N, who wins on time, CPU and memory ({block[:300]})")
+    check("N = 10,000: only the loop ran; a thread per task: refused here (20020 tasks in flight"
+          in block, f"a setting refused up front is a result, with cvpbench's reason ({block})")
+    check("On time a thread per task ties the loop up to N = 1,000 here; at 1,000 the loop "
+          "holds 2.7x less memory and uses 1.5x less CPU" in block,
+          f"where they part, on which criterion ({block})")
+    rc, out, _ = script("claims", d, "--json")
+    import json
+    cs = next(v for v in json.loads(out) if v["id"] == "CS")
+    check(cs["verdict"] == "holds", f"CS holds: the loop holds less memory ({cs['measured']})")
+    page_rc, _, err = script("report", d)
+    page = read(d, "report.html")
+    use = page[page.find('<section id="use">'):page.find("</section>", page.find('id="use"'))]
+    check(page_rc == 0 and "At the lesson" in use and "refused here" in use,
+          f"report.html's first block shows the scales ({err.strip()[:200]})")
+    s2 = with_python()
+    s2["cases"].append(scale_case(refuse_10000=False))
+    block = read(tabulated(s2), "answer.txt").split("\n\n")[0]
+    check("ties the loop up to N = 1,000 here; at 10,000 the loop holds 2.7x less memory" in
+          block, f"measured at 10,000: where they part is said there ({block[-300:]})")
+
+
+def main():
+    before = test_side_by_side()
+    test_python_map_decides(before)
+    test_no_python_map()
+    test_scale()
+
+
+if __name__ == "__main__":
+    main()
