@@ -155,7 +155,10 @@ def main():
     rows = [l for l in out.splitlines() if " model " in l and not l.startswith("(")]
     check(len(rows) >= 4 and all("[" in l and "]" in l for l in rows),
           f"every executor timed with its interval and its model ({len(rows)} rows)")
-    check(("Use " in out) and "Why: " in out, "a recommendation and the model's reasoning")
+    # A recommendation, or (a slow build, a busy machine: fewer than 3 rounds in 2 s) the
+    # quickest measured with why there is no verdict; and the model's reasoning either way.
+    check(("Use " in out or "too few rounds fit in --max-time" in out) and "Why: " in out,
+          "a recommendation (or why there is none) and the model's reasoning")
     check(not any(os.path.basename(mock) in p for p in _ps()), "its mock server is stopped")
     rc, out, _ = advise("--latency", "30ms", "--work", "200us", "--tasks", "300", "--max-time",
                         "3")
