@@ -14,8 +14,8 @@
 const struct param_def param_table[P_COUNT] = {
     [P_TASKS] = {P_TASKS, "tasks", PT_LONG, F(tasks), .def = 0, .min = 1, .max = 100000000,
                  .arg = "N",
-                 .help = "tasks per batch (each workload has its own default; matmul: one per 64 "
-                         "rows)"},
+                 .help = "tasks per batch (each workload has its own default; matmul: one per "
+                         "about 64 rows, in whole register tiles)"},
     [P_THREADS] = {P_THREADS, "threads", PT_LONG, F(threads), .def = 0, .min = 1, .max = 100000,
                    .arg = "T",
                    .help = "worker threads (default: --concurrency where it is the thread "
