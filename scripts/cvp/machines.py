@@ -29,17 +29,26 @@ def _run_dir(folder):
 
 
 def _advice(answer_text):
-    """{category: pick} from the answer's "Which should I use?" block."""
-    out, inside = {}, False
+    """{category: pick} from the answer's "Which should I use?" block: "many waits" with one
+    pick, or "many waits, in C" and "many waits, in Python" where the run has both languages."""
+    out, inside, kind = {}, False, None
     for line in answer_text.splitlines():
         if line.startswith("Which should I use?"):
             inside = True
             continue
-        if inside and not line.strip():
+        if not inside:
+            continue
+        if not line.startswith(" "):
             break
-        m = re.match(r"\s+(.+?):\s{2,}(.+?)\s*(\[.*\])?$", line) if inside else None
-        if m:
-            out[m.group(1)] = m.group(2)
+        m = re.match(r"  (\S[^:]*):\s*(.*?)\s*(\[.*\])?$", line)
+        if m:  # a kind, with its pick on the same line or the language lines below
+            kind = m.group(1)
+            if m.group(2):
+                out[kind] = m.group(2)
+            continue
+        m = re.match(r"    in (\w+):\s+(.*?)\s*(\[.*\])?$", line)
+        if m and kind:
+            out[f"{kind}, in {m.group(1)}"] = m.group(2)
     return out
 
 
