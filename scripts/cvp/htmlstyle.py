@@ -115,7 +115,7 @@ table.use td { padding: 0.45rem 0.6rem; white-space: normal; }
 table.use td:first-child { width: 10rem; }
 table.use td:nth-child(2) { width: 12rem; }
 table.use td:nth-child(3) { width: 10rem; }
-table.use td:nth-child(5) { white-space: nowrap; }
+table.use td:nth-child(5) { width: 6rem; }
 table.use .ex { margin-right: 0.5rem; }
 table.use .sub { color: var(--muted); font-size: 0.84em; }
 table.use a.badge { text-decoration: none; margin: 0 0.2rem 0.2rem 0; }

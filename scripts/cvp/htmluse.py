@@ -40,6 +40,20 @@ def _why(d):
     return k.esc(one[0].upper() + one[1:] if one else "") + more
 
 
+def _short_by(d):
+    """"1.09× faster than hybrid" or "within 13%": one line."""
+    if d.pick and d.nearest:
+        return f"{d.by:.2f}× faster than {k.esc(d.nearest)}"
+    if d.tied:
+        return f"within {k.esc(pick.span(d.within))} of each other"
+    return ""
+
+
+def _why_short(d):
+    one = d.why(one=True)
+    return k.esc(one[0].upper() + one[1:] if one else "")
+
+
 def _evidence(d, has_map):
     links = [f'<a class="badge {k.VERDICT_CLASS.get(v, "inconclusive")}" href="#{a}" '
              f'title="claim {k.esc(cid)}: {k.esc(v or "not judged")}">{k.esc(cid)}</a>'
@@ -58,24 +72,28 @@ def section(run, verdicts, has_map):
                 'then compute), so it gives no advice: see <a href="#answer">the answer</a> '
                 "below.</p></section>")
     both = contrast.pairs(run, verdicts)
-    if any(p[4] for p in both):  # the Python map too: a row for each language, and where they part
+    if any(p[4] for p in both):
+        # The Python map too: one row a kind, C and Python side by side, and where they part;
+        # short cells, so that the three kinds fit one screen (1366x768) with both languages.
         rows = []
         for _key, title, rule, c, py, note in both:
-            for d, lang in ((c, "in C"), (py, "in Python")):
-                if not d:
-                    continue
-                batch = (f'<strong>{k.esc(title)}</strong> {lang}<br>'
-                         f'<span class="sub">{k.esc(rule)}</span>') if lang == "in C" or not c \
-                    else f'<span class="sub">{title}</span> <strong>{lang}</strong>'
-                why = _why(d)
-                if lang == "in Python" and note:
-                    why += f'<br><span class="sub"><em>{k.esc(note[0].upper() + note[1:])}.</em></span>'
-                rows.append([batch, _use(run, d), _by(d), why, _evidence(d, has_map)])
+            cells = [f'<strong>{k.esc(title)}</strong><br><span class="sub">{k.esc(rule)}</span>']
+            for d in (c, py):
+                cells.append(f"{_use(run, d)}<br><span class=\"sub\">{_short_by(d)}</span>"
+                             if d else "-")
+            why = _why_short(c or py)
+            if note:
+                why += f'<br><span class="sub"><em>{k.esc(note[0].upper() + note[1:])}.</em></span>'
+            ev = " ".join(x for x in (_evidence(c, has_map) if c else "",
+                                      _evidence(py, False) if py else "") if x and x != "-")
+            rows.append(cells + [why, ev or "-"])
+        table = k.table_html(["the batch", "in C", "in Python", "why", "evidence"], rows, "use",
+                             num_from=9)
     else:
         rows = [[f'<strong>{k.esc(d.title)}</strong><br><span class="sub">{k.esc(d.rule)}</span>',
                  _use(run, d), _by(d), _why(d), _evidence(d, has_map)] for d in decisions]
-    table = k.table_html(["the batch", "use", "by how much", "why", "evidence"], rows, "use",
-                         num_from=9)
+        table = k.table_html(["the batch", "use", "by how much", "why", "evidence"], rows,
+                             "use", num_from=9)
     noisy = sum(d.disturbed for d in decisions)
     note = (f" {noisy} cell{'s' * (noisy > 1)} disturbed by other processes left out."
             if noisy else "")
