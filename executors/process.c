@@ -270,7 +270,7 @@ static int proc_create(const struct workload *w, void *wstate, const struct para
                  "process: %ld worker processes need about %ld descriptors here (one pidfd "
                  "each), but the limit is %ld (ulimit -n); lower --threads",
                  nprocs, need, have);
-        return -EMFILE;
+        return -EINVAL; /* a setting this machine cannot take: refused (exit 2), not a failure */
     }
     struct proc_exec *pe = calloc(1, sizeof *pe);
     if (!pe) return -ENOMEM;

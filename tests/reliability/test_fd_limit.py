@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """NAME    test_fd_limit.py
 PURPOSE Caps beyond the descriptor limit fail up front: under `ulimit -n 256`, every executor that
-        keeps many connections open exits 1 with one line naming the limit, having sent the
+        keeps many connections open exits 2 with one line naming the limit, having sent the
         server nothing; the same run with a cap that fits succeeds without a single error (so
         the check is neither missing nor over-cautious). tests/io/test_loop.py checks the
         event loop's default cap; this covers each executor's own cap.
@@ -57,7 +57,7 @@ with msutil.Server(MOCK) as srv:
                            *too_many)
         lines = err.strip().splitlines()
         sent = srv.stats()["requests"]
-        check(rc == 1 and len(lines) == 1 and "ulimit -n" in lines[0] and rec is None
+        check(rc == 2 and len(lines) == 1 and "ulimit -n" in lines[0] and rec is None
               and sent == 0,
               f"{ex} {' '.join(too_many)} under ulimit -n {LIMIT}: exit {rc}, "
               f"{len(lines)} line(s), {sent} requests sent: {lines[:1]}")
