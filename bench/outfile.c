@@ -232,8 +232,14 @@ struct outfile *outfile_open(const char *path, char *err, size_t errlen)
         return f;
     }
     f->mode = REPLACE;
+    /* From the temporary file's creation until the handlers that remove it are in place, the
+     * caught signals wait: one arriving in between would otherwise end the process with the
+     * file left behind (seen under ASan, the signal sent the moment the file appeared). */
+    sigset_t before;
+    hold_signals(&before);
     f->fd = safepath_mktemp(&f->sp, safepath_mode(&f->sp), f->tmp, sizeof f->tmp);
     if (f->fd < 0) {
+        release_signals(&before);
         snprintf(err, errlen, "--output %s: cannot create a temporary file beside it: %s", path,
                  strerror(-f->fd));
         goto fail;
@@ -251,6 +257,7 @@ struct outfile *outfile_open(const char *path, char *err, size_t errlen)
     if (!at_exit++) atexit(on_exit_remove);
     atomic_store(&cleanup.armed, 1);
     install_handlers(f);
+    release_signals(&before); /* a signal that waited runs now, and removes the file */
     return f;
 fail:
     safepath_release(&f->sp);
