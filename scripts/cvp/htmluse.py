@@ -9,6 +9,8 @@ PURPOSE The first block of report.html, above the fold at 1366x768: for many wai
 from . import contrast, pick, scale
 from . import htmlkit as k
 
+PY_MAP_ANCHOR = k.anchor("claim", pick.PY_MAP)  # where the Python row's map link points
+
 
 def _use(run, d):
     if d.pick:
@@ -55,10 +57,15 @@ def _why_short(d):
 
 
 def _evidence(d, has_map):
+    """The claims' badges and the map the decision read: C's section, or for Python the claim
+    of the Python map (the page has no section of its own for that map: its claim's article
+    shows its cells and links to its case table)."""
     links = [f'<a class="badge {k.VERDICT_CLASS.get(v, "inconclusive")}" href="#{a}" '
              f'title="claim {k.esc(cid)}: {k.esc(v or "not judged")}">{k.esc(cid)}</a>'
              for cid, a, v in d.evidence]
-    if has_map:
+    if d.python:
+        links.append(f'<a href="#{PY_MAP_ANCHOR}">Python map</a>')
+    elif has_map:
         links.append('<a href="#crossover">map</a>')
     return " ".join(links) or "-"
 
@@ -85,7 +92,7 @@ def section(run, verdicts, has_map):
             if note:
                 why += f'<br><span class="sub"><em>{k.esc(note[0].upper() + note[1:])}.</em></span>'
             ev = " ".join(x for x in (_evidence(c, has_map) if c else "",
-                                      _evidence(py, False) if py else "") if x and x != "-")
+                                      _evidence(py, True) if py else "") if x and x != "-")
             rows.append(cells + [why, ev or "-"])
         table = k.table_html(["the batch", "in C", "in Python", "why", "evidence"], rows, "use",
                              num_from=9)

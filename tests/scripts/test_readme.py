@@ -4,7 +4,10 @@ PURPOSE The README cannot go stale: its generated sections equal what scripts/re
         results/sample (the committed sample and its claims.json); on a fixture sample without
         claims.json it says so in one line (exit 2); once tabulate wrote it, writing then
         checking passes, and a figure edited by hand makes --check exit 1 naming the difference.
+        Its "Which should I use?" has the advice in Python exactly when the sample has the
+        Python map (claim CM).
 USAGE   test_readme.py PATH/TO/cvpbench"""
+import json
 import os
 import shutil
 import subprocess
@@ -22,6 +25,14 @@ def readme(*args):
 def main():
     rc, out = readme("--check")
     check(rc == 0, f"README.md matches results/sample ({out.strip()[:300]})")
+    with open(os.path.join(ROOT, "results", "sample", "claims.json"), encoding="utf-8") as f:
+        has_cm = any(v["id"] == "CM" and v.get("cases") for v in json.load(f))
+    with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as f:
+        text = f.read()
+    advice = text[text.find("BEGIN GENERATED advice"):text.find("END GENERATED advice")]
+    check(("\n### In Python\n" in advice) == has_cm and ("py-" in advice) == has_cm,
+          f"the README's advice is in Python too exactly when the sample has the Python map "
+          f"(CM: {has_cm})")
 
     d = tmpdir(prefix="readme-")
     sample = build(fixture("holds.json"), os.path.join(d, "sample"))

@@ -1,16 +1,18 @@
 #!/usr/bin/env python3
 """NAME    test_report.py
 PURPOSE scripts/report on a fixture run with every section (the claims of holds.json, a crossover
-        map, a machine.json), its plots drawn first when gnuplot is installed, then opened in
-        headless Chromium as a reader would: it loads with no console message, exception, CSP
-        violation or network request; every inlined plot is laid out with a non-zero size and
-        drawn paths; ids are unique and every in-page reference resolves; nothing is wider than
-        a 1280 px window and no table needs its sideways scroll there; the answer reads as
-        answer.lines wrote it; at 1366x768 the "Which should I use?" block (many waits, waits
-        then compute, compute only, each with its evidence) is whole on the first screen and the
-        contents list leads with it; and a full-page screenshot (and one of that first screen,
-        beside it: NAME-first-1366x768.png) is written and is not blank. Pages of failed, incomplete and disturbed fixture runs say
-        so. Skips (77) only when Chromium is missing and apt-get cannot install it.
+        map in C and one in Python, a machine.json), its plots drawn first when gnuplot is
+        installed, then opened in headless Chromium as a reader would: it loads with no console
+        message, exception, CSP violation or network request; every inlined plot is laid out
+        with a non-zero size and drawn paths; ids are unique and every in-page reference
+        resolves; nothing is wider than a 1280 px window and no table needs its sideways scroll
+        there; the answer reads as answer.lines wrote it; at 1366x768 the "Which should I use?"
+        block (many waits, waits then compute, compute only, each with its evidence, the Python
+        rows' map link resolving in the page) is whole on the first screen and the contents list
+        leads with it; and a full-page screenshot (and one of that first screen, beside it:
+        NAME-first-1366x768.png) is written and is not blank. Pages of failed, incomplete and
+        disturbed fixture runs say so. Skips (77) only when Chromium is missing and apt-get
+        cannot install it.
 USAGE   test_report.py PATH/TO/cvpbench [SCREENSHOT.png] [RUN_DIR]
         (RUN_DIR: check a real run's report.html instead of a fixture's; nothing is rebuilt)"""
 import json
@@ -134,11 +136,14 @@ def chromium():
 
 def fixture_run():
     """holds.json's cases and claims, the crossover map of test_crossover's spec (the one that
-    test checks against the models) and a machine.json: a run with every section."""
-    from test_crossover import spec as crossover_spec
+    test checks against the models), test_which_python's Python map and a machine.json: a run
+    with every section."""
+    from test_which_python import with_python
     with open(fixture("holds.json")) as f:
         s = json.load(f)
-    s["cases"] += crossover_spec(2)["cases"]
+    both = with_python()  # test_crossover's C map and the Python map (tagged CM)
+    s["cases"] += both["cases"]
+    s["references"] = both["references"]
     s["machine"] = MACHINE
     s["status"]["cases_total"] = s["status"]["cases_done"] = len(s["cases"])
     d = tmpdir(prefix="report-")
@@ -208,7 +213,11 @@ def main():
         check(rc == 0, f"scripts/report exits 0 ({err.strip()[:200]})")
     page = os.path.join(run, "report.html")
     with open(page, encoding="utf-8") as f:
-        static_checks(f.read())
+        html_text = f.read()
+    static_checks(html_text)
+    if not real:  # the browser checks below that it resolves
+        check(html_text.count('">Python map</a>') == 3,
+              "the Python rows of the first block each link to the Python map")
     binary, why = chromium()
     if not binary:
         print(f"skip: chromium is not installed and cannot be: {why}")

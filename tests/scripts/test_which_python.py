@@ -5,12 +5,15 @@ PURPOSE "Which should I use?" in C and in Python side by side, on a fixture run 
         tagged CM): the Python advice is built from the Python map alone (a different Python
         map gives different Python advice, the C lines unchanged); a kind where C and Python
         part says so and why (the interpreter lock), a kind where they agree says so; report.html's
-        first block shows both. The lesson's scales (tagged CS): per N who wins on time, CPU and
+        first block shows both, each Python row linking to the Python map (an anchor the page
+        has), and which-should-i-use.md has "### In Python" after C's advice (and not without
+        the Python map). The lesson's scales (tagged CS): per N who wins on time, CPU and
         memory, where the loop and a thread per task part, and a setting cvpbench refused up
-        front shown as a result with its reason.
+        front shown as a result with its reason, in the answer and in which-should-i-use.md.
 USAGE   test_which_python.py PATH/TO/cvpbench"""
 import copy
 import os
+import re
 
 from fixture import check, script
 from test_crossover import run_dir, spec
@@ -70,6 +73,20 @@ def lead(d):
     return out
 
 
+def md_python(d):
+    """which-should-i-use.md split at "### In Python": (C's part, {kind: its Python line}, the
+    Python part)."""
+    c_part, _, py_part = read(d, "which-should-i-use.md").partition("\n### In Python\n")
+    kinds = {x.split("**")[1]: x for x in py_part.split("\n### ")[0].splitlines()
+             if x.startswith("- **")}
+    return c_part, kinds, py_part
+
+
+def use_block(d):
+    page = read(d, "report.html")
+    return page[page.find('<section id="use">'):page.find("</section>", page.find('id="use"'))]
+
+
 def tabulated(s):
     d = run_dir(s)
     rc, _, err = script("tabulate", d)
@@ -95,12 +112,30 @@ def test_side_by_side():
               f"{kind}: C and Python part, and the line says why ({note})")
     check("py-threads" not in comp["in Python"].split(";")[0],
           f"compute only in Python: never threads ({comp['in Python']})")
+    c_part, kinds, py_part = md_python(d)
+    check(py_part and "py-" not in c_part and "### At the lesson's scales" not in py_part,
+          "which-should-i-use.md: C's advice names no Python program, then ### In Python (no "
+          "scales without their cases)")
+    check("| **10 ms** | **py-asyncio** 1.14x" in py_part,
+          f"which-should-i-use.md in Python: the Python map's table ({py_part[:300]})")
+    check(set(kinds) == {"Many waits", "Waits then compute", "Compute only"},
+          f"which-should-i-use.md in Python: a line per kind ({sorted(kinds)})")
+    mixed_md = kinds["Waits then compute"]
+    check("use **py-asyncio-procpool**" in mixed_md and "They differ" in mixed_md
+          and "interpreter lock" in mixed_md,
+          f"which-should-i-use.md, waits then compute in Python: the process pool behind the "
+          f"loop, where C parts and why ({mixed_md})")
+    check("use **py-asyncio**" in kinds["Many waits"] and "The same in both" in kinds["Many waits"],
+          f"which-should-i-use.md, many waits in Python: the loop, as in C ({kinds['Many waits']})")
     rc, _, err = script("report", d)
-    page = read(d, "report.html")
-    use = page[page.find('<section id="use">'):page.find("</section>", page.find('id="use"'))]
+    page, use = read(d, "report.html"), use_block(d)
     check(rc == 0 and "in Python" in use and "py-asyncio-procpool" in use
           and "interpreter lock" in use,
           f"report.html's first block: C and Python side by side ({err.strip()[:200]})")
+    links = re.findall(r'<a href="#([^"]+)">Python map</a>', use)
+    check(len(links) == 3 and all(a != "crossover" and f'id="{a}"' in page for a in links),
+          f"report.html: each Python row links to the Python map, an anchor of the page, not "
+          f"C's map ({links})")
     return by
 
 
@@ -119,9 +154,15 @@ def test_python_map_decides(before):
 
 def test_no_python_map():
     # A run without the Python map: the lead is as before, one line per kind.
-    text = read(tabulated(spec(2)), "answer.txt").split("\n\n")[0]
+    d = tabulated(spec(2))
+    text = read(d, "answer.txt").split("\n\n")[0]
     check("in Python" not in text and len(text.splitlines()) == 4,
           f"no Python map: no Python lines ({text[:200]})")
+    md = read(d, "which-should-i-use.md")
+    check("In Python" not in md and "py-" not in md and "\n### " not in md,
+          "no Python map: which-should-i-use.md has no Python part, not even its heading")
+    rc, _, _ = script("report", d)
+    check(rc == 0 and "Python map" not in use_block(d), "no Python map: no link to one")
 
 
 def scale_case(refuse_10000=True):
@@ -163,6 +204,11 @@ def test_scale():
           f"the scales: per N, who wins on time, CPU and memory ({block[:300]})")
     check("N = 10,000: only the loop ran; a thread per task: refused here (20020 tasks in flight"
           in block, f"a setting refused up front is a result, with cvpbench's reason ({block})")
+    md = read(d, "which-should-i-use.md")
+    scales = md[md.find("\n### At the lesson's scales\n"):]
+    check(scales and "- N = 10,000: only the loop ran; a thread per task: refused here" in scales
+          and "- On time a thread per task ties the loop up to N = 1,000 here" in scales,
+          f"which-should-i-use.md: the lesson's scales as the answer says them ({scales[:300]})")
     check("On time a thread per task ties the loop up to N = 1,000 here; at 1,000 the loop "
           "holds 2.7x less memory and uses 1.5x less CPU" in block,
           f"where they part, on which criterion ({block})")
