@@ -28,6 +28,9 @@ TUKEY_SEVERE = _k("TUKEY_SEVERE", 3.0, "stats.tukey, claims/_kit.py", "statistic
                   "Tukey's outer fence: a point with a sample beyond it is too noisy to decide")
 TUKEY_MIN_SAMPLES = _k("TUKEY_MIN_SAMPLES", 4, "stats.tukey", "statistics",
                        "quartiles of fewer samples say nothing")
+MIN_INTERVAL_SAMPLES = _k("MIN_INTERVAL_SAMPLES", 3, "scale.py (as cvpbench's summary.c)",
+                          "statistics", "a median's interval needs 3 samples at least (their "
+                          "range covers 75%); fewer give a value, no interval and no verdict")
 
 # When a case's timings are not the machine's own.
 DISTURBED_CORES = _k("DISTURBED_CORES", 0.25, "results.Case.disturbed", "stated",

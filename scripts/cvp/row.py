@@ -53,6 +53,8 @@ class Row:
         # The memory the executor holds for its tasks in flight: what its set-up added and how
         # far a batch rose above where it started (peak RSS is shared by a run's executors).
         setup = _median([d["setup_rss_kib"] for d in samples if _known(d.get("setup_rss_kib"))])
+        if setup is None and self.reference:  # a program's set-up is its interpreter's too
+            setup = 0.0  # (imports, pools): what it holds for its tasks is what a batch adds
         growth = _median([d["rss_growth_kib"] for d in samples
                           if _known(d.get("rss_growth_kib"))])
         self.held_kib = setup + growth if setup is not None and growth is not None else None

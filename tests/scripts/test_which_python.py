@@ -202,11 +202,14 @@ def test_scale():
     check(block and "N = 100: time: tie" in block and "CPU: the loop least" in block
           and "memory: the loop least" in block,
           f"the scales: per N, who wins on time, CPU and memory ({block[:300]})")
-    check("N = 10,000: only the loop ran; a thread per task: refused here (20020 tasks in flight"
-          in block, f"a setting refused up front is a result, with cvpbench's reason ({block})")
+    check(re.search(r"N = 10,000: only the loop ran \([^)]*held\); a thread per task: refused "
+                    r"here \(20020 tasks in flight", block),
+          f"a setting refused up front is a result, with cvpbench's reason; the one that ran "
+          f"gives its own time, CPU and memory ({block})")
     md = read(d, "which-should-i-use.md")
     scales = md[md.find("\n### At the lesson's scales\n"):]
-    check(scales and "- N = 10,000: only the loop ran; a thread per task: refused here" in scales
+    check(scales and re.search(r"- N = 10,000: only the loop ran \(.*\); a thread per task: "
+                               r"refused here", scales)
           and "- On time a thread per task ties the loop up to N = 1,000 here" in scales,
           f"which-should-i-use.md: the lesson's scales as the answer says them ({scales[:300]})")
     check("On time a thread per task ties the loop up to N = 1,000 here; at 1,000 the loop "
@@ -228,11 +231,61 @@ def test_scale():
           block, f"measured at 10,000: where they part is said there ({block[-300:]})")
 
 
+def py_scale_case():
+    """The lesson's scales in Python (tagged CS, reference programs): httpx under asyncio and on
+    threads, N = 100 and 1,000 timed six times (asyncio faster, the threads hold more), and
+    N = 10,000 timed once each: a value, no interval."""
+    rows = []
+    for n in (100, 1000, 10000):
+        once = n == 10000
+        for ex, own, t, mem in (("py-httpx-gather", {}, 0.02 + n * 1.5e-3, 40 * n),
+                                ("py-httpx-gather", {"concurrency": 20}, 0.02 + n * 1.6e-3, 30 * n),
+                                ("py-threads", {"threads": n}, 0.02 + n * 2.5e-3, 90 * n),
+                                ("py-threads", {"threads": 20}, 0.02 + n * 1.7e-3, 30 * n)):
+            if once and own.get("concurrency", own.get("threads", n)) == 20:
+                continue
+            rows.append({"executor": ex, "reference": True, "own": own,
+                         "params": {"tasks": n, "latency-ms": 10}, "wall_in": t, "times": [],
+                         "cpu": t, "setup_kib": None, "rss_kib": mem,
+                         "samples": [t] if once else [t * f for f in NOISE[:6]]})
+    return {"name": "lesson-scale-python", "workload": "http", "claims": ["CS"], "rows": rows}
+
+
+def test_scale_python():
+    """C and Python scales side by side, each under its own heading; one batch gives a value and
+    no interval, so no time verdict there; claim CS judges each language's points."""
+    s = with_python()
+    s["references"] = sorted(set(PY) | {"py-httpx-gather"})
+    s["cases"] += [scale_case(), py_scale_case()]
+    d = tabulated(s)
+    text = read(d, "answer.txt").split("\n\n")[0]
+    block = text[text.find("At the lesson's scales"):]
+    c_at, py_at = block.find("\n  in C:\n"), block.find("\n  in Python:\n")
+    check(0 < c_at < py_at, f"the scales in C, then in Python, each headed ({block[:400]})")
+    py = block[py_at:]
+    check("N = 1,000: time: the loop" in py and "memory: the loop least" in py,
+          f"Python at 1,000: asyncio on time and memory ({py})")
+    ten = next((x for x in py.splitlines() if "N = 10,000" in x), "")
+    check("one batch each, no interval: the loop" in ten and "time:" not in ten,
+          f"one batch each: the values, no interval and no time verdict ({ten})")
+    check("On time the loop is the faster at every N timed here; at 10,000 the loop holds" in py,
+          f"where they part in Python: timed Ns only, and the memory at 10,000 ({py})")
+    check("refused here" in block[c_at:py_at] and "refused" not in py,
+          f"C's refused 10,000 threads stay with C ({block[:300]})")
+    rc, out, _ = script("claims", d, "--json")
+    import json
+    cs = next(v for v in json.loads(out) if v["id"] == "CS")
+    where = [p["where"].split(":")[0] for p in cs["points"]]
+    check(rc == 0 and "in C N=100" in where and "in Python N=10000" in where
+          and cs["verdict"] == "holds", f"CS: a point per language and N ({where})")
+
+
 def main():
     before = test_side_by_side()
     test_python_map_decides(before)
     test_no_python_map()
     test_scale()
+    test_scale_python()
 
 
 if __name__ == "__main__":

@@ -19,13 +19,13 @@ def judge(run, costs):
                   "flight than a thread per task",
               "a thread per task holds a stack and a kernel task per request; the loop a "
               "connection's state", "per N: a thread per task's memory held over the loop's > 1")
-    sc = scale.scales(run)
-    case = next(iter(run.tagged(ID)), None)
-    for s in sc:
-        r = s.times_of("held_kib", "the loop", "a thread per task")
-        if r:
-            c.point(case, f"N={s.n}: a thread per task / the loop, memory held", exact(r), 1.0,
-                    None)
+    cases = {case.name: case for case in run.tagged(ID)}
+    for python, label in scale.LANGS:
+        for s in scale.scales(run, python):
+            r = s.times_of("held_kib", "the loop", "a thread per task")
+            if r:
+                c.point(cases.get(s.rows["the loop"].case), f"{label} N={s.n}: a thread per task "
+                        "/ the loop, memory held", exact(r), 1.0, None)
     pts = c.v["points"]
     if pts:
         c.text("more than 1 at every N", ", ".join(
