@@ -39,7 +39,8 @@ test-tsan: deps-test
 	@$(CMAKE) --build build-tsan -j $(JOBS)
 	TSAN_OPTIONS=ignore_noninstrumented_modules=1 ctest --test-dir build-tsan --output-on-failure -j $(JOBS)
 
-bench: build
+# The driver builds what the suite runs (the bench_tools target), not the tests.
+bench: deps
 	scripts/bench.sh $(if $(QUICK),--quick) $(if $(SUITE),--suite $(SUITE))
 
 # The quick suite on a matrix of emulated machines (as is twice, one core, a 1.5-core quota, a

@@ -69,8 +69,9 @@ def shown(path):
 
 
 def build(build_dir):
+    """Release, only what the suite runs (cvpbench, the mock server, the BLAS reference)."""
     steps = [["cmake", "-S", ROOT, "-B", build_dir, "-DCMAKE_BUILD_TYPE=Release"],
-             ["cmake", "--build", build_dir, "-j", str(cores())]]
+             ["cmake", "--build", build_dir, "-j", str(cores()), "--target", "bench_tools"]]
     for step in steps:
         r = subprocess.run(step, stdout=subprocess.DEVNULL)
         if r.returncode != 0:
@@ -172,20 +173,27 @@ def execute(args, suite_path, planned, total_est, binary, server_bin, n_cores, r
     server = MockServer(server_bin, out) if needs_server and os.access(server_bin, os.X_OK) else None
     old = {s: signal.signal(s, _raise_interrupted) for s in (signal.SIGINT, signal.SIGTERM)}
     rc, t_start = 0, time.monotonic()
-    print(f"bench: {len(planned)} cases, estimated {fmt.clock(total_est)} on {n_cores} cores -> "
-          f"{shown(out)}", flush=True)
     try:
         url_base = server.start() if server else None
         if server:
             status["server_pid"] = server.pid
             fsutil.write_json(status_path, status)
             machine = calibrate.request_cost(binary, out, url_base, machine, reg)
+        # The estimates again, from this machine's measured costs, and the report after them.
+        planned = [(c, run, skip, estimate.case_seconds(c, run, n_cores, machine))
+                   for c, run, skip, _ in planned]
+        total_est = sum(p[3] for p in planned) + estimate.report_seconds(len(planned))
+        status["estimate_s"] = round(total_est, 1)
+        fsutil.write_json(status_path, status)
+        print(f"bench: {len(planned)} cases, estimated {fmt.clock(total_est)} on {n_cores} cores "
+              f"-> {shown(out)}", flush=True)
         done_est = done_real = 0.0
         for k, (case, run, skip, est) in enumerate(planned, 1):
             # Scale the model by how far off it has been, once there is enough to judge by,
             # and within reason: one odd case must not swing the ETA tenfold.
             scale = min(3.0, max(0.5, done_real / done_est)) if done_est >= 5 else 1.0
-            remaining = sum(p[3] for p in planned[k - 1:]) * scale
+            remaining = sum(p[3] for p in planned[k - 1:]) * scale + \
+                estimate.report_seconds(len(planned))
             print(f"[{k}/{len(planned)}] {case.name} ({len(run)} commands"
                   f"{f', {len(skip)} not measured' if skip else ''}) ... ETA {fmt.clock(remaining)}",
                   end="", flush=True)

@@ -5,19 +5,28 @@ Used for the ETA on the progress line and to check a suite against its time budg
 runs. The driver scales these guesses by how far off they have been so far in the run, so they
 only need the right order of magnitude. What a command does is read from its parameters (a wait
 of latency-ms, work-us of compute, a matrix of size n), how its executor overlaps tasks from the
-executor's published rule (models.py): no workload or executor is named here.
+executor's published rule (models.py): no workload or executor is named here. Once
+`cvpbench calibrate` has run, its measured costs (machine.json: a request on the loop, a task's
+dispatch per executor, a thread's start) replace the rough figures below, so the first ETA is
+this machine's. A reference program's requests cost its interpreter's client a multiple of
+cvpbench's (REF_REQUEST_X: a property of the program, not of the machine).
 """
 from . import models
 from .runcase import points_of, reference_reps
 
 PROCESS_S = 0.08  # process start, context probe, set-up of every arm (a hash calibration)
 CASE_S = 0.4  # hyperfine's own start and the case's bookkeeping, once per case
+REPORT_S, REPORT_CASE_S = 1.0, 0.1  # the scripts after the last case: start, and per case
 EXTRA_ROUNDS = 0.1  # --ci adds rounds beyond the minimum, mostly to fast noisy arms: cheap
 REQUEST_S = 30e-6  # client CPU per request on loopback (what one request costs besides waiting)
 GFLOPS_PER_CORE = 20.0  # a blocked kernel on one core; the machine's peak is higher
 TASK_S = 0.05e-6  # handing out one task (calibration measures 0.04-0.3 us per executor)
 THREAD_START_S = 15e-6
 REF_START_S = 0.5  # a reference program's start: an interpreter, its imports, its set-up
+# A request from a reference program's client, as a multiple of cvpbench's loop's own: an
+# interpreter's HTTP client (httpx, aiohttp) spends tens of times the CPU of libcurl's per
+# request; other runtimes (Node, curl) a few times.
+REF_REQUEST_X = {"python": 40.0, "other": 4.0}
 # Files and SQLite, from what this 2-core VM measured (their order of magnitude is what counts).
 COLD_READ_S = 80e-6  # a 4 KiB read after its pages were dropped
 FILE_BYTE_S = 0.5e-9  # a byte read from the page cache and checked
@@ -35,27 +44,47 @@ def _tasks(cmd):
     return int(p.get("tasks") or cmd.registry.default(cmd.workload, "tasks") or 1)
 
 
-def seconds(cmd, cores):
-    """One batch of the command, in seconds."""
+def _costs(m):
+    """The per-unit costs: calibrate's where it measured them (m: machine.json), else the
+    rough figures above."""
+    loop = (m or {}).get("request_loop_us") or {}
+    thread = (m or {}).get("thread_create_join_us") or {}
+    return {"request": loop["median"] / 1e6 if loop.get("median") else REQUEST_S,
+            "thread": thread["median"] / 1e6 if thread.get("median") else THREAD_START_S,
+            "dispatch": {k: v / 1e6 for k, v in ((m or {}).get("dispatch_us") or {}).items()
+                         if isinstance(v, (int, float))}}
+
+
+def _request_s(cmd, costs):
+    """One request's cost to the client that makes it."""
+    if not cmd.reference:
+        return costs["request"]
+    runtime = (cmd.registry.references.get(cmd.executor) or {}).get("runtime") or {}
+    return costs["request"] * REF_REQUEST_X["python" if "python" in runtime else "other"]
+
+
+def seconds(cmd, cores, m=None):
+    """One batch of the command, in seconds (m: calibrate's machine.json, when it has run)."""
     if any(v == "auto" for v in cmd.params.values()):
         return cmd.target or 0.2  # sized so that one core takes the case's target
+    costs = _costs(m)
     p, n, reg = cmd.params, _tasks(cmd), cmd.registry
     sched = models.schedule_before(reg.rule(cmd.executor), p, n, cores) or models.Schedule(1, 1,
                                                                                          False)
     cpu_width = max(1, min(sched.computes, cores, n))
-    s = n * TASK_S
+    s = n * costs["dispatch"].get(cmd.executor, TASK_S)
     lat = p.get("latency-ms", reg.default(cmd.workload, "latency-ms") or 0) / 1e3
     work = p.get("work-us", reg.default(cmd.workload, "work-us") or 0) / 1e6 \
         if "work-us" in reg.workload_params(cmd.workload) else 0.0
     if "latency-ms" in reg.workload_params(cmd.workload):
         s += models.time_s(sched, n, lat, work, cores)
     if reg.needs_server(cmd.workload):
-        s += n * REQUEST_S
+        s += n * _request_s(cmd, costs)
     if "size" in reg.workload_params(cmd.workload):
         size = p.get("size", reg.default(cmd.workload, "size") or 1024)
         s += 2.0 * size**3 / (GFLOPS_PER_CORE * 1e9 * cpu_width) + size * size * 24 / 2e9
     if reg.rule(cmd.executor) and reg.rule(cmd.executor).get("threads"):
-        s += sched.computes * THREAD_START_S
+        s += sched.computes * costs["thread"]
     s += _io_seconds(cmd, p, n, reg, max(1, min(sched.waits, n)))
     deadline = p.get("deadline-ms", 0) / 1e3
     if p.get("rate"):  # open loop: arrivals over n / rate; a backlog ends at the deadline
@@ -93,7 +122,12 @@ def setup_seconds(cmd):
     return s
 
 
-def case_seconds(case, cmds, cores):
+def report_seconds(n_cases):
+    """Tabulating, judging, plotting and the HTML report after the last case."""
+    return REPORT_S + n_cases * REPORT_CASE_S
+
+
+def case_seconds(case, cmds, cores, m=None):
     """The case: per point, warm-up and rounds of every arm (a sample lasts at least min-time),
     rounds capped by max-time once the minimum is done; then each command alone as a process."""
     if not cmds:
@@ -101,15 +135,15 @@ def case_seconds(case, cmds, cores):
     total = CASE_S
     for _, allcmds in points_of(cmds):
         refs = [c for c in allcmds if c.reference]
-        total += sum(REF_START_S + (case.warmup + reference_reps(case)) * seconds(c, cores)
+        total += sum(REF_START_S + (case.warmup + reference_reps(case)) * seconds(c, cores, m)
                      for c in refs)
         pcmds = [c for c in allcmds if not c.reference]
         if not pcmds:
             continue
-        per_round = sum(max(case.min_time, seconds(c, cores)) for c in pcmds)
+        per_round = sum(max(case.min_time, seconds(c, cores, m)) for c in pcmds)
         rounds = (max(case.runs, 6) if case.ci > 0 else case.runs) * per_round
         extra = min(EXTRA_ROUNDS * rounds, max(0.0, case.max_time - rounds))
         total += PROCESS_S + setup_seconds(pcmds[0]) + case.warmup * per_round + rounds + extra
-    total += case.process_runs * sum(seconds(c, cores) + PROCESS_S for c in cmds
+    total += case.process_runs * sum(seconds(c, cores, m) + PROCESS_S for c in cmds
                                      if not c.reference)
     return total
