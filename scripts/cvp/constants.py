@@ -72,7 +72,10 @@ SAME = _k("SAME", (0.9, 1.1), "claims/c3.py, c5.py", "stated",
 PROCESS_SAME = _k("PROCESS_SAME", (0.85, 1.18), "claims/c14.py", "stated",
                   "processes / threads on the same compute: the same speed within 15%")
 MPI_BAND = _k("MPI_BAND", (0.75, 1.35), "claims/c15.py", "stated",
-              "measured / modelled wall (compute / R + bytes / measured bandwidth)")
+              "measured / modelled wall (compute / R + bytes / measured bandwidth) at one rank, "
+              "and the lower end at every R; above one rank the upper end is the world's: R "
+              "ranks must beat one rank's measured wall (their run-to-run share of the all-core "
+              "clock, caches and MPI's busy polling is not modelled)")
 PICK_WITHIN = _k("PICK_WITHIN", 1.10, "crossover.py, claims/c8.py", "stated",
                  "the executors the model cannot separate: within 10% of its best prediction")
 AGREE_WITHIN = _k("AGREE_WITHIN", 1.25, "crossover.py, claims/c8.py", "stated",
