@@ -44,6 +44,8 @@ def decision_text(d, executors):
                 f"**{d.nearest}** by {d.by:.2f}x{rng}, because {d.reason}.")
     elif d.pick:
         line = f"use **{d.pick}** (the only executor timed in every cell)."
+    elif len(d.tied) == 1:
+        line = f"{d.verdict()}: {d.reason}."
     elif d.tied:
         line = (f"no clear winner on this machine: {', '.join(f'**{ex}**' for ex in d.tied)} "
                 f"within {pick.span(d.within)} of each other over its cells (at most "

@@ -28,6 +28,9 @@ TUKEY_SEVERE = _k("TUKEY_SEVERE", 3.0, "stats.tukey, claims/_kit.py", "statistic
                   "Tukey's outer fence: a point with a sample beyond it is too noisy to decide")
 TUKEY_MIN_SAMPLES = _k("TUKEY_MIN_SAMPLES", 4, "stats.tukey", "statistics",
                        "quartiles of fewer samples say nothing")
+PICK_MIN_CELLS = _k("PICK_MIN_CELLS", 2, "pick.py", "statistics",
+                    "the advice names an executor for a kind of batch only from two settings of "
+                    "N, L and W or more: one cell is one setting, not a kind")
 MIN_INTERVAL_SAMPLES = _k("MIN_INTERVAL_SAMPLES", 3, "scale.py (as cvpbench's summary.c)",
                           "statistics", "a median's interval needs 3 samples at least (their "
                           "range covers 75%); fewer give a value, no interval and no verdict")

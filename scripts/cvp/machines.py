@@ -28,9 +28,22 @@ def _run_dir(folder):
     return None
 
 
+def _decisions(path):
+    """{category: decision} from a run's advice.json (render.advice_record): "many waits, in C"
+    -> "no clear winner" (or "use event-loop"), what to use without the figures that vary from run to
+    run (each run's answer.txt has them); None without the file (a run from before it)."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            rows = json.load(f)["advice"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return {f"{r['kind']}, in {r['lang']}": r["decision"] for r in rows}
+
+
 def _advice(answer_text):
     """{category: pick} from the answer's "Which should I use?" block: "many waits" with one
-    pick, or "many waits, in C" and "many waits, in Python" where the run has both languages."""
+    pick, or "many waits, in C" and "many waits, in Python" where the run has both languages
+    (runs from before advice.json)."""
     out, inside, kind = {}, False, None
     for line in answer_text.splitlines():
         if line.startswith("Which should I use?"):
@@ -80,8 +93,10 @@ def load(stamp_dir):
         try:
             with open(os.path.join(run, "claims.json"), encoding="utf-8") as f:
                 claims = json.load(f)
-            with open(os.path.join(run, "answer.txt"), encoding="utf-8") as f:
-                info["advice"] = _advice(f.read())
+            info["advice"] = _decisions(os.path.join(run, "advice.json"))
+            if info["advice"] is None:
+                with open(os.path.join(run, "answer.txt"), encoding="utf-8") as f:
+                    info["advice"] = _advice(f.read())
         except (OSError, ValueError) as e:
             info["skipped"] = f"unreadable results: {e}"
             out.append((name, info))

@@ -4,20 +4,24 @@ PURPOSE Which executor to use for a kind of batch, decided from the crossover ma
         block (htmluse.py) and which-should-i-use.md (advice.py) all read decide().
 
 The rule. Cells of a case disturbed by other processes (Case.disturbed) are left out: they give
-no advice of their own. Among the executors timed in every remaining cell (the event loop left
-out for compute while claim C3 holds: it gives compute no speed-up), an executor is named only
-when it is fastest or tied for fastest (95% intervals, paired rounds) in every cell and every
-other executor is slower beyond its interval in more than half of them; its margin is over the
-nearest other, as a geometric mean over the cells (and its range). Otherwise there is no clear
-winner: the executors tied for fastest in at least half of the cells are named with how far
-apart they measured (each one's time over the cell's fastest, a geometric mean over the cells;
-and the most in any one cell), and what else separates them where the run measured it (CPU time
-by its intervals, memory held per task in flight).
+no advice of their own. A kind measured in fewer than PICK_MIN_CELLS cells names no executor:
+one setting of N, L and W is not a kind of batch. Among the executors timed in every remaining
+cell (the event loop left out for compute while claim C3 holds: it gives compute no speed-up),
+an executor is named only when it is fastest or tied for fastest (95% intervals, paired rounds)
+in every cell and every other executor is slower beyond its interval in more than half of them;
+its margin is over the nearest other, as a geometric mean over the cells (and its range).
+Otherwise there is no clear winner: the executors tied for fastest in at least half of the
+cells are named, in the run's order, with how far apart they measured (each one's time over
+the cell's fastest, a geometric mean over the cells; and the most in any one cell), and what
+else separates them where the run measured it (CPU time by its intervals, memory held per task
+in flight). Decision.decision() is the advice without what moves from run to run (margins, the
+executors at the edge of a tie): what make machines compares.
 """
 import math
 
 from . import baseline, crossover, fmt, stats
 from .record import by_id, by_plot, cases_of
+from .constants import PICK_MIN_CELLS
 from .stats import HOLDS
 
 # The answer's three kinds of batch: key, title, crossover.Cell.region()s, what it means.
@@ -38,7 +42,7 @@ class Decision:
         self.key, self.title, self.rule = key, title, rule
         self.cells, self.disturbed = [], 0
         self.pick = None  # the executor the data name, or None
-        self.tied = []  # no clear winner: these, fastest first
+        self.tied = []  # no clear winner: these, in the run's order
         self.nearest, self.by, self.by_range = None, None, None
         self.within = None  # how far apart the tied measured (geometric mean, a fraction)
         self.spread = None  # and at most, in one cell
@@ -53,12 +57,25 @@ class Decision:
     def advised(self):
         return bool(self.pick or self.tied)
 
+    def decision(self):
+        """What to use, without what varies from run to run (the margins, and which executors
+        sit at the edge of a tie): 'use event-loop', 'no clear winner', 'no advice: disturbed',
+        'not measured'. make machines compares runs on it (advice.json)."""
+        if self.pick:
+            return f"use {self.pick}"
+        if self.tied:
+            return "no clear winner"
+        return "no advice: disturbed" if self.disturbed else "not measured"
+
     def verdict(self):
         """'event-loop, 1.04x faster than hybrid' or 'no clear winner on this machine: ...'."""
         if self.pick:
             if not self.nearest:
                 return f"{self.pick} (nothing else timed)"
             return f"{self.pick}, {self.by:.2f}x faster than {self.nearest}"
+        if len(self.tied) == 1:
+            return (f"no clear winner on this machine: {self.tied[0]} was the fastest in its "
+                    f"{len(self.cells)} cell{'s' * (len(self.cells) > 1)}")
         if self.tied:
             return (f"no clear winner on this machine: {', '.join(self.tied)} within "
                     f"{span(self.within)}")
@@ -191,7 +208,8 @@ def decide(run, cells, executors, key, title, rule, c3_holds=False, regions=()):
            for ex in cands}
     order = sorted(cands, key=lambda ex: (-often[ex], rel[ex]))
     always = [ex for ex in cands if often[ex] == n]
-    if len(always) == 1 and all(2 * often[ex] < n for ex in cands if ex != always[0]):
+    if n >= PICK_MIN_CELLS and len(always) == 1 and \
+            all(2 * often[ex] < n for ex in cands if ex != always[0]):
         d.pick = best = always[0]
         rest = [ex for ex in cands if ex != best]
         if rest:
@@ -202,15 +220,18 @@ def decide(run, cells, executors, key, title, rule, c3_holds=False, regions=()):
         d.reason = _reason(run, best, key)
         d.others = _others(run, d, [best, d.nearest] if d.nearest else [best])
     else:
-        d.tied = [ex for ex in order if 2 * often[ex] >= n] or \
-            [ex for ex in order if often[ex]]
+        # The tied in the run's order, not their measured one: the line names the same
+        # executors the same way on every run that ties them.
+        tied = [ex for ex in order if 2 * often[ex] >= n] or [ex for ex in order if often[ex]]
+        d.tied = [ex for ex in cands if ex in tied]
         # How far apart over the cells: each one's time relative to the cell's fastest, as a
         # geometric mean (as the pick's margin), the slowest of the tied over the quickest.
         d.within = max(rel[ex] for ex in d.tied) / min(rel[ex] for ex in d.tied) - 1
         d.spread = max(max(c.measured(ex) for ex in d.tied) / min(c.measured(ex) for ex in d.tied)
                        for c in d.cells) - 1
         d.reason = ("their 95% intervals do not separate in most cells" if len(d.tied) > 1
-                    else "no executor was fastest in every cell")
+                    else f"one cell is too few to name a winner: at least {PICK_MIN_CELLS}"
+                    if n < PICK_MIN_CELLS else "no executor was fastest in every cell")
         d.others = _others(run, d, d.tied)
     return d
 

@@ -75,12 +75,12 @@ def test_model():
 NOISE = (0.97, 1.03, 1.0, 0.99, 1.02, 1.01, 0.98, 1.0)
 
 
-def spec(cores, measured=None):
-    """A run with a 2 x 2 map (L = 0, 10 ms; W = 0, 1 ms) whose times follow the model plus
-    EXTRA_S, unless measured[(L, W, executor)] says otherwise."""
+def spec(cores, measured=None, lats=(0, 10), works=(0, 1000)):
+    """A run with a 2 x 2 map (L = 0, 10 ms; W = 0, 1 ms; or lats x works) whose times follow
+    the model plus EXTRA_S, unless measured[(L, W, executor)] says otherwise."""
     rows = {}
-    for lat in (0, 10):
-        for work in (0, 1000):
+    for lat in lats:
+        for work in works:
             for k, (ex, own) in enumerate(SETTINGS):
                 ideal = model_s(ex, N, lat / 1e3, work / 1e6, cores, threads=own.get("threads"),
                                 cap=own.get("concurrency"))
@@ -150,7 +150,9 @@ def test_claim():
 
 
 def test_outputs():
-    d = run_dir(spec(2))
+    # L = 5 ms besides 10 ms: waiting only and mostly computing in two cells each, enough for
+    # the advice to name an executor (pick.PICK_MIN_CELLS); the rest of the map as spec(2).
+    d = run_dir(spec(2, lats=(0, 5, 10)))
     rc, _, err = script("tabulate", d)
     check(rc == 0, f"tabulate exits 0 ({err.strip()})")
     with open(os.path.join(d, "summary.md")) as f:
@@ -167,18 +169,19 @@ def test_outputs():
         adv = f.read()
     check(adv.startswith("## Which should I use?") and "Fixture CPU (2 cores)" in adv,
           "which-should-i-use.md: the section, naming the machine")
-    check("- **Only waiting** (W = 0; 1 cell): use **event-loop**" in adv
-          and "- **Mostly computing** (N·W >= L > 0; 1 cell): no clear winner on this machine: "
-          "**hybrid**, **thread-pool** within" in adv
+    check("- **Only waiting** (W = 0; 2 cells): use **event-loop**" in adv
+          and "- **Mostly computing** (N·W >= L > 0; 2 cells): no clear winner on this machine: "
+          "**thread-pool**, **hybrid** within" in adv
           and "- **Next to nothing to do** (L = 0, W = 0: only each request's own cost; 1 cell)"
           in adv, "advice for waiting comes from the measured winner; L = W = 0 stands apart")
     check("- **Only computing** (L = 0: the request returns at once; 1 cell): no clear winner on "
-          "this machine: **hybrid**, **thread-pool**, **openmp** within" in adv,
-          "advice for computing comes from the measured map, a tie said as one")
+          "this machine: **thread-pool**, **openmp**, **hybrid** within" in adv,
+          "advice for computing comes from the measured map, a tie said as one, its executors "
+          "in the run's order")
     check("Avoid: sequential" in adv and "claim C8 holds" in adv, "what to avoid; C8's verdict")
 
     # The map follows the data: make thread-pool win the compute cells and the advice follows.
-    slow = spec(2, {(0, 1000, "hybrid"): 0.2, (10, 1000, "hybrid"): 0.2})
+    slow = spec(2, {(lat, 1000, "hybrid"): 0.2 for lat in (0, 5, 10)}, lats=(0, 5, 10))
     d2 = run_dir(slow)
     script("tabulate", d2)
     with open(os.path.join(d2, "which-should-i-use.md")) as f:

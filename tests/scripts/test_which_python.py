@@ -10,6 +10,7 @@ PURPOSE "Which should I use?" in C and in Python side by side, on a fixture run 
         the Python map). The lesson's scales (tagged CS): per N who wins on time, CPU and
         memory, where the loop and a thread per task part, and a setting cvpbench refused up
         front shown as a result with its reason, in the answer and in which-should-i-use.md.
+        advice.json has a row per kind in C and one in Python, each with its decision.
 USAGE   test_which_python.py PATH/TO/cvpbench"""
 import copy
 import os
@@ -17,28 +18,38 @@ import re
 
 from fixture import check, script
 from test_crossover import run_dir, spec
-from test_which import read
+from test_which import GRID, advice_rows, read
 
 PY = ["py-asyncio", "py-asyncio-to-thread", "py-asyncio-procpool", "py-threads",
       "py-multiprocessing"]
 NOISE = (0.97, 1.03, 1.0, 0.99, 1.02, 1.01, 0.98, 1.0)
 # (L ms, W us) -> {program: in-process seconds}, N = 20: asyncio wins the waits; the process
-# pool behind the loop wins waits then compute; processes tie for compute only.
-TIMES = {(10, 0): {"py-asyncio": 0.0110, "py-asyncio-to-thread": 0.0125,
+# pool behind the loop wins waits then compute; processes tie for compute only. Each kind in
+# two cells, so the advice may name a program (pick.PICK_MIN_CELLS).
+TIMES = {(5, 0): {"py-asyncio": 0.0060, "py-asyncio-to-thread": 0.0075,
+                  "py-asyncio-procpool": 0.0080, "py-threads": 0.0090,
+                  "py-multiprocessing": 0.0100},
+         (10, 0): {"py-asyncio": 0.0110, "py-asyncio-to-thread": 0.0125,
                    "py-asyncio-procpool": 0.0130, "py-threads": 0.0140,
                    "py-multiprocessing": 0.0150},
+         (5, 1000): {"py-asyncio": 0.026, "py-asyncio-to-thread": 0.026,
+                     "py-asyncio-procpool": 0.016, "py-threads": 0.027,
+                     "py-multiprocessing": 0.021},
          (10, 1000): {"py-asyncio": 0.031, "py-asyncio-to-thread": 0.031,
                       "py-asyncio-procpool": 0.021, "py-threads": 0.032,
                       "py-multiprocessing": 0.026},
          (0, 1000): {"py-asyncio": 0.020, "py-asyncio-to-thread": 0.0205,
                      "py-asyncio-procpool": 0.0104, "py-threads": 0.021,
-                     "py-multiprocessing": 0.0105}}
+                     "py-multiprocessing": 0.0105},
+         (0, 2000): {"py-asyncio": 0.040, "py-asyncio-to-thread": 0.041,
+                     "py-asyncio-procpool": 0.0204, "py-threads": 0.042,
+                     "py-multiprocessing": 0.0206}}
 OWN = {"py-asyncio-procpool": {"threads": 2}, "py-threads": {"threads": 20},
        "py-multiprocessing": {"threads": 20}}
 
 
 def with_python(times=TIMES):
-    s = spec(2)
+    s = spec(2, **GRID)
     s["references"] = PY
     rows = []
     for (lat, work), by in times.items():
@@ -127,6 +138,18 @@ def test_side_by_side():
           f"loop, where C parts and why ({mixed_md})")
     check("use **py-asyncio**" in kinds["Many waits"] and "The same in both" in kinds["Many waits"],
           f"which-should-i-use.md, many waits in Python: the loop, as in C ({kinds['Many waits']})")
+    rows = advice_rows(d)
+    got = {(r["kind"], r["lang"]): r["decision"] for r in rows}
+    check(len(rows) == 6 and set(got) == {(k, lang) for k in by for lang in ("C", "Python")},
+          f"advice.json: one row per kind and language ({sorted(got)})")
+    want = {("many waits", "C"): "use event-loop", ("many waits", "Python"): "use py-asyncio",
+            ("waits then compute", "C"): "no clear winner",
+            ("waits then compute", "Python"): "use py-asyncio-procpool",
+            ("compute only", "C"): "no clear winner", ("compute only", "Python"): "no clear winner"}
+    check(got == want, f"advice.json: each decision, C's and Python's from their own maps ({got})")
+    tied = next(r["tied"] for r in rows if (r["kind"], r["lang"]) == ("compute only", "C"))
+    check(tied == ["thread-pool", "openmp", "hybrid"],
+          f"advice.json: a tie in the run's order, though hybrid measured fastest ({tied})")
     rc, _, err = script("report", d)
     page, use = read(d, "report.html"), use_block(d)
     check(rc == 0 and "in Python" in use and "py-asyncio-procpool" in use
@@ -143,6 +166,7 @@ def test_python_map_decides(before):
     # Only the Python map changes: threads now win the Python waits; C's lines stay as they were.
     times = copy.deepcopy(TIMES)
     times[(10, 0)]["py-threads"] = 0.0090
+    times[(5, 0)]["py-threads"] = 0.0045
     by = lead(tabulated(with_python(times)))
     check(by["many waits"]["in Python"].startswith("py-threads"),
           f"the Python advice follows the Python map ({by['many waits']['in Python']})")
