@@ -19,14 +19,15 @@ CASE_S = 0.4  # hyperfine's own start and the case's bookkeeping, once per case
 REPORT_S, REPORT_CASE_S = 1.0, 0.1  # the scripts after the last case: start, and per case
 EXTRA_ROUNDS = 0.1  # --ci adds rounds beyond the minimum, mostly to fast noisy arms: cheap
 REQUEST_S = 30e-6  # client CPU per request on loopback (what one request costs besides waiting)
+TIMER_S = 1e-6  # a wait without a request: a loop timer (or a thread's sleep) set and fired
 GFLOPS_PER_CORE = 20.0  # a blocked kernel on one core; the machine's peak is higher
 TASK_S = 0.05e-6  # handing out one task (calibration measures 0.04-0.3 us per executor)
 THREAD_START_S = 15e-6
 REF_START_S = 0.5  # a reference program's start: an interpreter, its imports, its set-up
-# A request from a reference program's client, as a multiple of cvpbench's loop's own: an
-# interpreter's HTTP client (httpx, aiohttp) spends tens of times the CPU of libcurl's per
-# request; other runtimes (Node, curl) a few times.
-REF_REQUEST_X = {"python": 40.0, "other": 4.0}
+# A reference program's cost per request or timer, as a multiple of cvpbench's own: an
+# interpreter's HTTP client (httpx, aiohttp) and asyncio's timers spend tens of times the CPU of
+# libcurl's and libuv's; other runtimes (Node, curl) a few times.
+REF_TASK_X = {"python": 40.0, "other": 4.0}
 # Files and SQLite, from what this 2-core VM measured (their order of magnitude is what counts).
 COLD_READ_S = 80e-6  # a 4 KiB read after its pages were dropped
 FILE_BYTE_S = 0.5e-9  # a byte read from the page cache and checked
@@ -55,12 +56,12 @@ def _costs(m):
                          if isinstance(v, (int, float))}}
 
 
-def _request_s(cmd, costs):
-    """One request's cost to the client that makes it."""
+def _task_x(cmd):
+    """How much more a wait costs the program than cvpbench (1 for cvpbench's executors)."""
     if not cmd.reference:
-        return costs["request"]
+        return 1.0
     runtime = (cmd.registry.references.get(cmd.executor) or {}).get("runtime") or {}
-    return costs["request"] * REF_REQUEST_X["python" if "python" in runtime else "other"]
+    return REF_TASK_X["python" if "python" in runtime else "other"]
 
 
 def seconds(cmd, cores, m=None):
@@ -76,10 +77,12 @@ def seconds(cmd, cores, m=None):
     lat = p.get("latency-ms", reg.default(cmd.workload, "latency-ms") or 0) / 1e3
     work = p.get("work-us", reg.default(cmd.workload, "work-us") or 0) / 1e6 \
         if "work-us" in reg.workload_params(cmd.workload) else 0.0
-    if "latency-ms" in reg.workload_params(cmd.workload):
+    if p.get("fail-fast") and p.get("fail-task") is not None:
+        n = min(n, int(p["fail-task"]) + 1)  # the batch stops at the failing task
+    if "latency-ms" in reg.workload_params(cmd.workload) or work:
         s += models.time_s(sched, n, lat, work, cores)
-    if reg.needs_server(cmd.workload):
-        s += n * _request_s(cmd, costs)
+    if "latency-ms" in reg.workload_params(cmd.workload):
+        s += n * _task_x(cmd) * (costs["request"] if reg.needs_server(cmd.workload) else TIMER_S)
     if "size" in reg.workload_params(cmd.workload):
         size = p.get("size", reg.default(cmd.workload, "size") or 1024)
         s += 2.0 * size**3 / (GFLOPS_PER_CORE * 1e9 * cpu_width) + size * size * 24 / 2e9
