@@ -13,10 +13,11 @@ silently working online and breaking offline.
 """
 import os
 
-from . import answer, damage, htmlcases, htmlclaims, htmlmap, htmluse, plots, selfcheck, svgembed
+from . import (answer, damage, htmlcases, htmlclaims, htmlmap, htmluse, pick, plots, selfcheck,
+               svgembed)
 from . import htmlkit as k
 from .htmlstyle import CSS
-from .record import by_plot
+from .record import by_id, by_plot
 from .stats import HOLDS
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
@@ -165,6 +166,9 @@ def toc(run, verdicts, has_map):
     cases = "".join(f'<li><a href="#{k.anchor("case", c.name)}">{k.esc(c.name)}</a></li>'
                     for c in run.cases)
     xo = '<li><a href="#crossover">Crossover map</a></li>' if has_map else ""
+    if pick.decisions(run, verdicts, python=True):
+        xo += f'<li><a href="#{htmluse.PY_MAP_ANCHOR}">Crossover map in Python</a></li>'
+
     return ('<nav class="toc"><div class="title">Contents</div><ol>'
             '<li><a href="#use">Which should I use?</a></li>'
             '<li><a href="#answer">The answer</a></li>'
@@ -178,6 +182,10 @@ def page(run, verdicts):
     """The whole page as a string, from the run's results and its claims' record (record.py)."""
     xo = htmlmap.section(run, by_plot(verdicts, "crossover-map"),
                          _svg(run, "crossover-map", plots.get("crossover-map").heading))
+    # The same map from the Python reference programs (its claim's cells), after C's.
+    xo += htmlmap.section(run, by_id(verdicts, pick.PY_MAP), None, htmluse.PY_MAP_ANCHOR,
+                          "The crossover map in Python: the same mixes with the reference "
+                          "programs")
     held = sum(v["verdict"] == HOLDS for v in verdicts)
     title = (f"cvpbench report: {run.context.get('cpu_model', '?')}, {held} of {len(verdicts)} "
              "claims hold")

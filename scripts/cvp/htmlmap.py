@@ -75,9 +75,11 @@ def _models(run, cell_map):
     return k.table_html(head, rows, "models", num_from=1)
 
 
-def section(run, c8, svg):
+def section(run, c8, svg, anchor="crossover", title="The crossover map: which executor wins "
+            "each mix of waiting and computing"):
     """The section, or '' without crossover cells. c8 is the map claim's record (its cells carry the
-    per-cell verdicts); svg the inlined heat map or None."""
+    per-cell verdicts: C8 in C, CM for the Python map); svg the inlined heat map or None; anchor
+    the section's id."""
     cell_map = crossover.cells(run, c8.get("cases") or [])
     if not cell_map:
         return ""
@@ -97,8 +99,7 @@ def section(run, c8, svg):
     fig = (f'<figure class="plot">{svg}<figcaption>The heat map (plots/crossover-map.svg): paler '
            "means a closer race; hatched grey a tie, with the tied executors' colours beneath."
            "</figcaption></figure>") if svg else ""
-    return ('<section id="crossover"><h2>The crossover map: which executor wins each mix of '
-            "waiting and computing</h2>" + intro + fig + _grid(run, cell_map)
+    return (f'<section id="{anchor}"><h2>{k.esc(title)}</h2>' + intro + fig + _grid(run, cell_map)
             + "<h3>Measured against the model, cell by cell</h3><p class=\"muted\">In-process "
             "median [95% interval] of each executor's fastest setting (named when it has "
             f"several), and its {cid} model's time; highlighted where tied for fastest.</p>"

@@ -9,7 +9,7 @@ PURPOSE The first block of report.html, above the fold at 1366x768: for many wai
 from . import contrast, pick, scale
 from . import htmlkit as k
 
-PY_MAP_ANCHOR = k.anchor("claim", pick.PY_MAP)  # where the Python row's map link points
+PY_MAP_ANCHOR = "crossover-python"  # the Python map's section (htmlmap.py), the rows' link
 
 
 def _use(run, d):
@@ -57,9 +57,7 @@ def _why_short(d):
 
 
 def _evidence(d, has_map):
-    """The claims' badges and the map the decision read: C's section, or for Python the claim
-    of the Python map (the page has no section of its own for that map: its claim's article
-    shows its cells and links to its case table)."""
+    """The claims' badges and the map the decision read: C's section, or the Python map's."""
     links = [f'<a class="badge {k.VERDICT_CLASS.get(v, "inconclusive")}" href="#{a}" '
              f'title="claim {k.esc(cid)}: {k.esc(v or "not judged")}">{k.esc(cid)}</a>'
              for cid, a, v in d.evidence]
