@@ -8,7 +8,7 @@ import signal
 import subprocess
 import time
 
-from . import runcase
+from . import procs
 
 STOP_S = 0.25  # kept back from --max-time to stop the run, the server and clean up
 
@@ -33,7 +33,7 @@ def run_bounded(argv, log_path, deadline):
 def stop_group(proc, grace_s=STOP_S):
     """SIGTERM (cvpbench keeps every completed sample in --output, and ends at once), then
     SIGKILL (its --output is replaced whole, sample by sample: nothing half-written is read)."""
-    runcase.stop_group(proc, grace_s, signal.SIGTERM)
+    procs.stop_group(proc, grace_s, signal.SIGTERM)
 
 
 def read_samples(path):

@@ -15,7 +15,7 @@ import sys
 import time
 
 from . import baseline, calibrate, estimate, fmt, fsutil, registry, runcase, suite
-from .runcase import Interrupted
+from .procs import Interrupted
 from .server import MockServer
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))

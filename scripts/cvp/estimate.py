@@ -12,7 +12,8 @@ this machine's. A reference program's requests cost its interpreter's client a m
 cvpbench's (REF_REQUEST_X: a property of the program, not of the machine).
 """
 from . import models
-from .runcase import points_of, reference_reps
+from .runcase import points_of
+from .runref import reference_reps
 
 PROCESS_S = 0.08  # process start, context probe, set-up of every arm (a hash calibration)
 CASE_S = 0.4  # hyperfine's own start and the case's bookkeeping, once per case

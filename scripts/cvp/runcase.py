@@ -15,17 +15,12 @@ import os
 import resource
 import shlex
 import shutil
-import signal
 import subprocess
 import time
 
 from . import baseline, fsutil
-
-GRACE_S = 60  # beyond a point's own time budget, before it is stopped as hung
-
-
-class Interrupted(Exception):
-    """SIGINT or SIGTERM arrived; the driver cleans up and exits non-zero."""
+from .procs import GRACE_S, run_bounded
+from .runref import run_reference
 
 
 def _pid_cpu_s(pid):
@@ -76,40 +71,6 @@ def clock_ghz(binary, reg):
     except (OSError, ValueError, subprocess.SubprocessError):
         pass
     return None
-
-
-def stop_group(proc, grace_s=3.0, first=signal.SIGINT):
-    """The child runs in its own process group (ours: we created it), so whatever it started
-    goes with it and nothing is left running: first, then SIGKILL after grace_s."""
-    for sig, wait in ((first, grace_s), (signal.SIGKILL, None)):
-        if proc.poll() is not None:
-            return
-        try:
-            os.killpg(proc.pid, sig)
-        except ProcessLookupError:
-            return
-        try:
-            proc.wait(timeout=wait)
-            return
-        except subprocess.TimeoutExpired:
-            continue
-
-
-def run_bounded(argv, log_path, timeout_s, out_path=None, env=None):
-    """Runs argv in its own session, output to log_path (stdout to out_path when given);
-    returns the exit code, or None when it was stopped for running past timeout_s. Raises
-    Interrupted through, stopping the child."""
-    with open(log_path, "w") as log, open(out_path or os.devnull, "w") as out:
-        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out if out_path else log,
-                                stderr=log, start_new_session=True, env=env)
-        try:
-            return proc.wait(timeout=timeout_s)
-        except subprocess.TimeoutExpired:
-            stop_group(proc)
-            return None
-        except BaseException:
-            stop_group(proc)
-            raise
 
 
 def points_of(cmds):
@@ -174,12 +135,14 @@ def run(case, cmds, skipped, binary, url_base, case_dir, helper_pid=None, budget
     t0, cpu0 = time.monotonic(), cpu_snapshot(helper_pid)
     clock0 = clock_ghz(binary, case.registry)
     errors = []
+    shared = {}  # what the case's first reference program measured that the others reuse
     for pi, (point, allcmds) in enumerate(points_of(cmds)):
         # Reference programs run alone, each its own process, after cvpbench's arms.
         refs = [c for c in allcmds if c.reference]
         pcmds = [c for c in allcmds if not c.reference]
         for j, c in enumerate(refs):
-            _run_reference(case, c, pi, j, binary, url_base, tmp, record, errors, budget_s)
+            run_reference(case, c, pi, j, binary, url_base, tmp, record, errors, budget_s,
+                           shared)
         if not pcmds:
             continue
         _run_point(case, point, pcmds, binary, url_base, tmp, record, errors, budget_s)
@@ -250,36 +213,6 @@ def _run_point(case, point, pcmds, binary, url_base, tmp, record, errors, budget
     for ai, c in enumerate(pcmds):
         record["commands"].append(dict(c.to_json(), index=len(record["commands"]),
                                        point=pi, arm=ai, argv=c.argv(binary, url_base)))
-
-
-def reference_reps(case):
-    """A reference program cannot add rounds until its interval is tight: it runs the rounds
-    a 95% interval needs (6) when the case asks for one, else the case's `runs`."""
-    return max(case.runs, 6) if case.ci > 0 else case.runs
-
-
-def _run_reference(case, c, pi, j, binary, url_base, tmp, record, errors, budget_s):
-    """One reference program at point pi: its own process, its sample lines in a file of
-    their own. A program that says it cannot run here ("not installed: ...") is not measured."""
-    name = f"point-{pi}-ref-{j}"
-    argv = c.argv(binary, url_base) + ["--reps", str(reference_reps(case)), "--warmup",
-                                       str(case.warmup), "--format", "json"]
-    log = os.path.join(tmp, f"{name}.log")
-    t = time.monotonic()
-    rc = run_bounded(argv, log, case.max_time + budget_s + GRACE_S,
-                     out_path=os.path.join(tmp, f"{name}.jsonl"))
-    with open(log) as f:
-        tail = [x for x in f.read().strip().splitlines() if x.strip()]
-    if rc == 1 and tail and "not installed" in tail[-1]:
-        record["not_measured"].append(dict(c.to_json(), reason=tail[-1].split(": ", 1)[-1]))
-        return
-    if rc is None:
-        errors.append(f"{c.label} stopped after running past its time budget")
-    elif rc not in (0, 1):
-        errors.append(f"{c.label} exited {rc}: " + " | ".join(tail[-2:]))
-    record["commands"].append(dict(c.to_json(), index=len(record["commands"]), point=pi,
-                                   arm=None, file=f"{name}.jsonl", argv=argv,
-                                   elapsed_s=round(time.monotonic() - t, 3)))
 
 
 def _process_walls(case, record, tmp, errors):

@@ -221,6 +221,21 @@ with MockServer(MOCK) as srv:
     check(rc == 0 and "warning" in err and rec.get("params", {}).get("ignored") == ["threads"],
           f"an unread parameter is ignored with a warning ({err.strip()})")
 
+# The hash rate a suite's case shares (CVP_HASH_ROUNDS_PER_US): used as given, so every program
+# of the case does the same work per task; a value that is not a positive number is ignored.
+for given, used in (("2.5", 2.5), ("nonsense", None), ("-1", None)):
+    rc, out, err = run("py-threads", "-w", "spin", "--tasks", "2", "--work-us", "200", "--threads",
+                       "1", "--format", "json", env=dict(ENV, CVP_HASH_ROUNDS_PER_US=given))
+    m = (json.loads(out.splitlines()[0]) if rc == 0 and out.strip() else {}).get(
+        "workload_metrics", {})
+    if used:
+        check(m.get("hash_rounds_per_us") == used and m.get("hash_rounds_per_task") == 500
+              and m.get("hash_rate_from", "").startswith("shared"),
+              f"a shared hash rate is used as given ({m})")
+    else:
+        check(rc == 0 and m.get("hash_rate_from") == "calibrated here",
+              f"CVP_HASH_ROUNDS_PER_US={given}: ignored, calibrated here ({m}, {err.strip()})")
+
 # Not installed: every program still describes itself, exit 0, available false with a reason
 # (only those that need nothing beyond Python stay available); a run cannot start (exit 1).
 missing_env = dict(ENV, CVP_REF_PRETEND_MISSING=ALL_REQUIREMENTS)

@@ -1,0 +1,48 @@
+"""NAME    procs.py
+PURPOSE The suite's child processes: each runs in a session of its own, bounded in time, and is
+        stopped with everything it started (its process group) on a timeout or an interrupt;
+        Interrupted is how SIGINT and SIGTERM reach the driver.
+"""
+import os
+import signal
+import subprocess
+
+GRACE_S = 60  # beyond a point's own time budget, before it is stopped as hung
+
+
+class Interrupted(Exception):
+    """SIGINT or SIGTERM arrived; the driver cleans up and exits non-zero."""
+
+
+def stop_group(proc, grace_s=3.0, first=signal.SIGINT):
+    """The child runs in its own process group (ours: we created it), so whatever it started
+    goes with it and nothing is left running: first, then SIGKILL after grace_s."""
+    for sig, wait in ((first, grace_s), (signal.SIGKILL, None)):
+        if proc.poll() is not None:
+            return
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            proc.wait(timeout=wait)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
+def run_bounded(argv, log_path, timeout_s, out_path=None, env=None):
+    """Runs argv in its own session, output to log_path (stdout to out_path when given);
+    returns the exit code, or None when it was stopped for running past timeout_s. Raises
+    Interrupted through, stopping the child."""
+    with open(log_path, "w") as log, open(out_path or os.devnull, "w") as out:
+        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out if out_path else log,
+                                stderr=log, start_new_session=True, env=env)
+        try:
+            return proc.wait(timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            stop_group(proc)
+            return None
+        except BaseException:
+            stop_group(proc)
+            raise
