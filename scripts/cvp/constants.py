@@ -28,6 +28,10 @@ TUKEY_SEVERE = _k("TUKEY_SEVERE", 3.0, "stats.tukey, claims/_kit.py", "statistic
                   "Tukey's outer fence: a point with a sample beyond it is too noisy to decide")
 TUKEY_MIN_SAMPLES = _k("TUKEY_MIN_SAMPLES", 4, "stats.tukey", "statistics",
                        "quartiles of fewer samples say nothing")
+MIN_SHIFT_SAMPLES = _k("MIN_SHIFT_SAMPLES", 3, "stats.shift_ratio", "statistics",
+                       "the Mann-Whitney interval of a ratio of two independent samples: below 3 "
+                       "each (and at 3 and 3, 3 and 4) no 95% interval exists, and the ratio of "
+                       "the two medians' intervals is used")
 PICK_MIN_CELLS = _k("PICK_MIN_CELLS", 2, "pick.py", "statistics",
                     "the advice names an executor for a kind of batch only from two settings of "
                     "N, L and W or more: one cell is one setting, not a kind")

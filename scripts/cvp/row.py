@@ -126,4 +126,10 @@ class Row:
             r = stats.paired_ratio(self.walls, other.walls)
             if r is not None:
                 return r.with_severe(self.severe + other.severe)
+        # Independent samples (two processes, or rounds not shared): the Hodges-Lehmann ratio
+        # with its Mann-Whitney interval; the ratio of the two medians' intervals only where
+        # there are too few samples for that.
+        r = stats.shift_ratio(list(self.walls.values()), list(other.walls.values()))
+        if r is not None:
+            return r.with_severe(self.severe + other.severe)
         return stats.ratio_of(self.est, other.est)

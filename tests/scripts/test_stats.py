@@ -8,6 +8,7 @@ PURPOSE The statistics behind every verdict, on hand-worked numbers (the same as
 USAGE   test_stats.py [PATH/TO/cvpbench]   (the argument is accepted and unused)"""
 import math
 import os
+import random
 import sys
 
 from fixture import SCRIPTS, check
@@ -94,7 +95,36 @@ def test_sizing():
     check(capped == 1000, "the parameter's maximum bounds the size")
 
 
+def test_shift_ratio():
+    """Two independent samples (two processes): the Hodges-Lehmann ratio and its Mann-Whitney
+    interval, exact at small sizes (6 and 6: the 6th smallest and largest of the 36 ratios,
+    95.9%), about 95% of intervals covering the true ratio, narrower than the ratio of the two
+    medians' intervals, and none below 3 samples each."""
+    import math
+    import random
+    a, b = [2.0 * (1 + i / 100) for i in range(6)], [1.0 * (1 + i / 100) for i in range(6)]
+    e = stats.shift_ratio(a, b)
+    pairs = sorted(x / y for x in a for y in b)
+    check(abs(e.lo - pairs[5]) < 1e-9 and abs(e.hi - pairs[30]) < 1e-9
+          and abs(e.level - (1 - 2 * 0.0206)) < 1e-3,
+          f"6 and 6: the 6th smallest and largest ratio, 95.9% ({e})")
+    rng = random.Random(7)
+    hits, narrower, trials = 0, 0, 600
+    for _ in range(trials):
+        a = [1.5 * math.exp(rng.gauss(0, 0.1)) for _ in range(9)]
+        b = [math.exp(rng.gauss(0, 0.1)) for _ in range(9)]
+        e, wide = stats.shift_ratio(a, b), stats.ratio_of(stats.median_ci(a), stats.median_ci(b))
+        hits += e.lo <= 1.5 <= e.hi
+        narrower += (e.hi - e.lo) < (wide.hi - wide.lo)
+    check(0.92 <= hits / trials <= 0.98, f"about 95% of intervals cover the ratio ({hits}/{trials})")
+    check(narrower == trials, f"narrower than two medians' intervals ({narrower}/{trials})")
+    check(stats.shift_ratio([1, 2], [1, 2, 3]) is None and stats.shift_ratio([1, 2, 3],
+                                                                             [1, 2, 3]) is None,
+          "too few samples for a 95% interval: none")
+
+
 def main():
+    test_shift_ratio()
     test_intervals()
     test_ratios()
     test_verdicts()
