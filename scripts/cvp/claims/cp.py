@@ -52,14 +52,19 @@ def _pool_model(run, costs, one, r, k):
         return None
     n, procs = int(r.tasks), max(1, int(r.threads or k))
     wa, wb = _work(r), _work(one)
-    one_s = one.wall_in * (wa / wb if wa and wb else 1.0)
+    scale = wa / wb if wa and wb else 1.0
+    one_s = one.wall_in * scale
     chunk = math.ceil(n / (POOL_MAP_CHUNKS * procs))
     last = min(n, math.ceil(math.ceil(n / chunk) / k) * chunk)  # tasks the busiest process runs
     m = run.machine or {}
     fs, ft = m.get("fma_scaling"), m.get("fma_threads")
     eff = min(1.0, fs / ft) if k > 1 and isinstance(fs, (int, float)) and \
         isinstance(ft, (int, float)) and fs > 0 and ft >= k else 1.0
-    terms = {"one_s": one_s, "compute_s": one_s * last / n / eff, "last": last, "chunk": chunk,
+    # The band's lower end divides the one-thread time's own lower bound (its 95% interval) by
+    # the modelled time: the model inherits the noise of the time it is built from.
+    one_lo_s = (one.est.lo if one.est else one.wall_in) * scale
+    terms = {"one_s": one_s, "one_lo_s": one_lo_s, "compute_s": one_s * last / n / eff,
+             "last": last, "chunk": chunk,
              "eff": eff, "transfer_s": n * tr / 1e6, "transfer_us": tr,
              "wake_s": k * costs.wake_s, "slack_s": 2 * costs.slack_s,
              "pool_start_s": _metric(r, "pool_start_s")}
@@ -77,7 +82,9 @@ def _model_text(r, m, lo, ideal):
             f"transfer = {m['transfer_s'] * 1e3:.1f} ms + wake-ups {m['wake_s'] * 1e3:.2f} ms "
             f"+ slack {m['slack_s'] * 1e3:.2f} ms = {m['time_s'] * 1e3:.1f} ms"
             + (f"; its start-up {start * 1e3:.0f} ms lies outside the timed region"
-               if start is not None else "") + ")")
+               if start is not None else "")
+            + f"; the lower end from the one-thread time's lower bound, "
+              f"{m['one_lo_s'] * 1e3:.1f} ms)")
 
 
 def _gflops(r):
@@ -93,11 +100,12 @@ def judge(run, costs):
               "a program whose rule computes one task at a time (the interpreter lock) gets no "
               "speed-up over one thread; one that computes on T processes or threads gets "
               "tasks / ceil(tasks / min(T, usable cores)); a BLAS call's GFLOP/s over pure "
-              "Python's at the same n (each Python program sizes its hash chain by its own "
-              "calibration: times are compared per unit of work)",
+              "Python's at the same n (a case's Python programs hash at the rate its first one "
+              "calibrated; where one calibrated its own, times are compared per unit of work)",
               f"no speed-up: at most {NO_SPEEDUP}x; speed-up: a program that records its own "
               "costs (a process pool: its transfer per task) from its model, at least the "
-              "one-thread time over the pool's modelled time (one-thread time / processes in "
+              "one-thread time (the lower end of its interval) over the pool's modelled time "
+              "(one-thread time / processes in "
               "whole chunks + tasks x transfer + wake-ups + timer slack), at most the ideal; "
               f"others measured / predicted in [{C4_BAND[0]}, {C4_BAND[1]}]; BLAS / pure "
               f"Python >= {ORDERS:g}x; " + costs.describe())
@@ -124,7 +132,7 @@ def judge(run, costs):
             m = _pool_model(run, costs, one, r, max(1, min(t, cores, n))) if r.reference \
                 else None
             if m:
-                lo = m["one_s"] / m["time_s"]
+                lo = m["one_lo_s"] / m["time_s"]
                 c.point(case, f"{case.name} {r.label}", sp, lo, ideal)
                 c.text(_model_text(r, m, lo, ideal), f"{r.label}: {est(sp, x)}")
                 continue
