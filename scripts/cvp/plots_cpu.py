@@ -47,12 +47,13 @@ def cpu_speedup(run, verdicts, d):
 
 
 def fit_line(fit, s, ns):
-    """The least-squares line a + s·N through the fitted points, drawn over every N shown (on a
-    log grid: on log-log axes it bends where a, the fixed cost, dominates), where positive."""
+    """The least-squares line a + s·N through the fitted points, drawn over the N it was fitted
+    on (on a log grid), where positive: below them a negative fixed cost would plunge it to
+    zero, which no executor holds."""
     if s is None or s <= 0 or not fit or not ns:
         return []
     icpt = sum(k for _, k in fit) / len(fit) - s * sum(n for n, _ in fit) / len(fit)
-    lo, hi = min(ns), max(ns)
+    lo, hi = min(n for n, _ in fit), max(ns)
     grid = [lo * (hi / lo) ** (i / 40) for i in range(41)] if lo > 0 and hi > lo else [lo]
     return [(n, icpt + s * n) for n in grid if icpt + s * n > 0]
 

@@ -5,7 +5,7 @@ PURPOSE The drawings of waiting (plots.py's entries io-cap, n-sweep, open-loop):
 """
 import math
 
-from . import models, openloop
+from . import baseline, models, openloop
 from .gnuplot import IDEALS, ms_points, quote, series_file, style
 from .record import by_plot, cases_of
 
@@ -46,10 +46,15 @@ def io_cap(run, verdicts, d):
 
 
 def sweep_rows(case):
-    """The case's closed-loop rows: a batch of N tasks whose wall time is the cost of N. An
-    open-loop row (tasks arrive at a rate for a duration) lasts about rate x duration whatever
-    the executor does, so its N is no sweep point."""
-    return [r for r in case.rows if not (r.get("rate") or r.get("duration"))]
+    """The case's closed-loop rows with all N in flight: a batch of N tasks whose wall time is
+    the cost of N. An open-loop row (tasks arrive at a rate for a duration) lasts about rate x
+    duration whatever the executor does, and a row capped below N (the lesson's 20 at a time)
+    waits ceil(N/C) times, so neither is a point of the sweep over N."""
+    def capped(r):
+        cap = r.get("concurrency") or r.get("threads")
+        return bool(cap and r.tasks and int(cap) < int(r.tasks)
+                    and not baseline.is_baseline(r.registry.rule(r.executor)))
+    return [r for r in case.rows if not (r.get("rate") or r.get("duration") or capped(r))]
 
 
 def n_sweep(run, verdicts, d):
