@@ -12,14 +12,15 @@ interpreter lock). The two sides agree when their classes are the same.
 """
 from . import baseline, pick
 
+
 def _class(run, ex, key):
     """What kind of executor ex is, in words that say where the waits and the compute run."""
     rule = run.registry.rule(ex) or {}
     loop = rule.get("overlap") == "loop"
     many = rule.get("computes_at_once") not in (None, "1") and not baseline.is_baseline(rule)
-    # Python computes at once only in processes; cvpbench's own executors use threads, except
-    # its process and MPI executors.
-    procs = run.registry.is_reference(ex) or ex in ("process", "mpi")
+    # Python computes at once only in processes (its threads, one at a time, are threads);
+    # cvpbench's own executors use threads, except its process and MPI executors.
+    procs = (run.registry.is_reference(ex) and many) or ex in ("process", "mpi")
     if key == "waits":
         return "one thread (a loop)" if loop else ("processes" if procs else "threads")
     if loop:

@@ -172,8 +172,10 @@ def test_python_map_decides(before):
           f"the Python advice follows the Python map ({by['many waits']['in Python']})")
     check(all(by[k]["in C"] == before[k]["in C"] for k in by),
           "the C advice does not read the Python map")
-    check(by["many waits"].get("note", "").startswith("They differ"),
-          f"waits: the loop in C, threads in Python: said ({by['many waits'].get('note')})")
+    note = by["many waits"].get("note", "")
+    check(note.startswith("They differ") and "in Python threads," in note,
+          f"waits: the loop in C, threads in Python (Python threads are threads, not processes): "
+          f"said ({note})")
 
 
 def test_no_python_map():
