@@ -5,7 +5,6 @@ PURPOSE How `cvpbench advise` (scripts/advise) runs its one cvpbench process wit
 """
 import json
 import signal
-import subprocess
 import time
 
 from . import procs
@@ -17,17 +16,8 @@ def run_bounded(argv, log_path, deadline):
     """Runs argv in its own session until it ends or until deadline (monotonic s): the exit
     status, or None when it was stopped there. Whatever it started goes with it, on any exit
     path (an Interrupted too)."""
-    with open(log_path, "w") as log:
-        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
-                                start_new_session=True)
-    try:
-        return proc.wait(timeout=max(0.01, deadline - time.monotonic()))
-    except subprocess.TimeoutExpired:
-        stop_group(proc)
-        return None
-    except BaseException:
-        stop_group(proc)
-        raise
+    return procs.run_bounded(argv, log_path, max(0.01, deadline - time.monotonic()),
+                             stop=stop_group)
 
 
 def stop_group(proc, grace_s=STOP_S):

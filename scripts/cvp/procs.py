@@ -31,18 +31,19 @@ def stop_group(proc, grace_s=3.0, first=signal.SIGINT):
             continue
 
 
-def run_bounded(argv, log_path, timeout_s, out_path=None, env=None):
+def run_bounded(argv, log_path, timeout_s, out_path=None, env=None, stop=None):
     """Runs argv in its own session, output to log_path (stdout to out_path when given);
     returns the exit code, or None when it was stopped for running past timeout_s. Raises
-    Interrupted through, stopping the child."""
+    Interrupted through, stopping the child (stop(proc): stop_group by default)."""
+    stop = stop or stop_group
     with open(log_path, "w") as log, open(out_path or os.devnull, "w") as out:
         proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out if out_path else log,
                                 stderr=log, start_new_session=True, env=env)
         try:
             return proc.wait(timeout=timeout_s)
         except subprocess.TimeoutExpired:
-            stop_group(proc)
+            stop(proc)
             return None
         except BaseException:
-            stop_group(proc)
+            stop(proc)
             raise
