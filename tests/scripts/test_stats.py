@@ -123,7 +123,21 @@ def test_shift_ratio():
           "too few samples for a 95% interval: none")
 
 
+def test_coverage_shown():
+    """An interval covering well below the 95% the headers promise says its coverage; a 95%
+    one and an exact figure do not."""
+    from cvp import fmt
+    three = stats.median_ci([1.0, 1.1, 1.2])
+    check(fmt.est(three).endswith("(75% interval)") and fmt.x_est(three).endswith(
+        "(75% interval)"), f"three rounds: 75% said ({fmt.est(three)})")
+    nine = stats.median_ci([1.0 + i / 100 for i in range(9)])
+    exact = stats.Estimate(2.0, 2.0, 2.0, 1.0, 1)
+    check("interval)" not in fmt.est(nine) + fmt.x_est(exact),
+          f"95% and exact figures carry no note ({fmt.est(nine)}, {fmt.x_est(exact)})")
+
+
 def main():
+    test_coverage_shown()
     test_shift_ratio()
     test_intervals()
     test_ratios()
