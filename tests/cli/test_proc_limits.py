@@ -4,15 +4,22 @@ PURPOSE Worker processes and MPI ranks this machine cannot give are refused befo
         starts (issue 24), as threads are: exit 2, one line with the figures, no mpirun, no
         fork. RLIMIT_NPROC (ulimit -u) counts every thread and process of the user's real id,
         and root is exempt from it: as root the limited runs drop to nobody first, or the
-        limit would test nothing. The limit is set a little above what that user runs now.
+        limit would test nothing. The limit is set a little above what that user runs now, as
+        reference/cvplimits.py reads it; cvpbench counts the same threads itself
+        (bench/headroom.c), and the count its refusal names must agree with that reading.
 USAGE   test_proc_limits.py CVPBENCH"""
 import os
+import re
 import resource
 import subprocess
 import sys
 import time
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "io"))
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "io"))
+sys.path.insert(0, os.path.join(HERE, "..", "..", "reference"))
+sys.dont_write_bytecode = True  # nothing written into reference/ when run by hand
+import cvplimits  # noqa: E402
 from testlib import check, finish  # noqa: E402
 
 BIN = sys.argv[1]
@@ -20,25 +27,9 @@ NOBODY = 65534
 ROOT = os.getuid() == 0
 UID = NOBODY if ROOT else os.getuid()
 
-
-def user_tasks(uid):
-    """Threads of every process whose real uid is uid: what RLIMIT_NPROC counts."""
-    total = 0
-    for d in os.listdir("/proc"):
-        if not d.isdigit():
-            continue
-        try:
-            with open(f"/proc/{d}/status") as f:
-                fields = dict(x.split(":", 1) for x in f if ":" in x)
-            if int(fields["Uid"].split()[0]) == uid:
-                total += int(fields["Threads"])
-        except (OSError, KeyError, ValueError):
-            pass
-    return total
-
-
 # Room for about 40 more: a few for the test's own processes, not 4096 ranks or 500 workers.
-NPROC = user_tasks(UID) + 40
+# The user's threads are read by cvplimits, not by a copy of it here.
+NPROC = cvplimits.user_tasks(UID) + 40
 
 
 def as_limited_user():
@@ -86,9 +77,20 @@ check("ORTE" not in r.stderr and "OPAL" not in r.stderr, "no Open MPI line: mpir
 # 40 ranks: 124 threads and processes with Open MPI's 2 per rank and mpirun's 4.
 refused(["-w", "sleep", "-e", "mpi", "--ranks", "40", "--tasks", "10"],
         ["40 MPI ranks", "124 processes and threads"])
-# Worker processes: each is a thread to RLIMIT_NPROC.
-refused(["-w", "sleep", "-e", "process", "--threads", "500", "--tasks", "10"],
-        ["500 worker processes", "RLIMIT_NPROC", "this user runs", "--threads"])
+# Worker processes: each is a thread to RLIMIT_NPROC. The threads cvpbench says the user runs
+# are the ones cvplimits reads, before and after, and cvpbench's own one; the room it names is
+# the limit less those.
+before = cvplimits.user_tasks(UID)
+r = refused(["-w", "sleep", "-e", "process", "--threads", "500", "--tasks", "10"],
+            ["500 worker processes", "RLIMIT_NPROC", "this user runs", "--threads"])
+after = cvplimits.user_tasks(UID)
+m = re.search(r"about (\d+) more threads \(RLIMIT_NPROC \(ulimit -u\) is (\d+) and this user "
+              r"runs (\d+) thread", r.stderr)
+room, limit, runs = map(int, m.groups()) if m else (None, None, None)
+check(m is not None and limit == NPROC and room == limit - runs and
+      min(before, after) + 1 - 2 <= runs <= max(before, after) + 1 + 2,
+      f"cvpbench counts {runs} threads of uid {UID} (cvplimits: {before} before, {after} after, "
+      f"+1 for cvpbench) and names {room} of {limit} free")
 refused(["-w", "sleep", "-e", "thread-pool:threads=30,process:threads=30", "--tasks", "10"],
         ["60 worker threads and processes", "30 of them processes"])
 # What fits still runs, under the same limit.
@@ -98,7 +100,11 @@ check(r.returncode == 0,
       f"4 worker processes under ulimit -u {NPROC} run: {r.stderr.strip()[:200]}")
 
 # Memory: worker processes whose stacks and private memory exceed MemAvailable, refused with
-# those figures (no lowered ulimit -u here). Sized for stacks of 2 MiB or more.
+# those figures (no lowered ulimit -u here). Sized for stacks of 2 MiB or more. MemAvailable,
+# pid_max and this process's ulimit -u are read here, not through cvplimits: cvpbench's rooms
+# (bench/headroom.c) also take cgroup v1 limits, which cvplimits' rooms leave out, so they are
+# not the same quantity; these three only size a request that must exceed memory and stay
+# clear of the task limits.
 with open("/proc/meminfo") as f:
     avail = int(next(x for x in f if x.startswith("MemAvailable:")).split()[1]) << 10
 with open("/proc/sys/kernel/pid_max") as f:
