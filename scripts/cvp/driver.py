@@ -14,7 +14,7 @@ import subprocess
 import sys
 import time
 
-from . import baseline, calibrate, estimate, fmt, fsutil, registry, runcase, suite
+from . import baseline, calibrate, estimate, fmt, fsutil, procs, registry, runcase, suite
 from .procs import Interrupted
 from .server import MockServer
 
@@ -94,10 +94,6 @@ def point_latest(results_dir, target):
     os.replace(tmp, link)  # atomic: latest is never missing or half-made
 
 
-def _raise_interrupted(signum, _frame):
-    raise Interrupted(signal.Signals(signum).name)
-
-
 def main(argv):
     args = parse_args(argv)
     n_cores = cores()
@@ -171,7 +167,7 @@ def execute(args, suite_path, planned, total_est, binary, server_bin, n_cores, r
     needs_server = args.server == "always" or any(
         cmd.needs_server for _, run, _, _ in planned for cmd in run)
     server = MockServer(server_bin, out) if needs_server and os.access(server_bin, os.X_OK) else None
-    old = {s: signal.signal(s, _raise_interrupted) for s in (signal.SIGINT, signal.SIGTERM)}
+    old = {s: signal.signal(s, procs.on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
     rc, t_start = 0, time.monotonic()
     try:
         url_base = server.start() if server else None

@@ -50,8 +50,17 @@ print(out[-2000:])
 check(proc.returncode not in (0, None), f"terminated run exits non-zero ({proc.returncode})")
 check(server is None or wait_for(lambda: not alive(server), 5) is not None,
       f"mock server {server} is gone")
-check(wait_for(lambda: procs_mentioning(tmp) == [], 5) is not None,
-      "no cvpbench or hyperfine of this run is left")
+def cmdline(pid):
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            return f.read().replace(b"\0", b" ").decode(errors="replace")[:160]
+    except OSError:
+        return f"{pid} (gone)"
+
+
+gone = wait_for(lambda: procs_mentioning(tmp) == [], 5) is not None
+check(gone, "no cvpbench or hyperfine of this run is left" + (
+    "" if gone else ": " + "; ".join(cmdline(p) for p in procs_mentioning(tmp))))
 st = status(results)
 check(st is not None and st["state"] == "incomplete" and st["cases_done"] == 2,
       f"status.json says incomplete with 2 cases done ({st and st.get('state')})")

@@ -132,5 +132,36 @@ def main():
     return 0
 
 
+def test_start_is_shielded():
+    """A signal that lands while a child is being started waits until the child's handle is
+    held, so the child is stopped, not left running in its own session: procs.run_bounded with
+    the driver's handler, the signal sent from inside the start."""
+    sys.path.insert(0, os.path.join(ROOT, "scripts"))
+    from cvp import procs
+    old = signal.signal(signal.SIGTERM, procs.on_signal)
+    tmp = tmpdir(prefix="shield-")
+    real_popen, started = subprocess.Popen, []
+
+    def popen_then_signal(*a, **k):  # the signal lands after the fork, before the handle
+        p = real_popen(*a, **k)
+        started.append(p)
+        os.kill(os.getpid(), signal.SIGTERM)
+        return p
+    subprocess.Popen = popen_then_signal
+    try:
+        procs.run_bounded(["sleep", "30"], os.path.join(tmp, "log"), 60)
+        raised = False
+    except procs.Interrupted:
+        raised = True
+    finally:
+        subprocess.Popen = real_popen
+        signal.signal(signal.SIGTERM, old)
+    child = started[0] if started else None
+    check(raised and child is not None and child.poll() is not None,
+          f"a signal during a child's start raises after it, and the child is stopped "
+          f"(raised: {raised}, child: {child and child.returncode})")
+
+
 if __name__ == "__main__":
+    test_start_is_shielded()
     sys.exit(main())
