@@ -206,7 +206,6 @@ def decide(run, cells, executors, key, title, rule, c3_holds=False, regions=()):
     often = {ex: sum(ex in t for t in tops) for ex in cands}
     rel = {ex: _gmean([c.measured(ex) / min(c.measured(x) for x in cands) for c in d.cells])
            for ex in cands}
-    order = sorted(cands, key=lambda ex: (-often[ex], rel[ex]))
     always = [ex for ex in cands if often[ex] == n]
     if n >= PICK_MIN_CELLS and len(always) == 1 and \
             all(2 * often[ex] < n for ex in cands if ex != always[0]):
@@ -222,8 +221,8 @@ def decide(run, cells, executors, key, title, rule, c3_holds=False, regions=()):
     else:
         # The tied in the run's order, not their measured one: the line names the same
         # executors the same way on every run that ties them.
-        tied = [ex for ex in order if 2 * often[ex] >= n] or [ex for ex in order if often[ex]]
-        d.tied = [ex for ex in cands if ex in tied]
+        d.tied = [ex for ex in cands if 2 * often[ex] >= n] or \
+            [ex for ex in cands if often[ex]]
         # How far apart over the cells: each one's time relative to the cell's fastest, as a
         # geometric mean (as the pick's margin), the slowest of the tied over the quickest.
         d.within = max(rel[ex] for ex in d.tied) / min(rel[ex] for ex in d.tied) - 1

@@ -17,8 +17,8 @@ import os
 import re
 
 from fixture import check, script
-from test_crossover import run_dir, spec
-from test_which import GRID, advice_rows, read
+from test_crossover import spec
+from test_which import GRID, advice_rows, read, tabulated
 
 PY = ["py-asyncio", "py-asyncio-to-thread", "py-asyncio-procpool", "py-threads",
       "py-multiprocessing"]
@@ -96,13 +96,6 @@ def md_python(d):
 def use_block(d):
     page = read(d, "report.html")
     return page[page.find('<section id="use">'):page.find("</section>", page.find('id="use"'))]
-
-
-def tabulated(s):
-    d = run_dir(s)
-    rc, _, err = script("tabulate", d)
-    check(rc == 0, f"tabulate exits 0 ({err.strip()[-300:]})")
-    return d
 
 
 def test_side_by_side():
