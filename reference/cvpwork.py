@@ -41,32 +41,38 @@ class Spin:
     """--work-us of pure-Python work: rounds per microsecond measured here (the best of a few
     trials of at least 5 ms, the least disturbed one), or the rate CVP_HASH_ROUNDS_PER_US gives
     (the suite passes its case's first program's, so that every program does the same work),
-    and the chain's expected result."""
+    and the chain's expected result. The rate measured here is recorded either way
+    (hash_rounds_per_us_here): CPython processes run the chain at rates that differ by chance,
+    and a comparison across processes must know by how much."""
 
     def __init__(self, work_us):
         self.work_us, self.rate_from = work_us, "calibrated here"
+        self.rate_here = _calibrate()
         given = _given_rate()
         if given:  # the case's first program calibrated it (scripts/cvp/runcase.py)
-            self.rounds_per_us, self.rate_from = given, "shared: CVP_HASH_ROUNDS_PER_US"
-            self.rounds = int(work_us * given)
-            self.expect = hash_chain(self.rounds)
-            return
-        best, rounds = 0.0, 1 << 10
-        for trial in range(8):
-            t0 = time.perf_counter()
-            hash_chain(rounds)
-            dt = time.perf_counter() - t0
-            if dt < 0.005 and trial < 7:
-                rounds *= 2  # too short to time well
-                continue
-            best = max(best, rounds / (dt * 1e6))
-        self.rounds_per_us = best or 1.0
+            self.rate_from = "shared: CVP_HASH_ROUNDS_PER_US"
+        self.rounds_per_us = given or self.rate_here
         self.rounds = int(work_us * self.rounds_per_us)
         self.expect = hash_chain(self.rounds)
 
     def metrics(self):
         return {"hash_rounds_per_us": round(self.rounds_per_us, 4),
-                "hash_rounds_per_task": self.rounds, "hash_rate_from": self.rate_from}
+                "hash_rounds_per_task": self.rounds, "hash_rate_from": self.rate_from,
+                "hash_rounds_per_us_here": round(self.rate_here, 4)}
+
+
+def _calibrate():
+    """Rounds per microsecond here: the best of a few trials of at least 5 ms."""
+    best, rounds = 0.0, 1 << 10
+    for trial in range(8):
+        t0 = time.perf_counter()
+        hash_chain(rounds)
+        dt = time.perf_counter() - t0
+        if dt < 0.005 and trial < 7:
+            rounds *= 2  # too short to time well
+            continue
+        best = max(best, rounds / (dt * 1e6))
+    return best or 1.0
 
 
 # ---- matmul: A(i,k) = i + 2k, B(k,j) = k + j ------------------------------------------------

@@ -100,6 +100,24 @@ def main():
     check(rc == 1 and v["CP"]["verdict"] == "does not hold",
           "the same pool without its recorded costs: the fixed band says it does not hold")
 
+    # A pool measured faster than two cores allow (2.5x): between two processes that ran the
+    # hash at the same speed that is a failure; when they measured their own speeds 1.5x apart
+    # (CPython processes do, by chance), a ratio across them is known no closer: inconclusive.
+    with open(fixture("pool.json")) as f:
+        spec = json.load(f)
+    spec["cases"][0]["rows"][1]["wall_in"] = 0.08
+    for rate, want in ((4.25, "does not hold"), (6.4, "inconclusive")):
+        for row, here in zip(spec["cases"][0]["rows"], (4.25, rate)):
+            row["extra"]["workload_metrics"]["hash_rounds_per_us_here"] = here
+        path = os.path.join(tmpdir(prefix="claims-"), "pool-fast.json")
+        with open(path, "w") as f:
+            json.dump(spec, f)
+        rc, v, _ = verdicts(path, "--check")
+        p = v["CP"]["points"][0]
+        check(p["verdict"] == want and (want != "inconclusive" or "apart in speed" in p["reason"]),
+              f"a pool at 2.5x, processes {rate / 4.25:.2f}x apart in speed: {want} "
+              f"({p['verdict']}: {p['reason']})")
+
     html = htmlconstants.section()
     check(all(c["name"] in html and c["kind"] in htmlconstants.KINDS for c in constants.TABLE),
           f"the report's table shows all {len(constants.TABLE)} constants not measured here")

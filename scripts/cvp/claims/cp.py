@@ -8,6 +8,7 @@ PURPOSE CP: in Python, threads and asyncio give pure-Python compute no speed-up 
 import math
 
 from .. import baseline, stats
+from ..stats import FAILS, INCONCLUSIVE
 from ..constants import NO_SPEEDUP, ORDERS, POOL_MAP_CHUNKS
 from ..fmt import est, x
 from . import claim
@@ -87,6 +88,26 @@ def _model_text(r, m, lo, ideal):
               f"{m['one_lo_s'] * 1e3:.1f} ms)")
 
 
+def _rate_spread(case):
+    """How far apart the case's Python processes ran the same hash chain (each records the rate
+    it measured itself: hash_rounds_per_us_here), as a ratio >= 1: CPython processes here run
+    it at rates that differ by chance, so a ratio between two of them is known no closer."""
+    rates = [_metric(r, "hash_rounds_per_us_here") for r in case.rows if r.reference]
+    rates = [x for x in rates if x]
+    return max(rates) / min(rates) if len(rates) > 1 else 1.0
+
+
+def _across(c, case, where, sp, lo, hi, spread):
+    """c.point for a ratio between two processes: a point outside its band by no more than the
+    spread of their speeds is inconclusive, with that reason, not a failure."""
+    if c.point(case, where, sp, lo, hi) != FAILS or spread <= 1 or sp is None:
+        return
+    if (lo is None or sp.hi >= lo / spread) and (hi is None or sp.lo <= hi * spread):
+        c.v["points"][-1].update(verdict=INCONCLUSIVE, reason=(
+            f"the case's Python processes ran the same code {spread:.2f}x apart in speed (chance "
+            "per process): a ratio across two of them is known no closer"))
+
+
 def _gflops(r):
     return r.per_sample(lambda d: d.get("gflops"))
 
@@ -118,9 +139,10 @@ def judge(run, costs):
         interp = [r for r in interp if r is not base]
         parallel = [r for r in case.rows if r.valid and r.est and r.schedule
                     and r.schedule.computes > 1 and r.schedule.waits > 1]
+        spread = _rate_spread(case)
         for r in interp if base else []:
             sp = _speedup(base, r)
-            c.point(case, f"{case.name} {r.label}", sp, None, NO_SPEEDUP)
+            _across(c, case, f"{case.name} {r.label}", sp, None, NO_SPEEDUP, spread)
             c.text(f"{r.label}: 1x", f"{r.label}: {est(sp, x)}")
         for r in parallel:
             one = base if r.reference else baseline.row(case, r)
@@ -133,7 +155,7 @@ def judge(run, costs):
                 else None
             if m:
                 lo = m["one_lo_s"] / m["time_s"]
-                c.point(case, f"{case.name} {r.label}", sp, lo, ideal)
+                _across(c, case, f"{case.name} {r.label}", sp, lo, ideal, spread)
                 c.text(_model_text(r, m, lo, ideal), f"{r.label}: {est(sp, x)}")
                 continue
             c.point(case, f"{case.name} {r.label}", sp, C4_BAND[0] * ideal, C4_BAND[1] * ideal)
